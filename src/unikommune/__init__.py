@@ -1,0 +1,107 @@
+"""unikommune: the university-municipality partnership model as open data.
+
+Load a published dataset, work with its records as pydantic models, validate
+it, and write it back:
+
+>>> import unikommune
+>>> dataset = unikommune.load("examples/trondheim")  # doctest: +SKIP
+>>> [partner.name["en"] for partner in dataset.partners][:2]  # doctest: +SKIP
+['Trondheim municipality', 'Norwegian University of Science and Technology']
+
+Graphs live in :mod:`unikommune.graph`, imported on demand so that the core
+stays light.
+"""
+
+from __future__ import annotations
+
+from unikommune import codelists
+from unikommune.errors import (
+    DatasetReadError,
+    DatasetWriteError,
+    SchemaError,
+    UnikommuneError,
+    UnikommuneWarning,
+    UnknownCodeError,
+)
+from unikommune.format import FORMAT_VERSION, schema_id
+from unikommune.io import InvalidDatasetError, load, save
+from unikommune.models import (
+    ActionPlan,
+    Activity,
+    Agreement,
+    AgreementParty,
+    Dataset,
+    DatasetPart,
+    Funding,
+    GovernanceBody,
+    GovernanceMembership,
+    LearningActivity,
+    Mission,
+    Output,
+    ParticipantCount,
+    Participation,
+    Partner,
+    Placement,
+    Profile,
+    ProfileArea,
+    Project,
+    Record,
+    Rule,
+    SdgLink,
+    SdgLinkProvenance,
+    Statement,
+    Thesis,
+    default_profile,
+)
+from unikommune.schema import SCHEMA_MODELS
+from unikommune.types import Identifier, Link, Money, Period, Timeframe
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "FORMAT_VERSION",
+    "SCHEMA_MODELS",
+    "ActionPlan",
+    "Activity",
+    "Agreement",
+    "AgreementParty",
+    "Dataset",
+    "DatasetPart",
+    "DatasetReadError",
+    "DatasetWriteError",
+    "Funding",
+    "GovernanceBody",
+    "GovernanceMembership",
+    "Identifier",
+    "InvalidDatasetError",
+    "LearningActivity",
+    "Link",
+    "Mission",
+    "Money",
+    "Output",
+    "ParticipantCount",
+    "Participation",
+    "Partner",
+    "Period",
+    "Placement",
+    "Profile",
+    "ProfileArea",
+    "Project",
+    "Record",
+    "Rule",
+    "SchemaError",
+    "SdgLink",
+    "SdgLinkProvenance",
+    "Statement",
+    "Thesis",
+    "Timeframe",
+    "UnikommuneError",
+    "UnikommuneWarning",
+    "UnknownCodeError",
+    "__version__",
+    "codelists",
+    "default_profile",
+    "load",
+    "save",
+    "schema_id",
+]

@@ -1,0 +1,55 @@
+"""Exceptions and warnings raised by unikommune.
+
+Every exception derives from :class:`UnikommuneError`; the subclasses also derive
+from the builtin a caller would expect (``ValueError``, ``KeyError``,
+``FileNotFoundError``), so ``except ValueError`` keeps working.  Invalid *data*
+is not an exception: validation returns findings.  Exceptions are for misuse of
+the API and for input that cannot be read at all.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "DatasetReadError",
+    "DatasetWriteError",
+    "SchemaError",
+    "UnikommuneError",
+    "UnikommuneWarning",
+    "UnknownCodeError",
+]
+
+
+class UnikommuneError(Exception):
+    """Root of every exception raised by unikommune."""
+
+
+class DatasetReadError(UnikommuneError, ValueError):
+    """A dataset path cannot be read or parsed as a unikommune dataset."""
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+
+    def __str__(self) -> str:
+        message = super().__str__()
+        return f"{self.path}: {message}" if self.path else message
+
+
+class DatasetWriteError(UnikommuneError, OSError):
+    """A dataset cannot be written where it was asked to go."""
+
+
+class SchemaError(UnikommuneError, ValueError):
+    """The published schemas are missing, stale or cannot be generated."""
+
+
+class UnknownCodeError(UnikommuneError, KeyError):
+    """A code or codelist name is not known."""
+
+    def __str__(self) -> str:
+        # KeyError quotes its argument; a message reads better plain.
+        return str(self.args[0]) if self.args else ""
+
+
+class UnikommuneWarning(UserWarning):
+    """Base of every warning issued by unikommune."""

@@ -1,0 +1,130 @@
+"""Education collaboration and lifelong learning, published as aggregates.
+
+None of these records has a field for a student's or an employee's identity:
+placements and participants are counts, theses are described by their public
+title and their institutions.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, Strict, StringConstraints
+
+from unikommune.codelists import (
+    Audience,
+    LearningKind,
+    ProgrammeField,
+    StudyLevel,
+    Term,
+    ThesisLevel,
+)
+from unikommune.models.base import Record
+from unikommune.models.sdg import SdgLink
+from unikommune.types import (
+    Count,
+    Identifier,
+    LangString,
+    LanguageTag,
+    Model,
+    Period,
+    ProfileCode,
+    Ref,
+    UniqueList,
+    Url,
+    Year,
+)
+
+__all__ = ["LearningActivity", "ParticipantCount", "Placement", "Thesis"]
+
+
+class Placement(Record):
+    """Students of one programme placed with one host unit in one academic period, as a count."""
+
+    programme: LangString = Field(description="Name of the study programme.")
+    programme_code: Annotated[
+        str, Strict(), StringConstraints(min_length=1, max_length=64)
+    ] | None = Field(default=None, description="The institution's code for the programme.")
+    field: ProgrammeField = Field(description="Field of the programme.")
+    level: StudyLevel = Field(description="Level of the programme.")
+    institution: Ref = Field(description="Id of the educating institution (or its unit).")
+    host: Ref = Field(description="Id of the host unit that receives the students.")
+    year: Year = Field(description="Calendar year of the placement period.")
+    term: Term | None = Field(default=None, description="Term of the placement period.")
+    students: Count = Field(description="Number of students placed.")
+    weeks: Annotated[float, Strict(), Field(gt=0, le=52)] | None = Field(
+        default=None, description="Length of the placement in weeks."
+    )
+    agreement: Ref | None = Field(
+        default=None, description="Id of the agreement the placement falls under."
+    )
+
+
+class Thesis(Record):
+    """A thesis or project assignment that uses the municipality's empirical data."""
+
+    title: LangString = Field(description="Title of the thesis.")
+    year: Year = Field(description="Year the thesis was submitted.")
+    level: ThesisLevel = Field(description="Level of the thesis.")
+    institution: Ref = Field(description="Id of the educating institution (or its unit).")
+    host: Ref | None = Field(
+        default=None, description="Id of the municipal unit whose practice the thesis studied."
+    )
+    programme: LangString | None = Field(default=None, description="Study programme.")
+    field: ProgrammeField | None = Field(default=None, description="Field of the programme.")
+    language: LanguageTag | None = Field(default=None, description="Language of the thesis.")
+    supervising_partners: UniqueList[Ref] = Field(
+        default_factory=list,
+        description="Ids of the partners that provided supervision (roles, not persons).",
+    )
+    thematic_areas: UniqueList[ProfileCode] = Field(
+        default_factory=list, description="Codes of the thematic areas of the thesis."
+    )
+    sdg_links: list[SdgLink] = Field(
+        default_factory=list, description="Sustainable Development Goals the thesis serves."
+    )
+    url: Url | None = Field(default=None, description="Where the published thesis can be read.")
+    identifiers: list[Identifier] = Field(
+        default_factory=list, description="Identifiers of the published thesis (DOI, URL)."
+    )
+
+
+class ParticipantCount(Model):
+    """How many people from one partner took part."""
+
+    partner: Ref = Field(description="Id of the partner the participants came from.")
+    count: Count = Field(description="Number of participants.")
+
+
+class LearningActivity(Record):
+    """A lifelong-learning activity: a course, continuing or further education, a seminar."""
+
+    title: LangString = Field(description="Title of the activity.")
+    kind: LearningKind = Field(description="Kind of activity.")
+    description: LangString | None = Field(default=None, description="More about the activity.")
+    organisers: UniqueList[Ref] = Field(
+        min_length=1, description="Ids of the partners that organise it."
+    )
+    audiences: UniqueList[Audience] = Field(
+        default_factory=list, description="Who the activity is for."
+    )
+    credits: Annotated[float, Strict(), Field(ge=0, le=300)] | None = Field(
+        default=None, description="ECTS credits, where the activity gives credits."
+    )
+    period: Period | None = Field(default=None, description="When the activity runs.")
+    participants: list[ParticipantCount] = Field(
+        default_factory=list, description="Participants by partner, as counts."
+    )
+    agreement: Ref | None = Field(
+        default=None, description="Id of the agreement the activity is part of."
+    )
+    focus_areas: UniqueList[ProfileCode] = Field(
+        default_factory=list, description="Codes of the focus areas the activity serves."
+    )
+    thematic_areas: UniqueList[ProfileCode] = Field(
+        default_factory=list, description="Codes of the thematic areas of the activity."
+    )
+    sdg_links: list[SdgLink] = Field(
+        default_factory=list, description="Sustainable Development Goals the activity serves."
+    )
+    url: Url | None = Field(default=None, description="Web page of the activity.")

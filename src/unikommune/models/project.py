@@ -1,0 +1,116 @@
+"""R&D&I projects: participants, funding, outputs."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Self
+
+from pydantic import ConfigDict, Field, Strict, StringConstraints, model_validator
+
+from unikommune.codelists import OutputKind, ParticipantRole, ProjectKind, ProjectStatus
+from unikommune.models.base import Record
+from unikommune.models.sdg import SdgLink
+from unikommune.types import (
+    Identifier,
+    LangString,
+    Model,
+    Money,
+    Period,
+    ProfileCode,
+    Ref,
+    UniqueList,
+    Url,
+    Year,
+)
+
+__all__ = ["Funding", "Output", "Participation", "Project"]
+
+Doi = Annotated[
+    str,
+    Strict(),
+    StringConstraints(pattern=r"^10\.[0-9]{4,9}/[^\s]+$", max_length=1024),
+    Field(description="DOI without resolver prefix, such as 10.1000/182."),
+]
+
+
+class Participation(Model):
+    """A partner's part in a project, possibly for part of the project's period."""
+
+    partner: Ref = Field(description="Id of the participating partner.")
+    role: ParticipantRole = Field(description="Role of the partner in the project.")
+    period: Period | None = Field(
+        default=None, description="When the partner took part, if not the whole project period."
+    )
+
+
+def _funding_schema(schema: dict[str, Any]) -> None:
+    schema["anyOf"] = [{"required": ["funder"]}, {"required": ["funder_name"]}]
+
+
+class Funding(Model):
+    """A funding line of a project."""
+
+    model_config = ConfigDict(json_schema_extra=_funding_schema)
+
+    funder: Ref | None = Field(
+        default=None, description="Id of the funding partner, when it is in the dataset."
+    )
+    funder_name: LangString | None = Field(
+        default=None, description="Name of the funder, when it is not a partner in the dataset."
+    )
+    programme: LangString | None = Field(default=None, description="Funding programme or call.")
+    amount: Money | None = Field(default=None, description="Amount granted.")
+    external: Annotated[bool, Strict()] = Field(
+        description="True for funding from outside the partnership's own budgets."
+    )
+    identifiers: list[Identifier] = Field(
+        default_factory=list, description="Grant or project numbers at the funder."
+    )
+
+    @model_validator(mode="after")
+    def _names_a_funder(self) -> Self:
+        if self.funder is None and self.funder_name is None:
+            raise ValueError("a funding line needs funder or funder_name")
+        return self
+
+
+class Output(Model):
+    """A result of a project: a publication, report, dataset, service, ..."""
+
+    kind: OutputKind = Field(description="Kind of output.")
+    title: LangString = Field(description="Title of the output.")
+    year: Year | None = Field(default=None, description="Year the output appeared.")
+    doi: Doi | None = None
+    url: Url | None = Field(default=None, description="Where the output can be found.")
+
+
+class Project(Record):
+    """A research, development or innovation project."""
+
+    title: LangString = Field(description="Title of the project.")
+    summary: LangString | None = Field(default=None, description="What the project does.")
+    kinds: UniqueList[ProjectKind] = Field(
+        min_length=1, description="Research, development, innovation, or a mix of them."
+    )
+    status: ProjectStatus = Field(description="Where the project stands.")
+    period: Period = Field(description="When the project runs.")
+    participants: list[Participation] = Field(
+        min_length=1, description="Partners taking part, with their roles."
+    )
+    funding: list[Funding] = Field(default_factory=list, description="Funding lines.")
+    outputs: list[Output] = Field(default_factory=list, description="Results of the project.")
+    agreement: Ref | None = Field(
+        default=None, description="Id of the agreement the project is part of."
+    )
+    focus_areas: UniqueList[ProfileCode] = Field(
+        default_factory=list, description="Codes of the focus areas the project serves."
+    )
+    thematic_areas: UniqueList[ProfileCode] = Field(
+        default_factory=list, description="Codes of the thematic areas of the project."
+    )
+    sdg_links: list[SdgLink] = Field(
+        default_factory=list, description="Sustainable Development Goals the project serves."
+    )
+    identifiers: list[Identifier] = Field(
+        default_factory=list, description="Identifiers in external registers (Cristin, RCN, EU)."
+    )
+    homepage: Url | None = Field(default=None, description="Web page of the project.")

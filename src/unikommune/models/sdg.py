@@ -1,0 +1,122 @@
+"""Links from any activity to the UN Sustainable Development Goals."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Self
+
+from pydantic import AfterValidator, ConfigDict, Field, Strict, WithJsonSchema, model_validator
+
+from unikommune.codelists import SDG_TARGETS, SdgProvenance, SdgRole, sdg_goal_of
+from unikommune.types import Date, LangString, Model, Ref, Text
+
+__all__ = ["SdgGoalNumber", "SdgLink", "SdgLinkProvenance", "SdgTarget"]
+
+SdgGoalNumber = Annotated[
+    int, Strict(), Field(ge=1, le=17, description="Number of the goal, 1 to 17.")
+]
+
+
+def _known_target(code: str) -> str:
+    if code not in SDG_TARGETS:
+        raise ValueError(f"{code!r} is not one of the 169 SDG target codes")
+    return code
+
+
+SdgTarget = Annotated[
+    str,
+    Strict(),
+    AfterValidator(_known_target),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "enum": list(SDG_TARGETS),
+            "description": "Code of one of the 169 targets, such as 11.2 or 4.a.",
+        }
+    ),
+]
+
+
+def _provenance_schema(schema: dict[str, Any]) -> None:
+    schema["if"] = {
+        "properties": {"method": {"const": SdgProvenance.SUGGESTED.value}},
+        "required": ["method"],
+    }
+    schema["then"] = {"required": ["tool", "tool_version", "confidence"]}
+
+
+class SdgLinkProvenance(Model):
+    """Who made an SDG link, and how sure they are."""
+
+    model_config = ConfigDict(json_schema_extra=_provenance_schema)
+
+    method: SdgProvenance = Field(
+        description="Declared by the activity, curated by an evaluator, or suggested by a tool."
+    )
+    curator: Ref | None = Field(
+        default=None, description="The partner whose evaluators curated the link."
+    )
+    tool: Text | None = Field(
+        default=None, description="Name of the classification tool; required when suggested."
+    )
+    tool_version: Text | None = Field(
+        default=None, description="Version of the classification tool; required when suggested."
+    )
+    confidence: Annotated[float, Strict(), Field(ge=0, le=1)] | None = Field(
+        default=None, description="Confidence from 0 to 1; required when suggested."
+    )
+    date: Date | None = Field(default=None, description="When the link was made.")
+
+    @model_validator(mode="after")
+    def _suggestion_names_its_tool(self) -> Self:
+        if self.method is SdgProvenance.SUGGESTED:
+            missing = [
+                name for name in ("tool", "tool_version", "confidence") if getattr(self, name) is None
+            ]
+            if missing:
+                raise ValueError(f"a suggested SDG link needs {', '.join(missing)}")
+        return self
+
+
+def _link_schema(schema: dict[str, Any]) -> None:
+    by_goal: dict[int, list[str | None]] = {}
+    for target in SDG_TARGETS:
+        by_goal.setdefault(sdg_goal_of(target), []).append(target)
+    schema["allOf"] = [
+        {
+            "if": {"properties": {"goal": {"const": goal}}, "required": ["goal"]},
+            "then": {"properties": {"target": {"enum": [*targets, None]}}},
+        }
+        for goal, targets in sorted(by_goal.items())
+    ]
+
+
+class SdgLink(Model):
+    """A link from an activity to a Sustainable Development Goal, optionally to one target."""
+
+    model_config = ConfigDict(json_schema_extra=_link_schema)
+
+    goal: SdgGoalNumber
+    target: SdgTarget | None = Field(
+        default=None, description="Code of a target of that goal, such as 11.2 or 4.a."
+    )
+    role: SdgRole | None = Field(
+        default=None, description="Whether the goal is primary or secondary for the activity."
+    )
+    weight: Annotated[float, Strict(), Field(ge=0, le=1)] | None = Field(
+        default=None, description="Share of the activity that serves the goal, from 0 to 1."
+    )
+    rationale: LangString | None = Field(
+        default=None, description="Why the activity serves the goal."
+    )
+    provenance: SdgLinkProvenance | None = Field(
+        default=None, description="Who made the link; absent means declared by the activity."
+    )
+
+    @model_validator(mode="after")
+    def _target_of_goal(self) -> Self:
+        if self.target is not None and sdg_goal_of(self.target) != self.goal:
+            raise ValueError(
+                f"target {self.target} belongs to goal {sdg_goal_of(self.target)}, "
+                f"not to goal {self.goal}"
+            )
+        return self
