@@ -26,10 +26,10 @@ from typing import Any
 from unikommune.errors import UnknownCodeError
 
 __all__ = [
+    "ENUMS",
     "SDG_TARGETS",
     "Audience",
     "Code",
-    "ENUMS",
     "Codelist",
     "GovernanceBodyKind",
     "GovernanceRole",

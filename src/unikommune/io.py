@@ -16,7 +16,7 @@ import os
 import tempfile
 from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
@@ -43,17 +43,15 @@ PROFILE_FILE = "profile.json"
 MAX_DOCUMENT_BYTES = 512 * 1024 * 1024
 
 
-class Problem(tuple[str, str, str]):
-    """A problem found while loading: ``(file, JSON pointer, message)``."""
+class Problem(NamedTuple):
+    """A problem found while loading: the file, the JSON pointer and a plain message."""
 
-    __slots__ = ()
-
-    def __new__(cls, file: str, pointer: str, message: str) -> Problem:
-        return super().__new__(cls, (file, pointer, message))
+    file: str
+    pointer: str
+    message: str
 
     def __str__(self) -> str:
-        file, pointer, message = self
-        return f"{file}: {pointer or '/'}: {message}"
+        return f"{self.file}: {self.pointer or '/'}: {self.message}"
 
 
 class InvalidDatasetError(DatasetReadError):
@@ -70,7 +68,9 @@ class InvalidDatasetError(DatasetReadError):
         shown = "\n".join(f"  {problem}" for problem in problems[:10])
         more = f"\n  ... and {len(problems) - 10} more" if len(problems) > 10 else ""
         count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
-        super().__init__(f"the dataset does not fit the unikommune models ({count}):\n{shown}{more}")
+        super().__init__(
+            f"the dataset does not fit the unikommune models ({count}):\n{shown}{more}"
+        )
 
 
 def _pointer(loc: Iterable[int | str]) -> str:
@@ -80,7 +80,9 @@ def _pointer(loc: Iterable[int | str]) -> str:
 def _problems(error: ValidationError, file: str, prefix: Iterable[int | str] = ()) -> list[Problem]:
     prefix = tuple(prefix)
     return [
-        Problem(file, _pointer((*prefix, *detail["loc"])), detail["msg"].removeprefix("Value error, "))
+        Problem(
+            file, _pointer((*prefix, *detail["loc"])), detail["msg"].removeprefix("Value error, ")
+        )
         for detail in error.errors(include_url=False)
     ]
 
@@ -147,7 +149,9 @@ def iter_json_lines(path: Path) -> Iterator[tuple[int, Any]]:
                     try:
                         yield number, parse_json(line, str(path))
                     except DatasetReadError as error:
-                        raise DatasetReadError(f"line {number}: {error.args[0]}", path=str(path)) from None
+                        raise DatasetReadError(
+                            f"line {number}: {error.args[0]}", path=str(path)
+                        ) from None
     except OSError as error:
         raise DatasetReadError(f"cannot read the file: {error.strerror}", path=str(path)) from None
 
@@ -157,8 +161,8 @@ def _read_document(path: Path, max_bytes: int) -> Any:
         size = path.stat().st_size
         if size > max_bytes:
             raise DatasetReadError(
-                f"the file is {size:,} bytes, over the limit of {max_bytes:,} for one JSON document; "
-                "split large collections into JSON Lines files",
+                f"the file is {size:,} bytes, over the limit of {max_bytes:,} for one "
+                "JSON document; split large collections into JSON Lines files",
                 path=str(path),
             )
         data = path.read_bytes()
@@ -233,7 +237,11 @@ def _load_folder(root: Path, max_bytes: int) -> Dataset:
     if profile_path.is_file():
         if "profile" in document:
             problems.append(
-                Problem(str(main), "/profile", f"the profile is declared both here and in {PROFILE_FILE}")
+                Problem(
+                    str(main),
+                    "/profile",
+                    f"the profile is declared both here and in {PROFILE_FILE}",
+                )
             )
         profile_document = _read_document(profile_path, max_bytes)
         _expect_schema(profile_document, "profile", profile_path)
@@ -281,9 +289,7 @@ def _load_folder(root: Path, max_bytes: int) -> Dataset:
 def _prune(value: Any) -> Any:
     """Drop ``None`` and empty lists, which mean the same as an absent field."""
     if isinstance(value, dict):
-        return {
-            key: _prune(item) for key, item in value.items() if item is not None and item != []
-        }
+        return {key: _prune(item) for key, item in value.items() if item is not None and item != []}
     if isinstance(value, list):
         return [_prune(item) for item in value]
     return value
@@ -304,7 +310,7 @@ def _write_atomic(path: Path, text: str) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
-        os.replace(temporary, path)
+        Path(temporary).replace(path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
@@ -358,7 +364,8 @@ def save(
                 continue
             if name in as_lines:
                 files[target / f"{name}.jsonl"] = "".join(
-                    json.dumps(record, ensure_ascii=False, allow_nan=False) + "\n" for record in records
+                    json.dumps(record, ensure_ascii=False, allow_nan=False) + "\n"
+                    for record in records
                 )
             else:
                 files[target / f"{name}.json"] = _text(

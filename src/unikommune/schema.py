@@ -26,7 +26,6 @@ from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
 from unikommune.errors import SchemaError
 from unikommune.format import FORMAT_VERSION, schema_id
-from unikommune.types import LANG_STRING_SCHEMA
 from unikommune.models import (
     Agreement,
     Dataset,
@@ -39,6 +38,7 @@ from unikommune.models import (
     Project,
     Thesis,
 )
+from unikommune.types import LANG_STRING_SCHEMA
 
 __all__ = [
     "DRAFT",
@@ -250,7 +250,9 @@ def registry() -> Any:
     """Return a ``referencing.Registry`` holding every shipped schema; it never fetches."""
     from referencing import Registry, Resource
 
-    resources = [(uri, Resource.from_contents(dict(schema))) for uri, schema in load_schemas().items()]
+    resources = [
+        (uri, Resource.from_contents(dict(schema))) for uri, schema in load_schemas().items()
+    ]
     return Registry().with_resources(resources).crawl()
 
 

@@ -43,8 +43,8 @@ __all__ = [
     "Model",
     "Money",
     "PartialDate",
-    "ProfileCode",
     "Period",
+    "ProfileCode",
     "Ref",
     "Text",
     "Timeframe",
@@ -219,7 +219,7 @@ class Period(Model):
 class Timeframe(Period):
     """A period that must have an end, such as a mission's defined timeframe."""
 
-    end: PartialDate = Field(description="Last day, month or year of the timeframe.")  # type: ignore[assignment]
+    end: PartialDate = Field(description="Last day, month or year of the timeframe.")
 
 
 class Money(Model):

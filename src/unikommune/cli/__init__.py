@@ -81,7 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
-    except Exception as error:  # noqa: BLE001 - the one place that stops tracebacks
+    except Exception as error:  # the one place that stops tracebacks
         print(
             f"unikommune: internal error: {type(error).__name__}: {error}. "
             "This is a bug in unikommune; please report it with the command you ran.",

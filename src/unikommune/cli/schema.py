@@ -42,12 +42,17 @@ def run(args: argparse.Namespace) -> int:
             print(problem)
         if problems:
             print(
-                f"{len(problems)} schema file(s) out of date; run `unikommune schema --dir {args.dir}`",
+                f"{len(problems)} schema file(s) out of date; "
+                f"run `unikommune schema --dir {args.dir}`",
                 file=sys.stderr,
             )
             return 1
         print(f"{args.dir}: schemas are in sync with the models")
         return 0
     changed = write_schemas(args.dir)
-    print(f"{args.dir}: {len(changed)} schema file(s) written" if changed else f"{args.dir}: up to date")
+    print(
+        f"{args.dir}: {len(changed)} schema file(s) written"
+        if changed
+        else f"{args.dir}: up to date"
+    )
     return 0

@@ -69,9 +69,7 @@ class Dataset(Model):
     profile: Profile | None = Field(
         default=None, description="The partnership's own profile; absent means TRD3.0."
     )
-    partners: list[Partner] = Field(
-        default_factory=list, description="Organisations and units."
-    )
+    partners: list[Partner] = Field(default_factory=list, description="Organisations and units.")
     agreements: list[Agreement] = Field(default_factory=list, description="Agreements.")
     missions: list[Mission] = Field(default_factory=list, description="Thematic missions.")
     projects: list[Project] = Field(default_factory=list, description="R&D&I projects.")
@@ -108,7 +106,9 @@ class Dataset(Model):
             KeyError: ``name`` is not a collection.
         """
         if name not in COLLECTIONS:
-            raise KeyError(f"{name!r} is not a collection; expected one of {', '.join(COLLECTIONS)}")
+            raise KeyError(
+                f"{name!r} is not a collection; expected one of {', '.join(COLLECTIONS)}"
+            )
         records: list[Any] = getattr(self, name)
         return records
 
@@ -122,7 +122,10 @@ DatasetPart: type[Model] = create_model(
         Field(alias="$schema", description="The $id of the schema this document follows."),
     ),
     **{  # type: ignore[call-overload]
-        name: (list[cls], Field(default_factory=list, description=Dataset.model_fields[name].description))
-        for name, cls in COLLECTIONS.items()
+        name: (
+            list[record_class],  # type: ignore[valid-type]
+            Field(default_factory=list, description=Dataset.model_fields[name].description),
+        )
+        for name, record_class in COLLECTIONS.items()
     },
 )

@@ -42,9 +42,9 @@ class Placement(Record):
     """Students of one programme placed with one host unit in one academic period, as a count."""
 
     programme: LangString = Field(description="Name of the study programme.")
-    programme_code: Annotated[
-        str, Strict(), StringConstraints(min_length=1, max_length=64)
-    ] | None = Field(default=None, description="The institution's code for the programme.")
+    programme_code: (
+        Annotated[str, Strict(), StringConstraints(min_length=1, max_length=64)] | None
+    ) = Field(default=None, description="The institution's code for the programme.")
     field: ProgrammeField = Field(description="Field of the programme.")
     level: StudyLevel = Field(description="Level of the programme.")
     institution: Ref = Field(description="Id of the educating institution (or its unit).")

@@ -23,7 +23,8 @@ class Partner(Record):
     )
     sector: HelixSector = Field(description="Sector of the quadruple helix the partner belongs to.")
     parent: Ref | None = Field(
-        default=None, description="Id of the partner this unit belongs to; absent for a whole organisation."
+        default=None,
+        description="Id of the partner this unit belongs to; absent for a whole organisation.",
     )
     unit_type: UnitType | None = Field(default=None, description="Type of unit, for a unit.")
     identifiers: list[Identifier] = Field(

@@ -70,7 +70,9 @@ class SdgLinkProvenance(Model):
     def _suggestion_names_its_tool(self) -> Self:
         if self.method is SdgProvenance.SUGGESTED:
             missing = [
-                name for name in ("tool", "tool_version", "confidence") if getattr(self, name) is None
+                name
+                for name in ("tool", "tool_version", "confidence")
+                if getattr(self, name) is None
             ]
             if missing:
                 raise ValueError(f"a suggested SDG link needs {', '.join(missing)}")
