@@ -1,0 +1,88 @@
+"""Collaboration graphs and network metrics of a partnership dataset.
+
+>>> import unikommune
+>>> from unikommune import graph
+>>> dataset = unikommune.load("examples/trondheim")  # doctest: +SKIP
+>>> network = graph.co_participation(dataset, 2021, level="organisation")  # doctest: +SKIP
+>>> graph.write_graph(network, "partners-2021.graphml")  # doctest: +SKIP
+
+The typed graph of every record is :func:`partnership_graph`; the views
+(:func:`co_participation`, :func:`placement_flows`, :func:`partner_sdg`,
+:func:`mission_sdg`) are plain networkx graphs; :func:`partner_metrics`,
+:func:`network_metrics` and :func:`yearly_metrics` measure them.  Pictures are in
+:mod:`unikommune.graph.plot` (the ``plot`` extra).
+"""
+
+from __future__ import annotations
+
+from unikommune.graph._common import When, active, node_id, roll_up
+from unikommune.graph.brokerage import ROLES, brokerage_roles
+from unikommune.graph.build import EDGE_KINDS, NODE_KINDS, partnership_graph
+from unikommune.graph.export import (
+    FORMATS,
+    from_cytoscape,
+    read_graph,
+    safe_graph,
+    to_cytoscape,
+    write_graph,
+)
+from unikommune.graph.metrics import (
+    NETWORK_COLUMNS,
+    PARTNER_COLUMNS,
+    betweenness,
+    communities,
+    dataset_years,
+    network_metrics,
+    partner_metrics,
+    sdg_coverage,
+    structural_holes,
+    yearly_metrics,
+)
+from unikommune.graph.synergy import QUADRUPLE_HELIX, TRIPLE_HELIX, helix_synergy
+from unikommune.graph.views import (
+    ACTIVITY_KINDS,
+    activities,
+    co_occurrence,
+    co_participation,
+    mission_sdg,
+    partner_sdg,
+    placement_flows,
+)
+
+__all__ = [
+    "ACTIVITY_KINDS",
+    "EDGE_KINDS",
+    "FORMATS",
+    "NETWORK_COLUMNS",
+    "NODE_KINDS",
+    "PARTNER_COLUMNS",
+    "QUADRUPLE_HELIX",
+    "ROLES",
+    "TRIPLE_HELIX",
+    "When",
+    "active",
+    "activities",
+    "betweenness",
+    "brokerage_roles",
+    "co_occurrence",
+    "co_participation",
+    "communities",
+    "dataset_years",
+    "from_cytoscape",
+    "helix_synergy",
+    "mission_sdg",
+    "network_metrics",
+    "node_id",
+    "partner_metrics",
+    "partner_sdg",
+    "partnership_graph",
+    "placement_flows",
+    "read_graph",
+    "roll_up",
+    "safe_graph",
+    "sdg_coverage",
+    "structural_holes",
+    "to_cytoscape",
+    "write_graph",
+    "yearly_metrics",
+]

@@ -1,0 +1,126 @@
+"""Helpers shared by the graph builders: node ids, labels, time filters and roll-up."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from unikommune.models import Dataset, Partner
+from unikommune.types import LangString, Period, date_bounds
+
+__all__ = [
+    "When",
+    "active",
+    "active_year",
+    "label",
+    "node_id",
+    "partner_attributes",
+    "roll_up",
+    "window",
+]
+
+When = int | Period | None
+"""A time filter: a calendar year, a period, or ``None`` for the whole dataset."""
+
+_LANGUAGES = ("en", "nb", "nn", "se")
+
+
+def node_id(kind: str, local_id: str | int) -> str:
+    """Return the stable, readable id of a node, such as ``partner:ntnu`` or ``sdg:11``.
+
+    >>> node_id("project", "p1")
+    'project:p1'
+    """
+    return f"{kind}:{local_id}"
+
+
+def label(text: LangString | None, default: str = "") -> str:
+    """Return the English text of a language map, else Norwegian, else any language."""
+    if not text:
+        return default
+    for language in _LANGUAGES:
+        if language in text:
+            return text[language]
+    return next(iter(text.values()))
+
+
+def window(when: When) -> tuple[dt.date, dt.date | None] | None:
+    """Return the first and last day ``when`` covers (``None`` for no filter).
+
+    Raises:
+        ValueError: ``when`` is a year outside 1..9999.
+    """
+    if when is None:
+        return None
+    if isinstance(when, Period):
+        return when.bounds()
+    if isinstance(when, bool) or not isinstance(when, int) or not 1 <= when <= 9999:
+        raise ValueError(f"a time filter is a year or a Period, not {when!r}")
+    return dt.date(when, 1, 1), dt.date(when, 12, 31)
+
+
+def active(period: Period | None, when: When) -> bool:
+    """Return whether a record with ``period`` counts under the time filter ``when``.
+
+    A record counts when its period overlaps the filter by at least one day; a record
+    without a period counts under every filter.
+
+    >>> active(Period(start="2018-06", end="2019"), 2020)
+    False
+    >>> active(Period(start="2018-06"), 2030)
+    True
+    """
+    bounds = window(when)
+    if bounds is None or period is None:
+        return True
+    if isinstance(when, int):
+        return period.overlaps_year(when)
+    first, last = period.bounds()
+    return (bounds[1] is None or first <= bounds[1]) and (last is None or last >= bounds[0])
+
+
+def active_year(year: int, when: When) -> bool:
+    """Return whether a record dated by calendar ``year`` counts under ``when``."""
+    bounds = window(when)
+    if bounds is None:
+        return True
+    first, last = date_bounds(str(year).zfill(4))
+    return (bounds[1] is None or first <= bounds[1]) and last >= bounds[0]
+
+
+def roll_up(dataset: Dataset) -> dict[str, str]:
+    """Return, for every partner id, the id of the top-level organisation it belongs to.
+
+    A partner without a parent is its own top level.  A parent that is missing from the
+    dataset, or a cycle of parents, stops the walk at the last partner reached.
+    """
+    parents: Mapping[str, str | None] = {p.id: p.parent for p in dataset.partners}
+    top: dict[str, str] = {}
+    for partner in dataset.partners:
+        seen = {partner.id}
+        current = partner.id
+        while True:
+            parent = parents.get(current)
+            if parent is None or parent not in parents or parent in seen:
+                break
+            seen.add(parent)
+            current = parent
+        top[partner.id] = current
+    return top
+
+
+def partner_attributes(partner: Partner) -> dict[str, str | int]:
+    """Return the GraphML-safe attributes of a partner node."""
+    attributes: dict[str, str | int] = {
+        "kind": "partner",
+        "label": label(partner.short_name) or label(partner.name, partner.id),
+        "name": label(partner.name, partner.id),
+        "sector": partner.sector.value,
+        "partner_kind": partner.kind.value,
+        "local_id": partner.id,
+    }
+    if partner.parent is not None:
+        attributes["parent"] = partner.parent
+    if partner.unit_type is not None:
+        attributes["unit_type"] = partner.unit_type.value
+    return attributes

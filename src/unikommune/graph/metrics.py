@@ -1,0 +1,449 @@
+"""Per-partner and per-network metrics of a partnership, and a yearly table of the latter.
+
+Partner metrics (:func:`partner_metrics`), on the co-participation network:
+
+``degree``
+    Number of partners it shares an activity with.
+``strength``
+    Sum of its tie weights (shared activities, or their fractional count).
+``betweenness``
+    Share of shortest paths between other partners that pass through it
+    (networkx ``betweenness_centrality``, normalised, hops not weights).
+``constraint`` and ``effective_size``
+    Burt's structural-hole measures on the weighted ties: how much its contacts are tied
+    to each other (high constraint: few holes to broker) and how many non-redundant
+    contacts it has.  Undefined (empty) for a partner without ties.
+``community``
+    Its Louvain community, numbered from 0 by decreasing size (seeded, so stable).
+``coordinator`` … ``liaison``
+    Gould–Fernandez brokerage roles between helix sectors (:mod:`.brokerage`).
+
+Network metrics (:func:`network_metrics`): size, density, components, the share and
+weight of ties that cross sectors and Krackhardt's E–I index
+(``(external − internal) / (external + internal)`` ties, from −1 all inside a sector to
++1 all across), ties between a municipality and a university, triple- and
+quadruple-helix synergy in bits (:mod:`.synergy`), and SDG coverage (goals reached,
+activities per goal).  :func:`yearly_metrics` gives them year by year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any, Literal
+
+import networkx as nx
+
+from unikommune.codelists import PartnerKind
+from unikommune.graph._common import When, active_year, window
+from unikommune.graph.brokerage import ROLES, brokerage_roles
+from unikommune.graph.synergy import helix_synergy
+from unikommune.graph.views import (
+    ACTIVITY_KINDS,
+    Counting,
+    Level,
+    activities,
+    co_participation,
+)
+from unikommune.models import Dataset
+
+__all__ = [
+    "NETWORK_COLUMNS",
+    "PARTNER_COLUMNS",
+    "Backend",
+    "betweenness",
+    "communities",
+    "network_metrics",
+    "partner_metrics",
+    "sdg_coverage",
+    "structural_holes",
+    "yearly_metrics",
+]
+
+Backend = Literal["networkx", "networkit"]
+"""Which library runs betweenness and community detection."""
+
+#: Columns of :func:`partner_metrics` rows, in order.
+PARTNER_COLUMNS = (
+    "node",
+    "label",
+    "sector",
+    "partner_kind",
+    "activities",
+    "degree",
+    "strength",
+    "betweenness",
+    "constraint",
+    "effective_size",
+    "community",
+    *ROLES,
+)
+
+#: Columns of :func:`network_metrics` rows, in order (``sdg_1`` … ``sdg_17`` follow).
+NETWORK_COLUMNS = (
+    "period",
+    "activities",
+    "partners",
+    "ties",
+    "density",
+    "components",
+    "largest_component",
+    "isolates",
+    "communities",
+    "modularity",
+    "cross_sector_ties",
+    "cross_sector_share",
+    "cross_sector_weight_share",
+    "ei_index",
+    "municipality_university_ties",
+    "municipality_university_weight",
+    "synergy_t3",
+    "synergy_t4",
+    "sdg_goals_reached",
+    *(f"sdg_{goal}" for goal in range(1, 18)),
+)
+
+_UNIVERSITIES = {PartnerKind.UNIVERSITY.value, PartnerKind.UNIVERSITY_COLLEGE.value}
+
+
+def structural_holes(
+    graph: nx.Graph[str], weight: str | None = "weight"
+) -> tuple[dict[str, float | None], dict[str, float | None]]:
+    """Return Burt's constraint and effective size of every node of an undirected graph.
+
+    The values equal networkx's ``constraint(graph, weight=weight)`` and
+    ``effective_size(graph, weight=weight)`` (a test checks it), computed from each
+    node's common neighbours instead of re-summing every neighbourhood for every tie,
+    which makes them fast enough for a country.  An isolated node gets ``None`` where
+    networkx gives NaN.  With ``weight=None`` every tie weighs 1.
+
+    Raises:
+        ValueError: ``graph`` is directed (use networkx's functions there).
+
+    Complexity: the sum over ties of the smaller degree of their two ends.
+
+    >>> constraint, size = structural_holes(nx.star_graph(3))
+    >>> round(constraint[0], 4), size[0]
+    (0.3333, 3.0)
+    """
+    if graph.is_directed():
+        raise ValueError("structural_holes takes an undirected graph")
+    adjacency: dict[str, dict[str, float]] = {
+        u: {v: float(d.get(weight, 1.0)) if weight else 1.0 for v, d in nbrs.items() if v != u}
+        for u, nbrs in graph.adjacency()
+    }
+    strength = {u: sum(nbrs.values()) for u, nbrs in adjacency.items()}
+    largest = {u: max(nbrs.values(), default=0.0) for u, nbrs in adjacency.items()}
+    constraint: dict[str, float | None] = {}
+    size: dict[str, float | None] = {}
+    for v, nv in adjacency.items():
+        if not nv or strength[v] == 0:
+            constraint[v] = size[v] = None
+            continue
+        total_c = 0.0
+        total_s = 0.0
+        for w, weight_vw in nv.items():
+            nw = adjacency[w]
+            common = (
+                [q for q in nv if q in nw] if len(nv) <= len(nw) else [q for q in nw if q in nv]
+            )
+            indirect = 0.0
+            redundancy = 0.0
+            for q in common:
+                p_vq = nv[q] / strength[v]
+                if strength[q]:
+                    indirect += p_vq * adjacency[q][w] / strength[q]
+                if largest[w]:
+                    redundancy += p_vq * nw[q] / largest[w]
+            total_c += (weight_vw / strength[v] + indirect) ** 2
+            total_s += 1.0 - redundancy
+        constraint[v] = total_c
+        size[v] = total_s
+    return constraint, size
+
+
+def _networkit_graph(graph: nx.Graph[str], weight: str | None) -> tuple[Any, list[str]]:
+    try:
+        import networkit as nk  # type: ignore[import-untyped]
+    except ImportError as error:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            "the networkit backend needs the 'fast' extra: pip install 'unikommune[fast]'"
+        ) from error
+    nodes = list(graph)
+    index = {node: i for i, node in enumerate(nodes)}
+    result = nk.Graph(len(nodes), weighted=weight is not None)
+    for u, v, data in graph.edges(data=True):
+        if weight is None:
+            result.addEdge(index[u], index[v])
+        else:
+            result.addEdge(index[u], index[v], float(data.get(weight, 1.0)))
+    return result, nodes
+
+
+def betweenness(
+    graph: nx.Graph[str],
+    *,
+    sample: int | None = None,
+    seed: int = 42,
+    backend: Backend = "networkx",
+) -> dict[str, float]:
+    """Return the normalised betweenness of every node, counting hops (not weights).
+
+    Args:
+        graph: The network.
+        sample: ``None`` for exact values; else the number of source nodes drawn (with
+            ``seed``) to estimate them, as networkx's ``k``.  A sample no smaller than the
+            graph gives exact values.
+        seed: Seed of the sample.
+        backend: ``"networkx"``, or ``"networkit"`` (the ``fast`` extra) which computes
+            the same exact values in C++ on all cores; with ``sample`` it uses networkit's
+            ``EstimateBetweenness`` on ``sample`` sampled sources.
+    """
+    if sample is not None and sample >= graph.number_of_nodes():
+        sample = None
+    if backend == "networkx":
+        values: dict[str, float] = nx.betweenness_centrality(graph, k=sample, seed=seed)
+        return values
+    if backend != "networkit":
+        raise ValueError(f"backend must be 'networkx' or 'networkit', not {backend!r}")
+    nk_graph, nodes = _networkit_graph(graph, None)
+    import networkit as nk
+
+    nk.engineering.setSeed(seed, False)
+    n = len(nodes)
+    if sample is None:
+        algorithm = nk.centrality.Betweenness(nk_graph, normalized=False)
+    else:
+        algorithm = nk.centrality.EstimateBetweenness(nk_graph, sample, False, True)
+    algorithm.run()
+    scores = algorithm.scores()
+    # networkx normalises an undirected graph's pair counts by (n-1)(n-2)/2; networkit's
+    # unnormalised scores count each unordered pair twice.
+    scale = 1.0 / ((n - 1) * (n - 2)) if n > 2 else 1.0
+    return {node: float(scores[i]) * scale for i, node in enumerate(nodes)}
+
+
+def communities(
+    graph: nx.Graph[str],
+    *,
+    seed: int = 42,
+    weight: str | None = "weight",
+    backend: Backend = "networkx",
+) -> list[set[str]]:
+    """Return Louvain communities, largest first (ties broken by their least node).
+
+    With ``backend="networkit"`` networkit's parallel Louvain (PLM) runs instead; it finds
+    partitions of the same quality (modularity) but not necessarily the same ones.
+    """
+    if backend == "networkx":
+        found: list[set[str]] = nx.community.louvain_communities(graph, weight=weight, seed=seed)
+    elif backend == "networkit":
+        nk_graph, nodes = _networkit_graph(graph, weight)
+        import networkit as nk
+
+        nk.engineering.setSeed(seed, False)
+        partition = nk.community.detectCommunities(
+            nk_graph, algo=nk.community.PLM(nk_graph, refine=True), inspect=False
+        )
+        groups: dict[int, set[str]] = {}
+        for i, node in enumerate(nodes):
+            groups.setdefault(partition.subsetOf(i), set()).add(node)
+        found = list(groups.values())
+    else:
+        raise ValueError(f"backend must be 'networkx' or 'networkit', not {backend!r}")
+    return sorted(found, key=lambda c: (-len(c), min(c)))
+
+
+def partner_metrics(
+    graph: nx.Graph[str],
+    *,
+    sample: int | None = None,
+    seed: int = 42,
+    backend: Backend = "networkx",
+) -> list[dict[str, Any]]:
+    """Return one row of metrics per partner of a co-participation network.
+
+    Rows follow :data:`PARTNER_COLUMNS` and are sorted by node id; see the module
+    docstring for each metric.  ``sample`` and ``backend`` go to :func:`betweenness`,
+    ``seed`` to it and to Louvain.
+    """
+    between = betweenness(graph, sample=sample, seed=seed, backend=backend)
+    constraint, size = structural_holes(graph)
+    community_of = {
+        node: number
+        for number, members in enumerate(communities(graph, seed=seed, backend=backend))
+        for node in members
+    }
+    roles = brokerage_roles(graph)
+    rows = []
+    for node in sorted(graph):
+        data = graph.nodes[node]
+        rows.append(
+            {
+                "node": node,
+                "label": data.get("label", node),
+                "sector": data.get("sector"),
+                "partner_kind": data.get("partner_kind"),
+                "activities": data.get("activities", 0),
+                "degree": graph.degree(node),
+                "strength": float(graph.degree(node, weight="weight")),
+                "betweenness": between[node],
+                "constraint": constraint[node],
+                "effective_size": size[node],
+                "community": community_of[node],
+                **roles[node],
+            }
+        )
+    return rows
+
+
+def sdg_coverage(
+    dataset: Dataset, when: When = None, *, via: Iterable[str] = ACTIVITY_KINDS
+) -> dict[int, int]:
+    """Return, for each of the 17 goals, how many activities counting under ``when`` link to it.
+
+    An activity counts once per goal however many of its targets it names.
+
+    >>> from unikommune.graph import sdg_coverage
+    >>> sum(1 for n in sdg_coverage(dataset).values() if n)  # goals reached  # doctest: +SKIP
+    """
+    coverage = dict.fromkeys(range(1, 18), 0)
+    for item in activities(dataset, when, via=via):
+        for goal in item.goals:
+            coverage[goal] += 1
+    return coverage
+
+
+def _share(part: float, whole: float) -> float | None:
+    return part / whole if whole else None
+
+
+def network_metrics(
+    dataset: Dataset,
+    when: When = None,
+    *,
+    via: Iterable[str] = ("projects",),
+    counting: Counting = "full",
+    level: Level = "organisation",
+    seed: int = 42,
+    graph: nx.Graph[str] | None = None,
+    backend: Backend = "networkx",
+) -> dict[str, Any]:
+    """Return the network-level figures of the partnership under ``when`` as one row.
+
+    The row follows :data:`NETWORK_COLUMNS`.  The network is the co-participation view
+    with ``via``, ``counting`` and ``level`` (by default organisations, so that the
+    departments of one university do not count as ties between sectors); pass ``graph``
+    to reuse one already built.  Ratios of an empty network are ``None``.
+
+    Raises:
+        ValueError: an argument is invalid (see :func:`~unikommune.graph.co_participation`).
+    """
+    via = tuple(via)
+    if graph is None:
+        graph = co_participation(dataset, when, via=via, counting=counting, level=level)
+    n = graph.number_of_nodes()
+    ties = graph.number_of_edges()
+    parts = list(nx.connected_components(graph)) if n else []
+    weights: list[tuple[str, str, float]] = list(graph.edges(data="weight", default=1.0))
+    cross = [(u, v, w) for u, v, w in weights if graph[u][v].get("cross_sector")]
+    total_weight = float(graph.size(weight="weight"))
+    cross_weight = float(sum(w for _, _, w in cross))
+    kinds = {node: graph.nodes[node].get("partner_kind") for node in graph}
+    muni_uni = [
+        w
+        for u, v, w in weights
+        if {kinds[u], kinds[v]} & _UNIVERSITIES
+        and PartnerKind.MUNICIPALITY.value in (kinds[u], kinds[v])
+    ]
+    found = communities(graph, seed=seed, backend=backend) if ties else []
+    coverage = sdg_coverage(dataset, when)
+    synergy3 = helix_synergy(dataset, 3, when, via=via)
+    synergy4 = helix_synergy(dataset, 4, when, via=via)
+    row: dict[str, Any] = {
+        "period": _describe(when),
+        "activities": sum(1 for _ in activities(dataset, when, via=via)),
+        "partners": n,
+        "ties": ties,
+        "density": nx.density(graph) if n > 1 else None,
+        "components": len(parts),
+        "largest_component": max((len(p) for p in parts), default=0),
+        "isolates": nx.number_of_isolates(graph),
+        "communities": len(found),
+        "modularity": nx.community.modularity(graph, found, weight="weight") if found else None,
+        "cross_sector_ties": len(cross),
+        "cross_sector_share": _share(len(cross), ties),
+        "cross_sector_weight_share": _share(cross_weight, total_weight),
+        "ei_index": _share(len(cross) - (ties - len(cross)), ties),
+        "municipality_university_ties": len(muni_uni),
+        "municipality_university_weight": float(sum(muni_uni)),
+        "synergy_t3": synergy3,
+        "synergy_t4": synergy4,
+        "sdg_goals_reached": sum(1 for count in coverage.values() if count),
+    }
+    row.update({f"sdg_{goal}": count for goal, count in coverage.items()})
+    return row
+
+
+def _describe(when: When) -> str:
+    if when is None:
+        return "all"
+    if isinstance(when, int):
+        return str(when)
+    return f"{when.start}/{when.end or ''}"
+
+
+def dataset_years(dataset: Dataset) -> list[int]:
+    """Return every year from the first to the last that a dated record of ``dataset`` covers.
+
+    Open periods run to the year the dataset was last modified.
+    """
+    last_known = dt.date.fromisoformat(dataset.modified).year
+    years: set[int] = set()
+    periods = [
+        *(a.period for a in dataset.agreements),
+        *(m.timeframe for m in dataset.missions),
+        *(p.period for p in dataset.projects),
+        *(a.period for a in dataset.learning_activities if a.period is not None),
+    ]
+    for period in periods:
+        first, last = period.bounds()
+        years.update((first.year, last.year if last is not None else max(first.year, last_known)))
+    years.update(p.year for p in dataset.placements)
+    years.update(t.year for t in dataset.theses)
+    return list(range(min(years), max(years) + 1)) if years else []
+
+
+def yearly_metrics(
+    dataset: Dataset,
+    years: Sequence[int] | None = None,
+    *,
+    via: Iterable[str] = ("projects",),
+    counting: Counting = "full",
+    level: Level = "organisation",
+    seed: int = 42,
+    backend: Backend = "networkx",
+) -> list[dict[str, Any]]:
+    """Return :func:`network_metrics` for every year, one row each, plus students placed.
+
+    ``years`` defaults to every year from the first to the last the dataset covers (see
+    :func:`dataset_years`).  Each row adds ``students_placed`` in that year.
+    """
+    via = tuple(via)
+    rows = []
+    for year in dataset_years(dataset) if years is None else years:
+        window(year)
+        row = network_metrics(
+            dataset, year, via=via, counting=counting, level=level, seed=seed, backend=backend
+        )
+        row["students_placed"] = sum(
+            p.students for p in dataset.placements if active_year(p.year, year)
+        )
+        rows.append(row)
+    return rows
+
+
+def is_missing(value: object) -> bool:
+    """Return whether a metric value is undefined (``None`` or NaN)."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
