@@ -15,9 +15,9 @@ The dataset (all values invented):
 from __future__ import annotations
 
 import pytest
+from tests.conftest import DATA
 
 import unikommune
-from tests.conftest import DATA
 from unikommune.graph import (
     co_participation,
     mission_sdg,

@@ -6,9 +6,9 @@ import math
 
 import networkx as nx
 import pytest
+from tests.conftest import DATA
 
 import unikommune
-from tests.conftest import DATA
 from unikommune.graph import (
     brokerage_roles,
     co_participation,
@@ -98,7 +98,7 @@ def test_synergy_of_a_constant_sector_is_zero(small: Dataset, xor: Dataset) -> N
     assert helix_synergy(xor, 3, 2030) is None
     with pytest.raises(ValueError, match="sectors must be"):
         helix_synergy(xor, 5)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="space"):
         helix_synergy(xor, ["academia", "space"])
 
 
