@@ -1,0 +1,511 @@
+"""Run every check over a dataset document, a dataset folder or a dataset in memory.
+
+The clean path is one pass: each JSON Lines record goes from its bytes through
+the mirror validator (shape, in Rust) into the semantic checker, and nothing is
+kept but ids.  Only a record that fails takes the slow path: a strict parse
+that explains broken JSON, then every structural problem of the record.  Lines
+and columns are computed at the end, for the findings alone.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from unikommune.errors import DatasetReadError
+from unikommune.format import schema_id
+from unikommune.io import DATASET_FILE, MAX_DOCUMENT_BYTES, PROFILE_FILE, dump_document
+from unikommune.models import COLLECTIONS, Dataset, Profile, default_profile
+from unikommune.validate.codes import CODES
+from unikommune.validate.locate import LineIndex, find_offsets
+from unikommune.validate.reader import Parsed, RawFinding, decode, parse_text, read_file
+from unikommune.validate.report import Finding, Report
+from unikommune.validate.semantic import Semantics, Where
+from unikommune.validate.structural import (
+    describe,
+    metadata_validator,
+    profile_validator,
+    record_findings,
+    record_validator,
+    structural_findings,
+)
+
+__all__ = ["MAX_LINE_BYTES", "validate"]
+
+#: Longest JSON Lines record read; a longer line ends the check of its file.
+MAX_LINE_BYTES = 16 * 1024 * 1024
+
+Progress = Callable[[int], None]
+_NOT_METADATA = frozenset((*COLLECTIONS, "profile"))
+_PART_KEYS = frozenset(("$schema", *COLLECTIONS))
+
+
+def _documents_of(directory: Path) -> list[Path]:
+    try:
+        return sorted(
+            entry
+            for entry in directory.iterdir()
+            if entry.suffix in {".json", ".jsonl"} and not entry.name.startswith(".")
+        )
+    except OSError as error:
+        raise DatasetReadError(
+            f"cannot list the folder: {error.strerror}", path=str(directory)
+        ) from None
+
+
+class _Run:
+    def __init__(
+        self,
+        profile: Profile | None,
+        max_bytes: int,
+        max_line_bytes: int,
+        progress: Progress | None,
+    ) -> None:
+        self.raw: list[RawFinding] = []
+        self.files: list[str] = []
+        self.records = 0
+        self.profile_override = profile
+        self.max_bytes = max_bytes
+        self.max_line_bytes = max_line_bytes
+        self.progress = progress
+        self.semantics: Semantics | None = None
+
+    # -- documents ----------------------------------------------------------------------------
+    def read_document(self, path: Path) -> Parsed:
+        self.files.append(str(path))
+        data = read_file(path, self.max_bytes)
+        if isinstance(data, RawFinding):
+            return Parsed(None, None, [data])
+        if self.progress:
+            self.progress(len(data))
+        text, findings = decode(data, str(path))
+        if text is None:
+            return Parsed(None, None, findings)
+        parsed = parse_text(text, str(path))
+        parsed.findings[:0] = findings
+        return parsed
+
+    def expect_object(self, parsed: Parsed, file: str | None, what: str) -> dict[str, Any] | None:
+        self.raw.extend(parsed.findings)
+        if not parsed.ok:
+            return None
+        if not isinstance(parsed.value, dict):
+            self.raw.append(
+                RawFinding(
+                    "wrong_type",
+                    f"expected {what} (a JSON object), found {describe(parsed.value)}",
+                    file,
+                )
+            )
+            return None
+        return parsed.value
+
+    def schema_of(self, document: Mapping[str, Any], name: str, file: str | None) -> None:
+        found = document.get("$schema")
+        if found != schema_id(name):
+            shown = f"found {describe(found)}" if found is not None else "it is missing"
+            self.raw.append(
+                RawFinding(
+                    "wrong_schema",
+                    f"$schema: a {name} document names {schema_id(name)!r}; {shown}. "
+                    "Schemas are never fetched",
+                    file,
+                    "/$schema" if found is not None else "",
+                )
+            )
+
+    def metadata(self, document: dict[str, Any], file: str | None) -> dict[str, Any] | None:
+        metadata = {key: value for key, value in document.items() if key not in _NOT_METADATA}
+        try:
+            checked: dict[str, Any] = metadata_validator().validate_python(metadata)
+        except ValidationError as error:
+            self.raw.extend(
+                finding
+                for finding in structural_findings(error, file)
+                if not finding.pointer.startswith("/$schema")
+            )
+            return None
+        return checked
+
+    def profile(self, document: Any, file: str | None, prefix: str) -> Profile | None:
+        try:
+            profile_validator().validate_python(document)
+        except ValidationError as error:
+            self.raw.extend(
+                finding
+                for finding in structural_findings(error, file, prefix)
+                if not finding.pointer.endswith("/$schema")
+            )
+            return None
+        try:
+            return Profile.model_validate(document)
+        except ValidationError:  # pragma: no cover - the mirror has the same shape
+            return None
+
+    def start(self, profile: Profile | None) -> Semantics:
+        chosen = self.profile_override or profile or default_profile()
+        self.semantics = Semantics(chosen)
+        return self.semantics
+
+    def records_of(self, collection: str, value: Any, file: str | None, prefix: str) -> None:
+        assert self.semantics is not None
+        if value is None:
+            return
+        if not isinstance(value, list):
+            self.raw.append(
+                RawFinding(
+                    "wrong_type",
+                    f"{collection}: expected a list of records, found {describe(value)}",
+                    file,
+                    prefix,
+                )
+            )
+            return
+        for index, item in enumerate(value):
+            where = Where(file, f"{prefix}/{index}")
+            self.records += 1
+            record, findings = record_findings(collection, item, file, where.prefix)
+            if record is None:
+                self.raw.extend(findings)
+                self._keep_id(collection, item)
+            else:
+                self.semantics.record(collection, record, where)
+
+    def _keep_id(self, collection: str, item: Any) -> None:
+        assert self.semantics is not None
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            self.semantics.ids[collection].add(item["id"])
+
+    # -- JSON Lines ---------------------------------------------------------------------------
+    def lines(self, collection: str, path: Path) -> None:
+        assert self.semantics is not None
+        self.files.append(str(path))
+        validator = record_validator(collection)
+        semantics = self.semantics
+        file = str(path)
+        limit = self.max_line_bytes
+        unreported = 0
+        try:
+            stream = path.open("rb")
+        except OSError as error:
+            raise DatasetReadError(f"cannot read the file: {error.strerror}", path=file) from None
+        with stream:
+            number = 0
+            while True:
+                line = stream.readline(limit + 1)
+                if not line:
+                    break
+                number += 1
+                if len(line) > limit and not line.endswith(b"\n"):
+                    self.raw.append(
+                        RawFinding(
+                            "too_large",
+                            f"the record on this line is over {limit:,} bytes; the rest of the "
+                            "file is not checked",
+                            file,
+                            line=number,
+                            column=1,
+                        )
+                    )
+                    break
+                unreported += len(line)
+                if self.progress and unreported > 1 << 20:
+                    self.progress(unreported)
+                    unreported = 0
+                if line.isspace():
+                    continue
+                self.records += 1
+                try:
+                    record = validator.validate_json(line)
+                except ValidationError:
+                    record = self._slow_line(collection, line, number, file)
+                    if record is None:
+                        continue
+                semantics.record(collection, record, Where(file, "", number))
+        if self.progress and unreported:
+            self.progress(unreported)
+
+    def _slow_line(self, collection: str, line: bytes, number: int, file: str) -> Any:
+        text, findings = decode(line, file, number)
+        self.raw.extend(findings)
+        if text is None:
+            return None
+        parsed = parse_text(text.rstrip("\r\n"), file, first_line=number)
+        for finding in parsed.findings:
+            self.raw.append(_at_line(finding, number))
+        if not parsed.ok:
+            return None
+        if not isinstance(parsed.value, dict):
+            self.raw.append(
+                RawFinding(
+                    "wrong_type",
+                    f"expected a record (a JSON object), found {describe(parsed.value)}",
+                    file,
+                    record_line=number,
+                )
+            )
+            return None
+        record, problems = record_findings(collection, parsed.value, file, "", number)
+        if record is None:
+            self.raw.extend(problems)
+            self._keep_id(collection, parsed.value)
+        return record
+
+    # -- the layouts --------------------------------------------------------------------------
+    def document(self, path: Path) -> None:
+        parsed = self.read_document(path)
+        file = str(path)
+        root = self.expect_object(parsed, file, "a dataset document")
+        if root is None:
+            return
+        self.from_mapping(root, file)
+
+    def from_mapping(
+        self,
+        root: Mapping[str, Any],
+        file: str | None,
+        profile: Profile | None = None,
+        extra: Callable[[str], None] | None = None,
+    ) -> None:
+        self.schema_of(root, "dataset", file)
+        metadata = self.metadata(dict(root), file)
+        if "profile" in root and root["profile"] is not None:
+            if profile is not None:
+                self.raw.append(
+                    RawFinding(
+                        "profile_declared_twice",
+                        f"profile: the profile is declared here and in {PROFILE_FILE}; keep one",
+                        file,
+                        "/profile",
+                    )
+                )
+            else:
+                profile = self.profile(root["profile"], file, "/profile")
+        semantics = self.start(profile)
+        if metadata is not None:
+            semantics.dataset(metadata, Where(file))
+        for collection in COLLECTIONS:
+            self.records_of(collection, root.get(collection), file, f"/{collection}")
+            if extra is not None:
+                extra(collection)
+            semantics.done(collection)
+        self.raw.extend(semantics.finish())
+
+    def folder(self, root: Path) -> None:
+        main = root / DATASET_FILE
+        present = _documents_of(root)
+        if not main.is_file():
+            names = ", ".join(entry.name for entry in present[:5]) or "no JSON files"
+            raise DatasetReadError(
+                f"not a dataset folder: it has no {DATASET_FILE} (found {names}); point "
+                f"`unikommune validate` at a {DATASET_FILE} or at a folder holding one",
+                path=str(root),
+            )
+        known = {DATASET_FILE, PROFILE_FILE} | {
+            f"{name}{suffix}" for name in COLLECTIONS for suffix in (".json", ".jsonl")
+        }
+        for entry in present:
+            if entry.name not in known:
+                self.raw.append(
+                    RawFinding(
+                        "unexpected_file",
+                        f"{entry.name} is not a file of the dataset "
+                        "layout and is not checked; name it after its collection, such "
+                        "as projects.jsonl",
+                        str(entry),
+                    )
+                )
+        parsed = self.read_document(main)
+        document = self.expect_object(parsed, str(main), "a dataset document")
+        if document is None:
+            return
+        profile: Profile | None = None
+        profile_path = root / PROFILE_FILE
+        if profile_path.is_file():
+            profile_doc = self.expect_object(
+                self.read_document(profile_path), str(profile_path), "a profile"
+            )
+            if profile_doc is not None:
+                self.schema_of(profile_doc, "profile", str(profile_path))
+                profile = self.profile(profile_doc, str(profile_path), "")
+                if profile is None:
+                    profile = default_profile()
+        parts: list[tuple[str, dict[str, Any]]] = []
+        for name in COLLECTIONS:
+            part_path = root / f"{name}.json"
+            if part_path.is_file():
+                part = self.expect_object(
+                    self.read_document(part_path), str(part_path), "a dataset-part document"
+                )
+                if part is not None:
+                    self.schema_of(part, "dataset-part", str(part_path))
+                    for key in part:
+                        if key not in _PART_KEYS:
+                            self.raw.append(
+                                RawFinding(
+                                    "unknown_field",
+                                    f"{key}: a dataset-part document holds "
+                                    "$schema and collections only; remove it",
+                                    str(part_path),
+                                    f"/{key}",
+                                    key=True,
+                                )
+                            )
+                    parts.append((str(part_path), part))
+
+        def extra(collection: str) -> None:
+            for file, part in parts:
+                self.records_of(collection, part.get(collection), file, f"/{collection}")
+            lines_path = root / f"{collection}.jsonl"
+            if lines_path.is_file():
+                self.lines(collection, lines_path)
+
+        self.from_mapping(document, str(main), profile, extra)
+
+    # -- positions ----------------------------------------------------------------------------
+    def report(self) -> Report:
+        by_document: dict[str, list[RawFinding]] = defaultdict(list)
+        by_lines: dict[str, list[RawFinding]] = defaultdict(list)
+        ready: list[Finding] = []
+        for raw in self.raw:
+            if raw.line is not None or raw.file is None:
+                ready.append(_final(raw, raw.line, raw.column))
+            elif raw.record_line is not None:
+                by_lines[raw.file].append(raw)
+            else:
+                by_document[raw.file].append(raw)
+        for file, findings in by_document.items():
+            ready.extend(_place_in_document(Path(file), findings, self.max_bytes))
+        for file, findings in by_lines.items():
+            ready.extend(_place_in_lines(Path(file), findings, self.max_line_bytes))
+        return Report(ready, self.files, self.records)
+
+
+def _at_line(finding: RawFinding, number: int) -> RawFinding:
+    if finding.line is not None:
+        return finding
+    return RawFinding(
+        finding.code,
+        finding.message,
+        finding.file,
+        finding.pointer,
+        key=finding.key,
+        record_line=number,
+    )
+
+
+def _final(raw: RawFinding, line: int | None, column: int | None) -> Finding:
+    return Finding(
+        raw.code, CODES[raw.code].severity, raw.message, raw.file, line, column, raw.pointer
+    )
+
+
+def _ancestors(pointer: str) -> Iterable[str]:
+    while True:
+        yield pointer
+        if not pointer:
+            return
+        pointer = pointer.rsplit("/", 1)[0]
+
+
+def _positions(text: str, findings: list[RawFinding], index: LineIndex) -> list[Finding]:
+    wanted = {ancestor for raw in findings for ancestor in _ancestors(raw.pointer)}
+    offsets = find_offsets(text, wanted)
+    placed = []
+    for raw in findings:
+        for ancestor in _ancestors(raw.pointer):
+            if ancestor in offsets:
+                value_at, key_at = offsets[ancestor]
+                use_key = raw.key or raw.code == "unknown_field" or ancestor != raw.pointer
+                line, column = index.position(
+                    key_at if use_key and ancestor == raw.pointer else value_at
+                )
+                placed.append(_final(raw, line, column))
+                break
+        else:  # pragma: no cover - the root is always found
+            placed.append(_final(raw, index.position(0)[0], 1))
+    return placed
+
+
+def _place_in_document(path: Path, findings: list[RawFinding], max_bytes: int) -> list[Finding]:
+    data = read_file(path, max_bytes)
+    text = None if isinstance(data, RawFinding) else decode(data, str(path))[0]
+    if text is None:  # pragma: no cover - the file was read a moment ago
+        return [_final(raw, None, None) for raw in findings]
+    return _positions(text, findings, LineIndex(text))
+
+
+def _place_in_lines(path: Path, findings: list[RawFinding], limit: int) -> list[Finding]:
+    wanted: dict[int, list[RawFinding]] = defaultdict(list)
+    for raw in findings:
+        assert raw.record_line is not None
+        wanted[raw.record_line].append(raw)
+    placed: list[Finding] = []
+    last = max(wanted)
+    with path.open("rb") as stream:
+        for number in range(1, last + 1):
+            line = stream.readline(limit + 1)
+            if not line:
+                break
+            if number in wanted:
+                text = line.decode("utf-8", errors="replace").removeprefix("\ufeff").rstrip("\r\n")
+                placed.extend(_positions(text, wanted.pop(number), LineIndex(text, number)))
+    for rest in wanted.values():  # pragma: no cover - the file changed while being read
+        placed.extend(_final(raw, raw.record_line, None) for raw in rest)
+    return placed
+
+
+def validate(
+    source: str | os.PathLike[str] | Dataset | Mapping[str, Any],
+    *,
+    profile: Profile | None = None,
+    max_bytes: int = MAX_DOCUMENT_BYTES,
+    max_line_bytes: int = MAX_LINE_BYTES,
+    progress: Progress | None = None,
+) -> Report:
+    """Check a dataset and return every finding: shape, references, periods, rules.
+
+    Args:
+        source: a ``dataset.json`` document, a dataset folder, a :class:`Dataset`, or a
+            dataset document already parsed into a dict.
+        profile: check focus and thematic areas against this profile instead of the one the
+            dataset declares (its ``profile``, its folder's ``profile.json``, else TRD3.0).
+        max_bytes: the largest single JSON document read; larger files are a finding.
+        max_line_bytes: the longest JSON Lines record read.
+        progress: called with the number of bytes read, now and then.
+
+    Returns:
+        The report; ``report.ok`` is true when no finding has severity error.
+
+    Raises:
+        DatasetReadError: the path does not exist, cannot be opened, or is a folder without
+            a ``dataset.json``.
+    """
+    run = _Run(profile, max_bytes, max_line_bytes, progress)
+    if isinstance(source, Dataset):
+        run.from_mapping(dump_document(source), None)
+    elif isinstance(source, Mapping):
+        run.from_mapping(source, None)
+    else:
+        path = Path(source)
+        try:
+            is_dir = path.is_dir()
+            exists = is_dir or path.exists()
+        except OSError as error:
+            raise DatasetReadError(
+                f"cannot read the path: {error.strerror}", path=str(path)
+            ) from None
+        if is_dir:
+            run.folder(path)
+        elif exists:
+            run.document(path)
+        elif path.is_symlink():
+            raise DatasetReadError("the path is a broken or looping symbolic link", path=str(path))
+        else:
+            raise DatasetReadError("no such file or folder", path=str(path))
+    return run.report()

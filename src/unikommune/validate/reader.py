@@ -1,0 +1,279 @@
+"""Read untrusted files into JSON values, turning every way they can be broken into findings.
+
+Nothing here trusts its input: a file may be empty, not UTF-8, start with a
+byte order mark, hold NaN, a number of a million digits, arrays nested
+thousands deep, keys given twice, or be larger than memory.  Each case becomes
+a finding with a code and a place; none raises, hangs or prints a traceback.
+Only a path that cannot be opened at all raises :class:`DatasetReadError`.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from unikommune.errors import DatasetReadError
+from unikommune.validate.locate import LineIndex, duplicate_keys
+
+__all__ = ["MAX_NUMBER_DIGITS", "Parsed", "RawFinding", "parse_text", "read_file"]
+
+#: Longest number (in characters) read; longer ones are a finding, never parsed.
+MAX_NUMBER_DIGITS = 1000
+
+_BOM = b"\xef\xbb\xbf"
+_BAD_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)', re.DOTALL)
+_LONG_NUMBER = re.compile(
+    r'"(?:[^"\\]|\\.)*"|(-?[0-9][0-9.eE+-]{' + str(MAX_NUMBER_DIGITS) + r",})", re.DOTALL
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RawFinding:
+    """A finding before its line and column are known: code, message, file, pointer."""
+
+    code: str
+    message: str
+    file: str | None
+    pointer: str = ""
+    line: int | None = None
+    column: int | None = None
+    key: bool = False
+    record_line: int | None = None
+
+
+@dataclass
+class Parsed:
+    """A parsed document, or ``None`` with the findings that say why it could not be parsed."""
+
+    value: Any
+    text: str | None
+    findings: list[RawFinding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Return whether a value was read."""
+        return self.text is not None
+
+
+def read_file(path: Path, max_bytes: int) -> bytes | RawFinding:
+    """Return the bytes of ``path``, or a ``too_large`` finding; never read past ``max_bytes``.
+
+    Raises:
+        DatasetReadError: the path cannot be opened (missing, a symlink loop, no permission).
+    """
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(max_bytes + 1)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise DatasetReadError("the path is a loop of symbolic links", path=str(path)) from None
+        if error.errno == errno.EISDIR:
+            raise DatasetReadError("expected a file, found a folder", path=str(path)) from None
+        raise DatasetReadError(f"cannot read the file: {error.strerror}", path=str(path)) from None
+    if len(data) > max_bytes:
+        return RawFinding(
+            "too_large",
+            f"the file is over the limit of {max_bytes:,} bytes for one JSON document; "
+            "split large collections into JSON Lines files (one record a line)",
+            str(path),
+        )
+    return data
+
+
+class _NumberTooLong(ValueError):
+    pass
+
+
+class _NotANumber(ValueError):
+    pass
+
+
+def _parse_int(text: str) -> int:
+    if len(text) > MAX_NUMBER_DIGITS:
+        raise _NumberTooLong(text)
+    return int(text)
+
+
+def _parse_float(text: str) -> float:
+    if len(text) > MAX_NUMBER_DIGITS:
+        raise _NumberTooLong(text)
+    return float(text)
+
+
+def _reject_constant(name: str) -> Any:
+    raise _NotANumber(name)
+
+
+def decode(
+    data: bytes, file: str | None, first_line: int = 1
+) -> tuple[str | None, list[RawFinding]]:
+    """Return ``data`` as text (a UTF-8 BOM removed), with findings; ``None`` if it is not UTF-8."""
+    findings: list[RawFinding] = []
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(data) > 1 and b"\x00" in data[:4]):
+        return None, [
+            RawFinding(
+                "not_utf8",
+                "the file is UTF-16 text (it starts with a UTF-16 byte order mark or NUL bytes); "
+                "save it as UTF-8",
+                file,
+                line=first_line,
+                column=1,
+            )
+        ]
+    if data.startswith(_BOM):
+        data = data[len(_BOM) :]
+        findings.append(
+            RawFinding(
+                "byte_order_mark",
+                "the file starts with a UTF-8 byte order mark, which JSON forbids; "
+                "save it as UTF-8 without BOM",
+                file,
+                line=first_line,
+                column=1,
+            )
+        )
+    try:
+        return data.decode("utf-8"), findings
+    except UnicodeDecodeError as error:
+        good = data[: error.start].decode("utf-8", errors="replace")
+        line, column = LineIndex(good, first_line).position(len(good))
+        byte = data[error.start]
+        guess = " (it looks like Latin-1 or Windows-1252)" if byte >= 0x80 else ""
+        findings.append(
+            RawFinding(
+                "not_utf8",
+                f"byte 0x{byte:02x} is not UTF-8{guess}; save the file as UTF-8",
+                file,
+                line=line,
+                column=column,
+            )
+        )
+        return None, findings
+
+
+def _first(pattern: re.Pattern[str], text: str) -> int:
+    for match in pattern.finditer(text):
+        if match.group(1):
+            return match.start(1)
+    return 0
+
+
+def parse_text(
+    text: str,
+    file: str | None,
+    *,
+    first_line: int = 1,
+    empty: Callable[[], str] | None = None,
+) -> Parsed:
+    """Parse ``text`` strictly: no NaN, no huge numbers, duplicate keys reported as findings."""
+    if not text.strip():
+        message = empty() if empty else "the file is empty; a dataset file holds one JSON document"
+        return Parsed(
+            None, None, [RawFinding("empty_file", message, file, line=first_line, column=1)]
+        )
+    duplicates: list[bool] = []
+
+    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        result = dict(pairs)
+        if len(result) != len(pairs):
+            duplicates.append(True)
+        return result
+
+    index = LineIndex(text, first_line) if first_line == 1 else None
+
+    def at(offset: int) -> tuple[int, int]:
+        return (index or LineIndex(text, first_line)).position(offset)
+
+    try:
+        value = json.loads(
+            text,
+            object_pairs_hook=pairs_hook,
+            parse_constant=_reject_constant,
+            parse_int=_parse_int,
+            parse_float=_parse_float,
+        )
+    except json.JSONDecodeError as error:
+        line, column = at(error.pos)
+        return Parsed(
+            None, None, [RawFinding("invalid_json", f"{error.msg}", file, line=line, column=column)]
+        )
+    except _NotANumber as error:
+        line, column = at(_first(_BAD_TOKEN, text))
+        return Parsed(
+            None,
+            None,
+            [
+                RawFinding(
+                    "invalid_number",
+                    f"{error.args[0]} is not a JSON number; leave the field out or write a "
+                    "finite number",
+                    file,
+                    line=line,
+                    column=column,
+                )
+            ],
+        )
+    except _NumberTooLong as error:
+        line, column = at(_first(_LONG_NUMBER, text))
+        return Parsed(
+            None,
+            None,
+            [
+                RawFinding(
+                    "number_too_long",
+                    f"a number of {len(error.args[0]):,} characters; numbers longer than "
+                    f"{MAX_NUMBER_DIGITS:,} characters are not read",
+                    file,
+                    line=line,
+                    column=column,
+                )
+            ],
+        )
+    except RecursionError:
+        depth_at = 0
+        depth = 0
+        for position, char in enumerate(text):
+            if char in "[{":
+                depth += 1
+                if depth > 200:
+                    depth_at = position
+                    break
+        line, column = at(depth_at)
+        return Parsed(
+            None,
+            None,
+            [
+                RawFinding(
+                    "too_deeply_nested",
+                    "arrays or objects are nested too deeply to read; records nest only a few "
+                    "levels",
+                    file,
+                    line=line,
+                    column=column,
+                )
+            ],
+        )
+    except ValueError as error:  # pragma: no cover - json raises JSONDecodeError for the rest
+        return Parsed(None, None, [RawFinding("invalid_json", str(error), file, line=first_line)])
+    findings = []
+    if duplicates:
+        for pointer, offset in duplicate_keys(text):
+            line, column = at(offset)
+            key = pointer.rsplit("/", 1)[-1]
+            findings.append(
+                RawFinding(
+                    "duplicate_key",
+                    f"the key {key!r} appears twice in one object; the last value is used. "
+                    "Remove one of the two",
+                    file,
+                    pointer=pointer,
+                    line=line,
+                    column=column,
+                )
+            )
+    return Parsed(value, text, findings)

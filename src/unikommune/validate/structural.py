@@ -1,0 +1,235 @@
+"""Structural checks: a record against its model, every problem a finding with a plain message.
+
+Records are checked with the model's mirror (:mod:`unikommune.validate.mirror`),
+which collects every problem of a record at once.  Each pydantic error becomes a
+finding whose message names the field, says what was expected and what was
+found, and suggests a fix where one is likely (a close codelist value, a close
+field name).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from functools import cache
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from unikommune import types
+from unikommune.models import COLLECTIONS, Dataset, Profile
+from unikommune.validate.locate import escape
+from unikommune.validate.mirror import mirror_validator
+from unikommune.validate.reader import RawFinding
+
+__all__ = ["describe", "record_findings", "record_validator", "structural_findings"]
+
+_TYPE_NAMES = {
+    "string_type": "a string",
+    "int_type": "an integer",
+    "int_from_float": "an integer",
+    "int_parsing": "an integer",
+    "float_type": "a number",
+    "bool_type": "true or false",
+    "list_type": "a list",
+    "dict_type": "an object",
+    "model_type": "an object",
+    "typed_dict_type": "an object",
+    "finite_number": "a finite number",
+}
+
+
+def describe(value: Any) -> str:
+    """Return a short description of a JSON value, for messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        return f"the string {shown!r}"
+    if isinstance(value, list):
+        return f"a list of {len(value)} item{'s' if len(value) != 1 else ''}"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__  # pragma: no cover - JSON has no other types
+
+
+def _path(loc: Iterable[int | str]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "the record"
+
+
+@cache
+def _descriptions() -> Mapping[str, str]:
+    found: dict[str, str] = {}
+    pending: list[type[BaseModel]] = [Dataset, Profile, *COLLECTIONS.values()]
+    seen: set[type[BaseModel]] = set()
+    while pending:
+        model = pending.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        for name, info in model.model_fields.items():
+            key = info.alias or name
+            if info.description and key not in found:
+                found[key] = info.description
+            for arg in _model_args(info.annotation):
+                pending.append(arg)
+    return found
+
+
+def _model_args(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [arg for inner in getattr(annotation, "__args__", ()) for arg in _model_args(inner)]
+
+
+def _pattern_kind(pattern: str, field: str) -> tuple[str, str]:
+    if pattern == types.LOCAL_ID_PATTERN:
+        return (
+            "invalid_id",
+            "an id of 1 to 128 letters, digits and . _ ~ : -, starting with a "
+            "letter or digit (no spaces)",
+        )
+    if pattern == types.PARTIAL_DATE_PATTERN:
+        return (
+            "invalid_date",
+            "a year, a year-month or a date that exists, such as 2018, 2018-06 or 2018-06-14",
+        )
+    if pattern == types.DATE_PATTERN:
+        return "invalid_date", "a date that exists, written YYYY-MM-DD, such as 2018-06-14"
+    if pattern == types.LANGUAGE_TAG_PATTERN:
+        return "invalid_format", "a BCP 47 language tag in lower case, such as nb, nn, en or se"
+    if field == "currency":
+        return "invalid_format", "an ISO 4217 currency code in capitals, such as NOK or EUR"
+    if field == "doi":
+        return "invalid_format", "a DOI such as 10.1000/182, without https://doi.org/"
+    if "http" in pattern:
+        return "invalid_format", "an http:// or https:// address without spaces"
+    if field in {"focus_area", "focus_areas", "thematic_areas", "code"}:
+        return (
+            "invalid_format",
+            "a code of lower-case letters, digits and hyphens, such as smart-city",
+        )
+    return "invalid_format", f"text matching the pattern {pattern}"
+
+
+def _closest(value: Any, options: Iterable[str]) -> str:
+    if not isinstance(value, str):
+        return ""
+    close = difflib.get_close_matches(value.lower(), list(options), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _finding(
+    detail: Mapping[str, Any], file: str | None, prefix: str, line: int | None
+) -> RawFinding:
+    kind: str = detail["type"]
+    loc = tuple(detail["loc"])
+    value = detail.get("input")
+    ctx = detail.get("ctx") or {}
+    key = bool(loc) and loc[-1] == "[key]"
+    if key:
+        loc = loc[:-1]
+    pointer = prefix + "".join(f"/{escape(str(part))}" for part in loc)
+    field = str(next((part for part in reversed(loc) if isinstance(part, str)), ""))
+    path = _path(loc)
+
+    def made(code: str, message: str) -> RawFinding:
+        return RawFinding(code, message, file, pointer, key=key, record_line=line)
+
+    if kind == "missing":
+        description = _descriptions().get(field, "")
+        about = f" ({description.rstrip('.')})" if description else ""
+        return made("missing_field", f"{path}: required field is missing{about}; add it")
+    if kind == "extra_forbidden":
+        hint = _closest(field, _descriptions())
+        if field in {"$ref", "$id"}:
+            hint = "; references to other documents are not part of the format and never fetched"
+        return made("unknown_field", f"{path}: not a field of this record{hint}; remove it")
+    if kind in _TYPE_NAMES:
+        return made("wrong_type", f"{path}: expected {_TYPE_NAMES[kind]}, found {describe(value)}")
+    if kind in {"literal_error", "enum"}:
+        expected = str(ctx.get("expected", ""))
+        options = [option.strip().strip("'") for option in expected.replace(" or ", ",").split(",")]
+        shown = ", ".join(option for option in options if option)
+        if field == "$schema":
+            return made(
+                "wrong_schema",
+                f"$schema: expected {shown}, found {describe(value)}; the schema is never fetched",
+            )
+        return made(
+            "not_in_codelist",
+            f"{path}: expected one of {shown}; found {describe(value)}{_closest(value, options)}",
+        )
+    if kind == "string_pattern_mismatch":
+        code, expected = _pattern_kind(str(ctx.get("pattern", "")), field)
+        what = "key" if key else "value"
+        return made(code, f"{path}: expected {expected}; found the {what} {value!r}")
+    if kind in {"string_too_short", "too_short"}:
+        least = ctx.get("min_length", 1)
+        if isinstance(value, str) or kind == "string_too_short":
+            return made("too_short", f"{path}: expected text, found an empty string")
+        noun = "item" if least == 1 else "items"
+        return made(
+            "too_short", f"{path}: expected at least {least} {noun}, found {describe(value)}"
+        )
+    if kind in {"string_too_long", "too_long"}:
+        most = ctx.get("max_length")
+        unit = "characters" if kind == "string_too_long" else "items"
+        return made("too_long", f"{path}: expected at most {most} {unit}")
+    if kind in {"greater_than_equal", "greater_than", "less_than_equal", "less_than"}:
+        if kind == "greater_than_equal" and ctx.get("ge") == 0 and isinstance(value, int):
+            return made("negative_count", f"{path}: expected a count of 0 or more, found {value}")
+        bound = {
+            "greater_than_equal": f"at least {ctx.get('ge')}",
+            "greater_than": f"more than {ctx.get('gt')}",
+            "less_than_equal": f"at most {ctx.get('le')}",
+            "less_than": f"less than {ctx.get('lt')}",
+        }[kind]
+        return made("out_of_range", f"{path}: expected a number {bound}, found {value!r}")
+    return made("wrong_type", f"{path}: {detail.get('msg', kind)}")  # pragma: no cover
+
+
+def structural_findings(
+    error: ValidationError, file: str | None, prefix: str = "", line: int | None = None
+) -> list[RawFinding]:
+    """Return a finding for every problem in ``error``, pointers under ``prefix``."""
+    return [_finding(detail, file, prefix, line) for detail in error.errors(include_url=False)]
+
+
+#: Dataset fields that hold collections; the document check leaves them to the record checks.
+_METADATA_DROP = (*COLLECTIONS, "profile")
+
+
+def record_validator(collection: str) -> Any:
+    """Return the mirror validator of the records of ``collection``."""
+    return mirror_validator(COLLECTIONS[collection])
+
+
+def metadata_validator() -> Any:
+    """Return the mirror validator of a dataset document's metadata (collections left out)."""
+    return mirror_validator(Dataset, _METADATA_DROP)
+
+
+def profile_validator() -> Any:
+    """Return the mirror validator of a profile."""
+    return mirror_validator(Profile)
+
+
+def record_findings(
+    collection: str, value: Any, file: str | None, prefix: str, line: int | None = None
+) -> tuple[Any, list[RawFinding]]:
+    """Check one record; return the checked record (or ``None``) and the findings."""
+    try:
+        return record_validator(collection).validate_python(value), []
+    except ValidationError as error:
+        return None, structural_findings(error, file, prefix, line)
