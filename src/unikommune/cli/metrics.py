@@ -1,0 +1,191 @@
+"""``unikommune metrics``: network figures per year, per partner, or the SDG coverage."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Any
+
+from unikommune.cli.graph import add_filters, check_output, time_filter
+from unikommune.io import load
+
+__all__ = ["register", "run", "table_text"]
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``metrics`` subcommand to ``subparsers``."""
+    parser = subparsers.add_parser(
+        "metrics",
+        help="network metrics per year (or per partner, or SDG coverage) as a table, CSV or JSON",
+        description="Measure the partner network of a dataset: by default the network-level "
+        "figures for every year; with --partners one row per partner; with --sdg the "
+        "activities per Sustainable Development Goal.",
+    )
+    add_filters(parser, level="organisation")
+    what = parser.add_mutually_exclusive_group()
+    what.add_argument(
+        "--partners", action="store_true", help="one row per partner instead of per year"
+    )
+    what.add_argument("--sdg", action="store_true", help="activities per goal, all 17 goals")
+    parser.add_argument(
+        "--format",
+        choices=("table", "csv", "json"),
+        default=None,
+        help="table in the terminal (default), or CSV / JSON (default for -o: from the suffix)",
+    )
+    parser.add_argument(
+        "-o", "--output", type=Path, help="file to write (default: standard output)"
+    )
+    parser.add_argument(
+        "--sample",
+        type=int,
+        metavar="K",
+        help="estimate betweenness from K sampled sources (default: exact)",
+    )
+    parser.add_argument("--seed", type=int, default=42, help="seed of Louvain and of sampling")
+    parser.add_argument(
+        "--backend",
+        choices=("networkx", "networkit"),
+        default="networkx",
+        help="library for betweenness and communities (networkit: the 'fast' extra)",
+    )
+    parser.add_argument(
+        "--plot",
+        type=Path,
+        metavar="PICTURE",
+        help="with --sdg, also draw the coverage chart to a .png or .svg file",
+    )
+    parser.add_argument("--force", action="store_true", help="replace existing output files")
+    parser.set_defaults(run=run)
+
+
+#: Columns the terminal table of partners leaves out to fit (CSV and JSON keep them).
+_HIDDEN = ("node", "partner_kind")
+
+
+def _cell(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
+def _csv(rows: list[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    columns = list(rows[0]) if rows else []
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+    return out.getvalue()
+
+
+def table_text(rows: list[dict[str, Any]], title: str, *, transpose: bool) -> str:
+    """Return ``rows`` as a rich table; ``transpose`` puts one column per row (per year)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False)
+    if not rows:
+        return f"{title}: nothing to measure\n"
+    if transpose:
+        keys = list(rows[0])
+        table.add_column(keys[0])
+        for row in rows:
+            table.add_column(_cell(row[keys[0]]), justify="right")
+        for key in keys[1:]:
+            table.add_row(key, *(_cell(row.get(key)) for row in rows))
+    else:
+        rows = [{k: v for k, v in row.items() if k not in _HIDDEN} for row in rows]
+        for key in rows[0]:
+            table.add_column(key, justify="left" if key in ("node", "label", "sector") else "right")
+        for row in rows:
+            table.add_row(*(_cell(v) for v in row.values()))
+    buffer = io.StringIO()
+    Console(
+        file=buffer, width=200 if not transpose else 40 + 12 * len(rows), force_terminal=False
+    ).print(table)
+    return buffer.getvalue()
+
+
+def run(args: argparse.Namespace) -> int:
+    """Compute and print the metrics; return the exit code."""
+    from unikommune import graph
+
+    check_output(args.output, args)
+    check_output(args.plot, args)
+    if args.plot is not None and not args.sdg:
+        print("unikommune metrics: error: --plot draws the SDG chart; add --sdg", file=sys.stderr)
+        return 2
+    fmt = args.format
+    if fmt is None:
+        suffix = args.output.suffix.lower() if args.output is not None else ""
+        fmt = {".csv": "csv", ".json": "json"}.get(suffix, "table")
+    dataset = load(args.dataset)
+    when = time_filter(args)
+    if args.sdg:
+        coverage = graph.sdg_coverage(dataset, when)
+        rows: list[dict[str, Any]] = [{"goal": g, "activities": n} for g, n in coverage.items()]
+        title = f"SDG coverage: {sum(1 for n in coverage.values() if n)} of 17 goals reached"
+    elif args.partners:
+        network = graph.co_participation(
+            dataset, when, via=args.via, counting=args.counting, level=args.level
+        )
+        rows = graph.partner_metrics(
+            network, sample=args.sample, seed=args.seed, backend=args.backend
+        )
+        title = "Partner metrics"
+    elif when is not None:
+        rows = [
+            graph.network_metrics(
+                dataset,
+                when,
+                via=args.via,
+                counting=args.counting,
+                level=args.level,
+                seed=args.seed,
+                backend=args.backend,
+            )
+        ]
+        title = "Network metrics"
+    else:
+        rows = graph.yearly_metrics(
+            dataset,
+            via=args.via,
+            counting=args.counting,
+            level=args.level,
+            seed=args.seed,
+            backend=args.backend,
+        )
+        title = "Network metrics per year"
+    if fmt == "json":
+        text = json.dumps(rows, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+    elif fmt == "csv":
+        text = _csv(rows)
+    else:
+        text = table_text(rows, title, transpose=not args.partners and not args.sdg)
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        try:
+            args.output.write_text(text, encoding="utf-8")
+        except OSError as error:
+            print(f"unikommune metrics: error: {args.output}: {error.strerror}", file=sys.stderr)
+            return 2
+        print(f"{args.output}: {len(rows)} rows ({fmt})", file=sys.stderr)
+    if args.plot is not None:
+        try:
+            from unikommune.graph.plot import draw_sdg_coverage
+
+            draw_sdg_coverage(graph.sdg_coverage(dataset, when), args.plot, overwrite=args.force)
+        except ImportError as error:
+            print(f"unikommune metrics: error: {error}", file=sys.stderr)
+            return 2
+        print(f"{args.plot}: picture written", file=sys.stderr)
+    return 0

@@ -1,0 +1,146 @@
+"""The ``unikommune graph`` and ``unikommune metrics`` commands."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from tests.conftest import DATA
+
+from unikommune.cli import main
+
+SMALL = DATA / "graph" / "small"
+
+
+def test_graph_writes_graphml_by_suffix(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "partners.graphml"
+    assert main(["graph", str(SMALL), "--level", "organisation", "-o", str(out)]) == 0
+    graph = nx.read_graphml(out)
+    assert sorted(graph) == ["partner:firm", "partner:kommune", "partner:ngo", "partner:uni"]
+    assert "4 nodes, 6 edges" in capsys.readouterr().err
+
+
+def test_graph_views_and_time_filter_to_stdout(capsys: pytest.CaptureFixture[str]) -> None:
+    assert (
+        main(["graph", str(SMALL), "--view", "placements", "--year", "2021", "--format", "csv"])
+        == 0
+    )
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert {(r["source"], r["target"], r["students"]) for r in rows} == {
+        ("partner:uni", "partner:skole", "5"),
+        ("partner:inst", "partner:kommune", "10"),
+    }
+    assert (
+        main(["graph", str(SMALL), "--view", "full", "--period", "2019/2019", "--format", "json"])
+        == 0
+    )
+    data = json.loads(capsys.readouterr().out)
+    assert {n["id"] for n in data["nodes"] if n["kind"] == "project"} == {
+        "project:p1",
+        "project:p5",
+        "project:p6",
+    }
+    assert main(["graph", str(SMALL), "--view", "mission-sdg", "--format", "cytoscape"]) == 0
+    assert json.loads(capsys.readouterr().out)["elements"]["nodes"]
+
+
+def test_graph_with_picture(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    picture = tmp_path / "partners.svg"
+    assert main(["graph", str(SMALL), "-o", str(tmp_path / "g.gexf"), "--plot", str(picture)]) == 0
+    assert picture.read_text(encoding="utf-8").lstrip().startswith("<?xml")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--year", "20x1"], "is not a year"),
+        (["--period", "2021/2020"], "ends (2020) before it starts"),
+        (["--via", "grants"], "unknown activity kind grants"),
+        (["-o", "out.txt"], "cannot tell the format"),
+        (["--plot", "out.pdf"], "a picture is .png or .svg"),
+    ],
+)
+def test_graph_usage_errors(
+    args: list[str],
+    message: str,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    try:
+        code = main(["graph", str(SMALL), *args])
+    except SystemExit as stop:
+        code = stop.code  # type: ignore[assignment]
+    assert code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_graph_never_writes_over_input_or_existing_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "small"
+    shutil.copytree(SMALL, folder)
+    before = (folder / "dataset.json").read_bytes()
+    code = main(
+        ["graph", str(folder), "-o", str(folder / "dataset.json"), "--format", "json", "--force"]
+    )
+    assert code == 2
+    assert "will not write over the dataset" in capsys.readouterr().err
+    assert (folder / "dataset.json").read_bytes() == before
+    existing = tmp_path / "g.graphml"
+    existing.write_text("keep", encoding="utf-8")
+    assert main(["graph", str(folder), "-o", str(existing)]) == 2
+    assert existing.read_text(encoding="utf-8") == "keep"
+    assert main(["graph", str(folder), "-o", str(existing), "--force"]) == 0
+
+
+def test_unreadable_dataset_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["metrics", str(tmp_path / "missing")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("unikommune: error:")
+    assert "Traceback" not in err
+
+
+def test_metrics_yearly_table_csv_and_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["metrics", str(SMALL), "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [r["period"] for r in rows] == ["2018", "2019", "2020", "2021"]
+    assert [r["students_placed"] for r in rows] == ["0", "0", "30", "15"]
+    assert rows[0]["density"] == ""
+    assert main(["metrics", str(SMALL), "--year", "2019", "--format", "json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert (row["partners"], row["ties"]) == (3, 3)
+    assert main(["metrics", str(SMALL)]) == 0
+    table = capsys.readouterr().out
+    assert "Network metrics per year" in table
+    assert "synergy_t3" in table
+
+
+def test_metrics_per_partner_and_sdg(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["metrics", str(SMALL), "--partners", "--level", "unit", "--format", "json"]) == 0
+    rows = {r["node"]: r for r in json.loads(capsys.readouterr().out)}
+    assert rows["partner:kommune"]["betweenness"] == pytest.approx(0.6)
+    assert rows["partner:ngo"]["constraint"] is not None
+    out = tmp_path / "sdg.csv"
+    assert main(["metrics", str(SMALL), "--sdg", "-o", str(out)]) == 0
+    coverage = {
+        int(r["goal"]): int(r["activities"])
+        for r in csv.DictReader(io.StringIO(out.read_text(encoding="utf-8")))
+    }
+    assert {g: n for g, n in coverage.items() if n} == {4: 3, 11: 3, 13: 1}
+    assert main(["metrics", str(SMALL), "--plot", str(tmp_path / "x.png")]) == 2
+    assert "add --sdg" in capsys.readouterr().err
+
+
+def test_metrics_sdg_chart(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    picture = tmp_path / "sdg.png"
+    assert main(["metrics", str(SMALL), "--sdg", "--plot", str(picture)]) == 0
+    assert picture.read_bytes().startswith(b"\x89PNG")
