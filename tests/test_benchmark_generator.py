@@ -15,6 +15,8 @@ from stdnum.no import orgnr
 import unikommune
 from unikommune.codelists import sdg_goal_of
 from unikommune.identifiers import identifier_problem
+from unikommune.models import COLLECTIONS, RECORD_TYPES
+from unikommune.schema import validator
 from unikommune.types import date_bounds
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -305,3 +307,33 @@ def test_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert caught.value.code == 2
     with pytest.raises(SystemExit):
         gen.main(["galaxy", str(tmp_path)])
+
+
+def test_records_validate_against_the_shipped_schemas(
+    tiny: Path, records: dict[str, list[dict[str, Any]]]
+) -> None:
+    metadata = json.loads((tiny / "dataset.json").read_text(encoding="utf-8"))
+    assert list(validator("dataset").iter_errors(metadata)) == []
+    for name, items in records.items():
+        check = validator(RECORD_TYPES[name].value)
+        for record in items:
+            assert list(check.iter_errors(record)) == [], record["id"]
+
+
+def test_json_schema_finds_exactly_the_defects_it_is_said_to(tmp_path: Path) -> None:
+    gen.generate("tiny", tmp_path, seed=13, broken=0.5)
+    manifest = json.loads((tmp_path / "broken.json").read_text(encoding="utf-8"))
+    assert manifest["found_by_json_schema"] == sorted(gen.SCHEMA_DEFECTS)
+    expected = {
+        (defect["file"], defect["line"])
+        for defect in manifest["defects"]
+        if defect["kind"] in gen.SCHEMA_DEFECTS
+    }
+    found = set()
+    for name in COLLECTIONS:
+        check = validator(RECORD_TYPES[name].value)
+        for number, record in enumerate(_read_lines(tmp_path / f"{name}.jsonl"), 1):
+            if any(True for _ in check.iter_errors(record)):
+                found.add((f"{name}.jsonl", number))
+    assert found == expected
+    assert {kind for kind in manifest["counts"] if kind in gen.SCHEMA_DEFECTS} == gen.SCHEMA_DEFECTS
