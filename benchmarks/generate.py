@@ -325,6 +325,7 @@ def ror_checksum(body: str) -> int:
 
 
 def _orgnr(rng: random.Random) -> str:
+    """Return a random valid organisation number (not necessarily unused)."""
     while True:
         first8 = str(rng.randrange(80_000_000, 100_000_000))
         check = orgnr_check_digit(first8)
@@ -332,8 +333,46 @@ def _orgnr(rng: random.Random) -> str:
             return f"{first8}{check}"
 
 
-def _ror(rng: random.Random) -> str:
-    body = "".join(rng.choice(_CROCKFORD) for _ in range(6))
+class _Serial:
+    """Distinct numbers in ``offset`` .. ``offset + size - 1``, in a seeded, scrambled order.
+
+    The k-th number is ``offset + (k * step + shift) % size`` with ``step`` coprime to
+    ``size``, so the first ``size`` numbers never repeat: identifiers are unique
+    without remembering the ones already given.
+    """
+
+    def __init__(self, rng: random.Random, offset: int, size: int) -> None:
+        step = rng.randrange(size // 3, size) | 1
+        while math.gcd(step, size) != 1:
+            step += 2
+        self.step, self.shift = step, rng.randrange(size)
+        self.offset, self.size = offset, size
+        self.count = 0
+
+    def __getitem__(self, k: int) -> int:
+        if not 0 <= k < self.size:  # pragma: no cover - sizes exceed every scale
+            raise IndexError(f"only {self.size} distinct numbers")
+        return self.offset + (k * self.step + self.shift) % self.size
+
+    def next(self) -> int:
+        """Return the next unused number."""
+        value = self[self.count]
+        self.count += 1
+        return value
+
+
+def _next_orgnr(serial: _Serial) -> str:
+    """Return the next unused valid organisation number (first digit 8 or 9)."""
+    while True:
+        first8 = str(serial.next())
+        check = orgnr_check_digit(first8)
+        if check is not None:
+            return f"{first8}{check}"
+
+
+def _ror(number: int) -> str:
+    """Return the ROR id whose six-character body encodes ``number`` (below 32**6)."""
+    body = "".join(_CROCKFORD[(number >> shift) & 31] for shift in (25, 20, 15, 10, 5, 0))
     return f"0{body}{ror_checksum(body):02d}"
 
 
@@ -770,6 +809,15 @@ class _Generator:
         self.municipalities: list[list[int]] = [[] for _ in range(self.regions)]
         self.academic: list[list[int]] = [[] for _ in range(self.regions)]
         self.pilot_year: list[int] = []
+        # Identifiers: each drawn from its own serial, so no two records share one.
+        self.orgnr = _Serial(self.rng("orgnr"), 80_000_000, 20_000_000)
+        self.ror = _Serial(self.rng("ror"), 0, 32**6)
+        self.kommunenr = _Serial(self.rng("kommunenr"), 100, 9_900)
+        self.cristin = _Serial(self.rng("cristin"), 400_000, 9_000_000)
+        self.rcn = _Serial(self.rng("rcn"), 100_000, 9_900_000)
+        self.eu_grant = _Serial(self.rng("eu-grant"), 100_000_000, 900_000_000)
+        self.doi = _Serial(self.rng("doi"), 1_000_000, 90_000_000)
+        self.handle = _Serial(self.rng("handle"), 2_500_000, 7_500_000)
 
     def rng(self, name: str) -> _Rng:
         return _Rng(f"{self.seed}:{name}")
@@ -846,13 +894,11 @@ class _Generator:
             record["short_name"] = {"nb": "".join(w[0] for w in name_nb.split()).upper()}
         record["kind"] = kind
         record["sector"] = SECTOR_OF_KIND[kind]
-        identifiers = [{"scheme": "no-orgnr", "value": _orgnr(rng)}]
+        identifiers = [{"scheme": "no-orgnr", "value": _next_orgnr(self.orgnr)}]
         if kind in {"university", "university-college", "research-institute", "health-trust"}:
-            identifiers.append({"scheme": "ror", "value": _ror(rng)})
-        if kind == "municipality":
-            identifiers.append(
-                {"scheme": "no-kommunenr", "value": f"{rng.randrange(301, 5700):04d}"}
-            )
+            identifiers.append({"scheme": "ror", "value": _ror(self.ror.next())})
+        if kind == "municipality" and self.kommunenr.count < self.kommunenr.size:
+            identifiers.append({"scheme": "no-kommunenr", "value": f"{self.kommunenr.next():04d}"})
         record["identifiers"] = identifiers
         record["homepage"] = f"https://www.{_ascii(place)}-{index}.example.no/"
         writer.write(record, BREAKERS["partners"][:4])  # an organisation has no parent
@@ -876,7 +922,7 @@ class _Generator:
                 "unit_type": unit_type,
             }
             if rng.random() < 0.3:
-                record["identifiers"] = [{"scheme": "no-orgnr", "value": _orgnr(rng)}]
+                record["identifiers"] = [{"scheme": "no-orgnr", "value": _next_orgnr(self.orgnr)}]
             writer.write(record, BREAKERS["partners"])
 
     def build_pools(self) -> None:
@@ -1166,11 +1212,11 @@ class _Generator:
                 "period": {"start": start, "end": end},
                 "participants": participants,
             }
-            funding = self._funding(rng, coordinator)
+            funding = self._funding(rng, number, coordinator)
             if funding:
                 record["funding"] = funding
             if status == "completed" and rng.random() < 0.6:
-                record["outputs"] = _outputs(rng, int(end[:4]), number)
+                record["outputs"] = _outputs(rng, int(end[:4]), number, self.doi)
             agreement = self._agreement_for(region, start_year)
             if agreement is not None and rng.random() < 0.8:
                 record["agreement"] = agreement
@@ -1182,11 +1228,11 @@ class _Generator:
             record["sdg_links"] = _sdg_links(rng, areas, self._core(region)[1:])
             if rng.random() < 0.5:
                 record["identifiers"] = [
-                    {"scheme": "cristin-project", "value": str(rng.randrange(400_000, 3_000_000))}
+                    {"scheme": "cristin-project", "value": str(self.cristin[number])}
                 ]
             writer.write(record, BREAKERS["projects"])
 
-    def _funding(self, rng: random.Random, coordinator: int) -> list[dict[str, Any]]:
+    def _funding(self, rng: random.Random, number: int, coordinator: int) -> list[dict[str, Any]]:
         lines: list[dict[str, Any]] = []
         if rng.random() < 0.55:
             name, scheme, currency = FUNDERS[_weighted(rng, (5, 7, 8, 9, 10))]
@@ -1197,11 +1243,9 @@ class _Generator:
                 "external": True,
             }
             if scheme == "rcn-project":
-                line["identifiers"] = [
-                    {"scheme": scheme, "value": str(rng.randrange(200_000, 400_000))}
-                ]
+                line["identifiers"] = [{"scheme": scheme, "value": str(self.rcn[number])}]
             elif scheme == "eu-grant":
-                grant = str(rng.randrange(100_000_000, 110_000_000))
+                grant = str(self.eu_grant[number])
                 line["identifiers"] = [{"scheme": scheme, "value": grant}]
             lines.append(line)
         if rng.random() < 0.3:
@@ -1287,9 +1331,7 @@ class _Generator:
             record["thematic_areas"] = areas
             record["sdg_links"] = _sdg_links(rng, areas)
             if rng.random() < 0.4:
-                record["url"] = (
-                    f"https://hdl.handle.net/11250/{rng.randrange(2_500_000, 3_200_000)}"
-                )
+                record["url"] = f"https://hdl.handle.net/11250/{self.handle[number]}"
             writer.write(record, BREAKERS["theses"])
 
     def learning_activities(self, writer: _Writer) -> None:
@@ -1454,9 +1496,10 @@ def _kinds(rng: random.Random) -> list[str]:
     return ["development", "innovation"]
 
 
-def _outputs(rng: random.Random, year: int, number: int) -> list[dict[str, Any]]:
+def _outputs(rng: random.Random, year: int, number: int, doi: _Serial) -> list[dict[str, Any]]:
+    """Return one to five outputs of project ``number``; DOIs are unique per output."""
     outputs: list[dict[str, Any]] = []
-    for position in range(1 + int(rng.expovariate(1.2))):
+    for position in range(1 + min(int(rng.expovariate(1.2)), 4)):
         kind = rng.choice(("publication", "report", "report", "dataset", "service", "method"))
         output: dict[str, Any] = {
             "kind": kind,
@@ -1464,7 +1507,7 @@ def _outputs(rng: random.Random, year: int, number: int) -> list[dict[str, Any]]
             "year": min(year + rng.randrange(2), AS_OF_YEAR),
         }
         if kind in {"publication", "dataset"}:
-            output["doi"] = f"10.5281/zenodo.{rng.randrange(1_000_000, 9_999_999)}"
+            output["doi"] = f"10.5281/zenodo.{doi[5 * number + position]}"
         else:
             output["url"] = f"https://www.example.no/rapporter/{number}-{position + 1}"
         outputs.append(output)

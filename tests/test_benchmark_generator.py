@@ -10,6 +10,8 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from stdnum.no import orgnr
 
 import unikommune
@@ -337,3 +339,47 @@ def test_json_schema_finds_exactly_the_defects_it_is_said_to(tmp_path: Path) -> 
                 found.add((f"{name}.jsonl", number))
     assert found == expected
     assert {kind for kind in manifest["counts"] if kind in gen.SCHEMA_DEFECTS} == gen.SCHEMA_DEFECTS
+
+
+def _external_identifiers(record: Any) -> list[tuple[str, str]]:
+    """Return every (scheme, value) pair anywhere in a record, with DOIs and URLs."""
+    found: list[tuple[str, str]] = []
+    if isinstance(record, dict):
+        if set(record) >= {"scheme", "value"}:
+            found.append((record["scheme"], record["value"]))
+        for key in ("doi", "url", "homepage"):
+            if isinstance(record.get(key), str):
+                found.append((key, record[key]))
+        for value in record.values():
+            found += _external_identifiers(value)
+    elif isinstance(record, list):
+        for item in record:
+            found += _external_identifiers(item)
+    return found
+
+
+def test_external_identifiers_are_never_shared(tmp_path: Path) -> None:
+    gen.generate("city", tmp_path, seed=2)
+    seen: Counter[tuple[str, str]] = Counter()
+    for name in COLLECTIONS:
+        for record in _read_lines(tmp_path / f"{name}.jsonl"):
+            seen.update(_external_identifiers(record))
+    schemes = Counter(scheme for scheme, _ in seen)
+    assert {"no-orgnr", "ror", "no-kommunenr", "cristin-project", "doi", "url"} <= set(schemes)
+    assert schemes["no-orgnr"] > 200
+    assert [pair for pair, count in seen.items() if count > 1] == []
+
+
+@given(size=st.integers(1, 3_000), seed=st.integers(0, 2**32))
+def test_serial_numbers_never_repeat(size: int, seed: int) -> None:
+    serial = gen._Serial(gen._Rng(seed), 10, size)
+    numbers = [serial.next() for _ in range(size)]
+    assert sorted(numbers) == list(range(10, 10 + size))
+
+
+@given(st.integers(0, 32**6 - 1))
+def test_ror_ids_carry_their_checksum(number: int) -> None:
+    value = gen._ror(number)
+    assert identifier_problem("ror", value) is None
+    broken = value[:-2] + f"{(int(value[-2:]) + 1) % 100:02d}"
+    assert identifier_problem("ror", broken) is not None
