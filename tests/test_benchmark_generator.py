@@ -54,6 +54,13 @@ def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
+def city(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("city")
+    gen.generate("city", folder, seed=1)
+    return folder
+
+
+@pytest.fixture(scope="module")
 def records(tiny: Path) -> dict[str, list[dict[str, Any]]]:
     return {name: _read_lines(tiny / f"{name}.jsonl") for name in unikommune.Dataset.model_fields
             if (tiny / f"{name}.jsonl").exists()}  # fmt: skip
@@ -211,9 +218,8 @@ def test_check_digits_match_hand_computed_values() -> None:
     assert gen.ror_checksum("5xg72x") == 27  # 05xg72x27, the ROR documentation's example
 
 
-def test_structure_is_plausible(tmp_path: Path) -> None:
-    gen.generate("city", tmp_path, seed=1)
-    partners = _read_lines(tmp_path / "partners.jsonl")
+def test_structure_is_plausible(city: Path) -> None:
+    partners = _read_lines(city / "partners.jsonl")
     sectors = Counter(partner["sector"] for partner in partners)
     assert sectors["public-sector"] > sectors["industry"] > sectors["civil-society"]
     assert sectors["academia"] > sectors["industry"]
@@ -221,7 +227,7 @@ def test_structure_is_plausible(tmp_path: Path) -> None:
     assert unit_types["faculty"] > 0
     assert unit_types["department"] > unit_types["faculty"]
     assert unit_types["school"] > 0
-    projects = _read_lines(tmp_path / "projects.jsonl")
+    projects = _read_lines(city / "projects.jsonl")
     sizes = [len(project["participants"]) for project in projects]
     assert min(sizes) >= 2
     assert max(sizes) <= 15
@@ -358,11 +364,10 @@ def _external_identifiers(record: Any) -> list[tuple[str, str]]:
     return found
 
 
-def test_external_identifiers_are_never_shared(tmp_path: Path) -> None:
-    gen.generate("city", tmp_path, seed=2)
+def test_external_identifiers_are_never_shared(city: Path) -> None:
     seen: Counter[tuple[str, str]] = Counter()
     for name in COLLECTIONS:
-        for record in _read_lines(tmp_path / f"{name}.jsonl"):
+        for record in _read_lines(city / f"{name}.jsonl"):
             seen.update(_external_identifiers(record))
     schemes = Counter(scheme for scheme, _ in seen)
     assert {"no-orgnr", "ror", "no-kommunenr", "cristin-project", "doi", "url"} <= set(schemes)
@@ -383,3 +388,19 @@ def test_ror_ids_carry_their_checksum(number: int) -> None:
     assert identifier_problem("ror", value) is None
     broken = value[:-2] + f"{(int(value[-2:]) + 1) % 100:02d}"
     assert identifier_problem("ror", broken) is not None
+
+
+def test_the_validator_finds_the_listed_defects_and_nothing_else(tmp_path: Path) -> None:
+    validate = pytest.importorskip("unikommune.validate").validate
+    clean, broken = tmp_path / "clean", tmp_path / "broken"
+    gen.generate("tiny", clean, seed=17)
+    gen.generate("tiny", broken, seed=17, broken=0.2)
+    assert [finding.code for finding in validate(clean)] == []
+    manifest = json.loads((broken / "broken.json").read_text(encoding="utf-8"))
+    listed = {(defect["file"], defect["line"]) for defect in manifest["defects"]}
+    found = {
+        (Path(finding.file).name, finding.line)
+        for finding in validate(broken)
+        if finding.file is not None and finding.severity != "info"
+    }
+    assert found == listed
