@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from functools import lru_cache
 
 from unikommune.models import Dataset, Partner
 from unikommune.types import LangString, Period, date_bounds
@@ -15,6 +16,7 @@ __all__ = [
     "label",
     "node_id",
     "partner_attributes",
+    "period_bounds",
     "roll_up",
     "window",
 ]
@@ -70,22 +72,33 @@ def active(period: Period | None, when: When) -> bool:
     >>> active(Period(start="2018-06"), 2030)
     True
     """
-    bounds = window(when)
-    if bounds is None or period is None:
+    if when is None or period is None:
         return True
-    if isinstance(when, int):
-        return period.overlaps_year(when)
-    first, last = period.bounds()
+    bounds = window(when)
+    assert bounds is not None
+    first, last = period_bounds(period.start, period.end)
     return (bounds[1] is None or first <= bounds[1]) and (last is None or last >= bounds[0])
+
+
+@lru_cache(maxsize=65_536)
+def period_bounds(start: str, end: str | None) -> tuple[dt.date, dt.date | None]:
+    """Return the first and last day of the period from ``start`` to ``end`` (cached).
+
+    The same as :meth:`Period.bounds`, remembered for the few distinct dates a dataset
+    uses, since a yearly table asks for every record's bounds once a year.
+    """
+    return date_bounds(start)[0], (date_bounds(end)[1] if end is not None else None)
 
 
 def active_year(year: int, when: When) -> bool:
     """Return whether a record dated by calendar ``year`` counts under ``when``."""
-    bounds = window(when)
-    if bounds is None:
+    if when is None:
         return True
-    first, last = date_bounds(str(year).zfill(4))
-    return (bounds[1] is None or first <= bounds[1]) and last >= bounds[0]
+    if isinstance(when, int) and not isinstance(when, bool):
+        return year == when
+    bounds = window(when)
+    assert bounds is not None
+    return (bounds[1] is None or year <= bounds[1].year) and year >= bounds[0].year
 
 
 def roll_up(dataset: Dataset) -> dict[str, str]:

@@ -19,6 +19,7 @@ from unikommune.graph._common import (
     label,
     node_id,
     partner_attributes,
+    period_bounds,
 )
 from unikommune.models import Dataset, SdgLink
 from unikommune.types import Period
@@ -56,7 +57,7 @@ def period_attributes(period: Period | None) -> dict[str, str | int]:
     """Return ``start``, ``end``, ``start_year`` and ``end_year`` of a period, leaving out gaps."""
     if period is None:
         return {}
-    first, last = period.bounds()
+    first, last = period_bounds(period.start, period.end)
     attributes: dict[str, str | int] = {"start": period.start, "start_year": first.year}
     if period.end is not None and last is not None:
         attributes["end"] = period.end

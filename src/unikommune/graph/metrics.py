@@ -38,7 +38,7 @@ import networkx as nx
 from unikommune.codelists import PartnerKind
 from unikommune.graph._common import When, active_year, window
 from unikommune.graph.brokerage import ROLES, brokerage_roles
-from unikommune.graph.synergy import helix_synergy
+from unikommune.graph.synergy import QUADRUPLE_HELIX, mutual_information, sector_profiles
 from unikommune.graph.views import (
     ACTIVITY_KINDS,
     Counting,
@@ -243,9 +243,9 @@ def communities(
         import networkit as nk
 
         nk.engineering.setSeed(seed, False)
-        partition = nk.community.detectCommunities(
-            nk_graph, algo=nk.community.PLM(nk_graph, refine=True), inspect=False
-        )
+        algorithm = nk.community.PLM(nk_graph, refine=True)
+        algorithm.run()
+        partition = algorithm.getPartition()
         groups: dict[int, set[str]] = {}
         for i, node in enumerate(nodes):
             groups.setdefault(partition.subsetOf(i), set()).add(node)
@@ -359,8 +359,9 @@ def network_metrics(
     ]
     found = communities(graph, seed=seed, backend=backend) if ties else []
     coverage = sdg_coverage(dataset, when)
-    synergy3 = helix_synergy(dataset, 3, when, via=via)
-    synergy4 = helix_synergy(dataset, 4, when, via=via)
+    profiles = sector_profiles(dataset, QUADRUPLE_HELIX, when, via=via)
+    synergy3 = mutual_information([p[:3] for p in profiles]) if profiles else None
+    synergy4 = mutual_information(profiles) if profiles else None
     row: dict[str, Any] = {
         "period": _describe(when),
         "activities": sum(1 for _ in activities(dataset, when, via=via)),

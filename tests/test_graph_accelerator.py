@@ -1,0 +1,67 @@
+"""The networkit accelerator gives networkx's results on city-scale data."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pytest
+from tests.conftest import ROOT
+
+import unikommune
+from unikommune.graph import betweenness, co_participation, communities
+
+nk = pytest.importorskip("networkit")
+
+
+def _generator() -> Any:
+    spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory: pytest.TempPathFactory) -> nx.Graph[str]:
+    folder: Path = tmp_path_factory.mktemp("city")
+    _generator().generate("city", folder, seed=0)
+    for name in ("placements", "theses", "learning_activities"):
+        (folder / f"{name}.jsonl").write_text("", encoding="utf-8")
+    return co_participation(unikommune.load(folder))
+
+
+def test_exact_betweenness_equals_networkx(city: nx.Graph[str]) -> None:
+    expected = nx.betweenness_centrality(city)
+    found = betweenness(city, backend="networkit")
+    assert found.keys() == expected.keys()
+    assert max(abs(found[n] - expected[n]) for n in city) < 1e-12
+
+
+def test_sampled_betweenness_is_close_and_seeded(city: nx.Graph[str]) -> None:
+    exact = nx.betweenness_centrality(city)
+    sampled = betweenness(city, sample=256, seed=7, backend="networkit")
+    assert sampled == betweenness(city, sample=256, seed=7, backend="networkit")
+    error = max(abs(sampled[n] - exact[n]) for n in city)
+    assert error < 0.01, error
+    top = sorted(exact, key=exact.__getitem__)[-10:]
+    assert len(set(top) & set(sorted(sampled, key=sampled.__getitem__)[-10:])) >= 7
+
+
+def test_louvain_finds_partitions_as_good_as_networkx(city: nx.Graph[str]) -> None:
+    reference = nx.community.modularity(city, communities(city, seed=1), weight="weight")
+    fast = communities(city, seed=1, backend="networkit")
+    assert set().union(*fast) == set(city)
+    assert sum(len(c) for c in fast) == len(city)
+    quality = nx.community.modularity(city, fast, weight="weight")
+    assert quality == pytest.approx(reference, abs=0.02)
+
+
+def test_unknown_backend(city: nx.Graph[str]) -> None:
+    with pytest.raises(ValueError, match="backend must be"):
+        betweenness(city, backend="igraph")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="backend must be"):
+        communities(city, backend="igraph")  # type: ignore[arg-type]
