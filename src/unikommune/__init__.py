@@ -55,6 +55,7 @@ from unikommune.models import (
 )
 from unikommune.schema import SCHEMA_MODELS
 from unikommune.types import Identifier, Link, Money, Period, Timeframe
+from unikommune.validate import Finding, Report, Severity, validate
 
 __version__ = "0.1.0"
 
@@ -69,6 +70,7 @@ __all__ = [
     "DatasetPart",
     "DatasetReadError",
     "DatasetWriteError",
+    "Finding",
     "Funding",
     "GovernanceBody",
     "GovernanceMembership",
@@ -88,10 +90,12 @@ __all__ = [
     "ProfileArea",
     "Project",
     "Record",
+    "Report",
     "Rule",
     "SchemaError",
     "SdgLink",
     "SdgLinkProvenance",
+    "Severity",
     "Statement",
     "Thesis",
     "Timeframe",
@@ -104,4 +108,5 @@ __all__ = [
     "load",
     "save",
     "schema_id",
+    "validate",
 ]

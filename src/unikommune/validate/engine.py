@@ -126,7 +126,7 @@ class _Run:
         except ValidationError as error:
             self.raw.extend(
                 finding
-                for finding in structural_findings(error, file)
+                for finding in structural_findings(error, file, model=Dataset)
                 if not finding.pointer.startswith("/$schema")
             )
             return None
@@ -138,7 +138,7 @@ class _Run:
         except ValidationError as error:
             self.raw.extend(
                 finding
-                for finding in structural_findings(error, file, prefix)
+                for finding in structural_findings(error, file, prefix, model=Profile)
                 if not finding.pointer.endswith("/$schema")
             )
             return None

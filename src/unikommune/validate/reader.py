@@ -68,7 +68,16 @@ def read_file(path: Path, max_bytes: int) -> bytes | RawFinding:
     """
     try:
         with path.open("rb") as stream:
-            data = stream.read(max_bytes + 1)
+            size = path.stat().st_size
+            # Never read a file known to be too large; the bounded read guards the others.
+            data = b"" if size > max_bytes else stream.read(max_bytes + 1)
+            if size > max_bytes:
+                return RawFinding(
+                    "too_large",
+                    f"the file is {size:,} bytes, over the limit of {max_bytes:,} for one JSON "
+                    "document; split large collections into JSON Lines files (one record a line)",
+                    str(path),
+                )
     except OSError as error:
         if error.errno == errno.ELOOP:
             raise DatasetReadError("the path is a loop of symbolic links", path=str(path)) from None

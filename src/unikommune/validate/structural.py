@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping
-from functools import cache
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -67,29 +66,50 @@ def _path(loc: Iterable[int | str]) -> str:
     return out or "the record"
 
 
-@cache
-def _descriptions() -> Mapping[str, str]:
-    found: dict[str, str] = {}
-    pending: list[type[BaseModel]] = [Dataset, Profile, *COLLECTIONS.values()]
-    seen: set[type[BaseModel]] = set()
-    while pending:
-        model = pending.pop()
-        if model in seen:
-            continue
-        seen.add(model)
-        for name, info in model.model_fields.items():
-            key = info.alias or name
-            if info.description and key not in found:
-                found[key] = info.description
-            for arg in _model_args(info.annotation):
-                pending.append(arg)
-    return found
-
-
 def _model_args(annotation: Any) -> list[type[BaseModel]]:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return [annotation]
     return [arg for inner in getattr(annotation, "__args__", ()) for arg in _model_args(inner)]
+
+
+def _description(model: type[BaseModel] | None, loc: tuple[int | str, ...]) -> str:
+    """Return the description of the field at ``loc`` under ``model``, or ``""``."""
+    annotation: Any = model
+    description = ""
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        found = next(iter(_model_args(annotation)), None)
+        if found is None:
+            return ""
+        field = next(
+            (info for name, info in found.model_fields.items() if (info.alias or name) == part),
+            None,
+        )
+        if field is None:
+            return ""
+        annotation, description = field.annotation, field.description or ""
+    return description
+
+
+def _field_names(model: type[BaseModel] | None, loc: tuple[int | str, ...]) -> list[str]:
+    """Return the JSON names of the fields of the object at ``loc`` under ``model``."""
+    annotation: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        found = next(iter(_model_args(annotation)), None)
+        if found is None:
+            return []
+        field = next(
+            (info for name, info in found.model_fields.items() if (info.alias or name) == part),
+            None,
+        )
+        if field is None:
+            return []
+        annotation = field.annotation
+    found = next(iter(_model_args(annotation)), None)
+    return [info.alias or name for name, info in found.model_fields.items()] if found else []
 
 
 def _pattern_kind(pattern: str, field: str) -> tuple[str, str]:
@@ -130,7 +150,11 @@ def _closest(value: Any, options: Iterable[str]) -> str:
 
 
 def _finding(
-    detail: Mapping[str, Any], file: str | None, prefix: str, line: int | None
+    detail: Mapping[str, Any],
+    file: str | None,
+    prefix: str,
+    line: int | None,
+    model: type[BaseModel] | None,
 ) -> RawFinding:
     kind: str = detail["type"]
     loc = tuple(detail["loc"])
@@ -147,14 +171,18 @@ def _finding(
         return RawFinding(code, message, file, pointer, key=key, record_line=line)
 
     if kind == "missing":
-        description = _descriptions().get(field, "")
+        description = _description(model, loc)
         about = f" ({description.rstrip('.')})" if description else ""
         return made("missing_field", f"{path}: required field is missing{about}; add it")
     if kind == "extra_forbidden":
-        hint = _closest(field, _descriptions())
+        hint = _closest(field, _field_names(model, loc[:-1]))
         if field in {"$ref", "$id"}:
-            hint = "; references to other documents are not part of the format and never fetched"
-        return made("unknown_field", f"{path}: not a field of this record{hint}; remove it")
+            hint = (
+                "; references to other documents are not part of the format and are never "
+                "fetched; remove it"
+            )
+        fix = hint or "; remove it"
+        return made("unknown_field", f"{path}: not a field of this record{fix}")
     if kind in _TYPE_NAMES:
         return made("wrong_type", f"{path}: expected {_TYPE_NAMES[kind]}, found {describe(value)}")
     if kind in {"literal_error", "enum"}:
@@ -200,10 +228,16 @@ def _finding(
 
 
 def structural_findings(
-    error: ValidationError, file: str | None, prefix: str = "", line: int | None = None
+    error: ValidationError,
+    file: str | None,
+    prefix: str = "",
+    line: int | None = None,
+    model: type[BaseModel] | None = None,
 ) -> list[RawFinding]:
-    """Return a finding for every problem in ``error``, pointers under ``prefix``."""
-    return [_finding(detail, file, prefix, line) for detail in error.errors(include_url=False)]
+    """Return a finding for every problem in ``error`` (of ``model``), pointers under ``prefix``."""
+    return [
+        _finding(detail, file, prefix, line, model) for detail in error.errors(include_url=False)
+    ]
 
 
 #: Dataset fields that hold collections; the document check leaves them to the record checks.
@@ -232,4 +266,4 @@ def record_findings(
     try:
         return record_validator(collection).validate_python(value), []
     except ValidationError as error:
-        return None, structural_findings(error, file, prefix, line)
+        return None, structural_findings(error, file, prefix, line, COLLECTIONS[collection])

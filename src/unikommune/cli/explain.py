@@ -1,0 +1,35 @@
+"""``unikommune explain CODE``: what a finding means and how to fix it."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from unikommune.validate.codes import CODES, explain
+
+__all__ = ["register", "run"]
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``explain`` subcommand to ``subparsers``."""
+    parser = subparsers.add_parser(
+        "explain",
+        help="explain a finding code and how to fix it",
+        description="Print what a finding code of `unikommune validate` means and how to fix "
+        "it; without a code, list every code.",
+    )
+    parser.add_argument(
+        "code", nargs="?", metavar="CODE", help="a finding code, such as duplicate_id"
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the explanation (or the list of codes); return the exit code."""
+    if args.code is None:
+        width = max(len(code) for code in CODES)
+        for code in CODES.values():
+            print(f"{code.code:<{width}}  {code.severity.value:<7}  {code.title}")
+        return 0
+    print(explain(args.code).text(), end="")
+    return 0

@@ -1,0 +1,239 @@
+"""``unikommune validate PATH...``: check datasets and print every finding.
+
+Exit codes: 0 when no finding is an error (warnings too, with ``--strict``), 1 when
+one is, 2 when a path cannot be read at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TextIO
+
+from unikommune.errors import DatasetReadError
+from unikommune.models import Profile
+from unikommune.validate import Finding, Report, Severity, validate
+from unikommune.validate.reader import parse_text, read_file
+
+__all__ = ["format_github", "format_text", "register", "run"]
+
+_INDEX = re.compile(r"/\d+(?=/|$)")
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``validate`` subcommand to ``subparsers``."""
+    parser = subparsers.add_parser(
+        "validate",
+        help="check datasets: structure, references, periods, rules",
+        description="Check dataset documents or folders and print every finding as "
+        "`file:line:col: CODE message`. Exit 0 when no finding is an error, 1 when one is "
+        "(or a warning, with --strict), 2 when a path cannot be read.",
+    )
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        type=Path,
+        metavar="PATH",
+        help="a dataset.json document or a dataset folder",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help="text (default), json (the report for other tools) or github "
+        "(GitHub Actions annotations)",
+    )
+    parser.add_argument("--strict", action="store_true", help="fail on warnings too")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        metavar="FILE",
+        help="check areas against this profile.json instead of the dataset's",
+    )
+    parser.add_argument(
+        "--examples",
+        type=int,
+        default=3,
+        metavar="N",
+        help="in text output, show N findings of a group of alike ones "
+        "(same code, file and field) before a count of the rest (default 3)",
+    )
+    parser.set_defaults(run=run)
+
+
+def _load_profile(path: Path) -> Profile:
+    data = read_file(path, 16 * 1024 * 1024)
+    if not isinstance(data, bytes):
+        raise DatasetReadError(data.message, path=str(path))
+    parsed = parse_text(data.decode("utf-8-sig", errors="replace"), str(path))
+    if not parsed.ok or parsed.findings:
+        raise DatasetReadError(
+            parsed.findings[0].message if parsed.findings else "not JSON", path=str(path)
+        )
+    from pydantic import ValidationError
+
+    try:
+        return Profile.model_validate(parsed.value)
+    except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        where = "/".join(str(part) for part in first["loc"])
+        raise DatasetReadError(f"not a profile: {where}: {first['msg']}", path=str(path)) from None
+
+
+def _group_key(finding: Finding) -> tuple[str, str, str]:
+    return finding.code, finding.file or "", _INDEX.sub("/*", finding.pointer)
+
+
+def _groups(findings: Sequence[Finding]) -> list[list[Finding]]:
+    grouped: dict[tuple[str, str, str], list[Finding]] = {}
+    for finding in findings:
+        grouped.setdefault(_group_key(finding), []).append(finding)
+    return sorted(grouped.values(), key=lambda group: (group[0].file or "", group[0].line or 0))
+
+
+def _summary(report: Report) -> str:
+    counts = report.counts
+    parts = [
+        f"{counts[Severity.ERROR]} error{'s' if counts[Severity.ERROR] != 1 else ''}",
+        f"{counts[Severity.WARNING]} warning{'s' if counts[Severity.WARNING] != 1 else ''}",
+    ]
+    if counts[Severity.INFO]:
+        parts.append(f"{counts[Severity.INFO]} note{'s' if counts[Severity.INFO] != 1 else ''}")
+    files = len(report.files)
+    return (
+        f"{', '.join(parts)} in {report.records:,} record{'s' if report.records != 1 else ''} "
+        f"of {files} file{'s' if files != 1 else ''}"
+    )
+
+
+def format_text(report: Report, examples: int = 3) -> Iterator[str]:
+    """Yield the lines of the text output: findings in file order, alike ones cut short.
+
+    Findings of one code on one field of one file (``/projects/*/status``) form a group;
+    a group of more than ``examples + 1`` shows ``examples`` of them and then a count.
+    """
+    examples = max(examples, 1)
+    sizes: dict[tuple[str, str, str], int] = {}
+    for finding in report.findings:
+        key = _group_key(finding)
+        sizes[key] = sizes.get(key, 0) + 1
+    shown: dict[tuple[str, str, str], int] = {}
+    for finding in report.findings:
+        key = _group_key(finding)
+        size = sizes[key]
+        seen = shown.get(key, 0)
+        shown[key] = seen + 1
+        if size <= examples + 1 or seen < examples:
+            yield str(finding)
+        if size > examples + 1 and seen + 1 == examples:
+            code, file, field = key
+            yield (
+                f"{file or '<dataset>'}: {code} ... and {size - examples:,} more like these "
+                f"at {field or '/'} "
+                f"({size:,} in all; --format json lists every one)"
+            )
+    if report.files or report.findings or report.records:
+        yield _summary(report)
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+_COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def format_github(report: Report, examples: int = 10) -> Iterator[str]:
+    """Yield GitHub Actions workflow commands that annotate the files with the findings."""
+    for group in _groups(report.findings):
+        shown = group[:examples]
+        for finding in shown:
+            properties = [f"title={_escape_property(finding.code)}"]
+            if finding.file is not None:
+                properties.insert(0, f"file={_escape_property(finding.file)}")
+            if finding.line is not None:
+                properties.append(f"line={finding.line}")
+            if finding.column is not None:
+                properties.append(f"col={finding.column}")
+            yield (
+                f"::{_COMMAND[finding.severity]} {','.join(properties)}::"
+                f"{_escape_data(finding.message)}"
+            )
+        if len(group) > len(shown):
+            code, file, field = _group_key(group[0])
+            yield _escape_data(
+                f"::notice title={code}::{len(group) - len(shown):,} more {code} in {file} at "
+                f"{field or '/'}"
+            )
+    if report.files or report.findings or report.records:
+        yield _summary(report)
+
+
+def _size(path: Path) -> int:
+    try:
+        if path.is_dir():
+            return sum(
+                entry.stat().st_size
+                for entry in path.iterdir()
+                if entry.suffix in {".json", ".jsonl"} and entry.is_file()
+            )
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+@contextmanager
+def _progress(paths: Sequence[Path], stream: TextIO) -> Iterator[Callable[[int], None] | None]:
+    if not stream.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+    total = sum(_size(path) for path in paths)
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+        console=Console(file=stream),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("validating", total=total or None)
+        yield lambda advance: bar.advance(task, advance)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Validate every path, print the findings; return the exit code."""
+    profile = _load_profile(args.profile) if args.profile else None
+    report = Report()
+    unreadable = 0
+    with _progress(args.paths, sys.stderr) as progress:
+        for path in args.paths:
+            try:
+                report = report.merge(validate(path, profile=profile, progress=progress))
+            except DatasetReadError as error:
+                print(f"unikommune: error: {error}", file=sys.stderr)
+                unreadable += 1
+    if args.format == "json":
+        print(report.to_json())
+    elif args.format == "github":
+        for line in format_github(report):
+            print(line)
+    else:
+        for line in format_text(report, args.examples):
+            print(line)
+    if unreadable:
+        return 2
+    failing = report.counts[Severity.ERROR] + (
+        report.counts[Severity.WARNING] if args.strict else 0
+    )
+    return 1 if failing else 0
