@@ -139,7 +139,8 @@ class Semantics:
         if inner is None:
             return
         starts_early = inner[0] < outer[0]
-        ends_late = outer[1] is not None and inner[1] is not None and inner[1] > outer[1]
+        last = inner[1] if inner[1] is not None else inner[0]
+        ends_late = outer[1] is not None and last > outer[1]
         if starts_early or ends_late:
             self.add(code, message, where, sub)
 
