@@ -1,0 +1,269 @@
+"""The validator's Python API: every finding, with its code, severity and place."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import unikommune
+from conftest import DATA, EXAMPLES
+from unikommune import Finding, Report, Severity, validate
+from unikommune.errors import DatasetReadError
+from unikommune.models import Profile, default_profile
+from unikommune.validate import CODES
+
+INVALID = EXAMPLES / "invalid"
+LINES = DATA / "validate" / "lines"
+BASE = INVALID / "byte_order_mark.json"  # the valid base document, behind a BOM
+
+
+def base() -> dict[str, Any]:
+    """Return the valid document every file of examples/invalid/ is made from."""
+    document: dict[str, Any] = json.loads(BASE.read_bytes().decode("utf-8-sig"))
+    return document
+
+
+def codes_and_places(report: Report) -> list[tuple[str, str, int | None, int | None, str]]:
+    return [
+        (f.code, Path(f.file).name if f.file else "", f.line, f.column, f.pointer) for f in report
+    ]
+
+
+@pytest.mark.parametrize("name", ["trondheim", "nordlysfjord"])
+def test_example_datasets_are_clean(name: str) -> None:
+    report = validate(EXAMPLES / name)
+    assert report.findings == []
+    assert report.ok
+    assert report.records > 10
+
+
+INVALID_CASES = sorted(p for p in INVALID.iterdir() if p.name != "README.md")
+
+
+def test_there_is_an_invalid_example_for_every_code_but_too_large() -> None:
+    assert {p.stem for p in INVALID_CASES} == set(CODES) - {"too_large"}
+
+
+@pytest.mark.parametrize("path", INVALID_CASES, ids=lambda p: p.stem)
+def test_each_invalid_example_produces_exactly_its_code(path: Path) -> None:
+    report = validate(path)
+    assert report.codes() == {path.stem}
+    assert report.ok == (CODES[path.stem].severity is not Severity.ERROR)
+    for finding in report:
+        assert finding.file is not None
+        assert finding.line is not None
+
+
+def test_the_base_document_is_valid_apart_from_its_bom() -> None:
+    assert validate(base()).findings == []
+
+
+def test_json_lines_findings_have_hand_computed_places() -> None:
+    report = validate(LINES)
+    assert codes_and_places(report) == [
+        ("unresolved_reference", "partners.jsonl", 3, 84, "/parent"),
+        ("not_in_codelist", "projects.jsonl", 2, 63, "/status"),
+        ("unknown_field", "projects.jsonl", 2, 150, "/colour"),
+        ("invalid_json", "projects.jsonl", 3, 21, ""),
+        ("unresolved_reference", "projects.jsonl", 5, 126, "/participants/0/partner"),
+    ]
+    assert report.records == 7  # the blank line is not a record
+    assert report.counts == {Severity.ERROR: 5, Severity.WARNING: 0, Severity.INFO: 0}
+    assert not report.ok
+
+
+def test_every_problem_of_a_record_is_reported() -> None:
+    document = base()
+    project = document["projects"][0]
+    project["status"] = "ongoing"
+    project["kinds"] = "research"
+    project["period"]["start"] = "2019-02-30"
+    del project["participants"]
+    document["placements"][0]["students"] = -1
+    report = validate(document)
+    assert sorted((f.code, f.pointer) for f in report) == [
+        ("invalid_date", "/projects/0/period/start"),
+        ("missing_field", "/projects/0/participants"),
+        ("negative_count", "/placements/0/students"),
+        ("not_in_codelist", "/projects/0/status"),
+        ("wrong_type", "/projects/0/kinds"),
+    ]
+    assert all(f.file is None and f.line is None for f in report)
+
+
+def test_a_codelist_mistake_suggests_the_closest_code() -> None:
+    document = base()
+    document["projects"][0]["status"] = "complete"
+    (finding,) = validate(document).findings
+    assert finding.code == "not_in_codelist"
+    assert "did you mean 'completed'?" in finding.message
+    assert "'complete'" in finding.message
+
+
+def test_a_misspelt_field_suggests_the_field_of_that_object() -> None:
+    document = base()
+    document["projects"][0]["participants"][0]["rol"] = "partner"
+    del document["projects"][0]["participants"][0]["role"]
+    report = validate(document)
+    assert sorted(f.code for f in report) == ["missing_field", "unknown_field"]
+    unknown = next(f for f in report if f.code == "unknown_field")
+    assert "did you mean 'role'?" in unknown.message
+
+
+def test_references_forward_to_a_later_collection_resolve() -> None:
+    document = base()
+    document["missions"][0]["projects"] = ["project", "no-such-project"]
+    (finding,) = validate(document).findings
+    assert (finding.code, finding.pointer) == ("unresolved_reference", "/missions/0/projects/1")
+
+
+def test_a_failing_record_still_counts_as_an_id_so_references_do_not_cascade() -> None:
+    document = base()
+    document["partners"][0]["kind"] = "city"
+    report = validate(document)
+    assert [f.code for f in report] == ["not_in_codelist"]
+
+
+def test_parent_cycles_are_found_once_per_cycle() -> None:
+    document = base()
+    partners = document["partners"]
+    partners[0]["parent"] = "ntnu"
+    partners[1]["parent"] = "ntnu-ie"
+    report = validate(document)
+    assert [f.code for f in report] == ["reference_cycle"]
+    assert "ntnu -> ntnu-ie -> trondheim -> ntnu" not in report.findings[0].message
+    assert "ntnu -> ntnu-ie -> ntnu" in report.findings[0].message
+
+
+def test_superseding_agreements_in_a_circle() -> None:
+    document = base()
+    first = document["agreements"][0]
+    second = json.loads(json.dumps(first))
+    second["id"] = "trd30-continued"
+    second["supersedes"] = "trd30"
+    first["supersedes"] = "trd30-continued"
+    document["agreements"].append(second)
+    assert [f.code for f in validate(document)] == ["reference_cycle"]
+
+
+def test_rule_decided_by_a_body_of_another_agreement_is_unresolved() -> None:
+    document = base()
+    document["agreements"][0]["rules"][0]["decided_by"] = "board"
+    (finding,) = validate(document).findings
+    assert (finding.code, finding.pointer) == (
+        "unresolved_reference",
+        "/agreements/0/rules/0/decided_by",
+    )
+
+
+def test_the_sdg_rule_applies_only_to_the_kinds_it_names() -> None:
+    document = base()
+    document["agreements"][0]["rules"][0]["applies_to"] = ["project"]
+    del document["theses"][0]["sdg_links"]
+    assert validate(document).findings == []
+    del document["projects"][0]["sdg_links"]
+    assert [(f.code, f.pointer) for f in validate(document)] == [
+        ("sdg_link_required", "/projects/0")
+    ]
+
+
+def test_activities_without_sdg_link_break_the_rule() -> None:
+    document = base()
+    del document["agreements"][0]["action_plans"][0]["activities"][0]["sdg_links"]
+    (finding,) = validate(document).findings
+    assert finding.code == "sdg_link_required"
+    assert finding.pointer == "/agreements/0/action_plans/0/activities/0"
+
+
+def test_areas_are_checked_against_the_declared_profile() -> None:
+    document = base()
+    profile = default_profile().model_dump(mode="json", by_alias=True, exclude_none=True)
+    profile.pop("$schema", None)
+    profile["thematic_areas"] = [{"code": "climate", "title": {"en": "Climate"}}]
+    document["profile"] = profile
+    report = validate(document)
+    pointers = sorted(f.pointer for f in report if f.code == "unknown_thematic_area")
+    assert pointers == [
+        "/agreements/0/thematic_areas/0",
+        "/missions/0/thematic_areas/0",
+        "/projects/0/thematic_areas/0",
+    ]
+
+
+def test_a_profile_argument_overrides_the_dataset_profile() -> None:
+    profile = default_profile().model_copy(update={"thematic_areas": default_profile().focus_areas})
+    assert isinstance(profile, Profile)
+    report = validate(base(), profile=profile)
+    assert report.codes() == {"unknown_thematic_area"}
+
+
+def test_validate_accepts_a_dataset_object() -> None:
+    dataset = unikommune.load(EXAMPLES / "trondheim")
+    assert validate(dataset).findings == []
+    dataset.placements[0].host = "nowhere"
+    report = validate(dataset)
+    assert [(f.code, f.pointer, f.file) for f in report] == [
+        ("unresolved_reference", "/placements/0/host", None)
+    ]
+
+
+def test_a_folder_and_its_single_document_give_the_same_codes(tmp_path: Path) -> None:
+    dataset = unikommune.load(EXAMPLES / "trondheim")
+    dataset.placements[3].students = 5
+    unikommune.save(dataset, tmp_path / "folder", jsonl=True)
+    unikommune.save(dataset, tmp_path / "one.json")
+    assert validate(tmp_path / "folder").findings == []
+    assert validate(tmp_path / "one.json").findings == []
+
+
+def test_unknown_json_files_in_a_folder_are_noted(tmp_path: Path) -> None:
+    shutil.copytree(EXAMPLES / "trondheim", tmp_path / "d")
+    (tmp_path / "d" / "notes.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "d" / "README.md").write_text("# hi", encoding="utf-8")
+    report = validate(tmp_path / "d")
+    assert [(f.code, Path(f.file or "").name, f.severity) for f in report] == [
+        ("unexpected_file", "notes.json", Severity.INFO)
+    ]
+    assert report.ok
+
+
+def test_a_missing_path_raises_a_read_error(tmp_path: Path) -> None:
+    with pytest.raises(DatasetReadError, match="no such file"):
+        validate(tmp_path / "nothing")
+
+
+def test_report_json_round_trip_and_counts() -> None:
+    report = validate(INVALID / "duplicate_id.json")
+    document = json.loads(report.to_json())
+    assert document["ok"] is False
+    assert document["counts"] == {"error": 1, "warning": 0, "info": 0}
+    assert document["findings"][0]["code"] == "duplicate_id"
+    assert document["findings"][0]["pointer"] == "/placements/1/id"
+
+
+def test_report_json_follows_its_schema() -> None:
+    from jsonschema import Draft202012Validator
+
+    from unikommune.validate import REPORT_SCHEMA
+
+    Draft202012Validator.check_schema(REPORT_SCHEMA)
+    for path in (INVALID / "duplicate_id.json", LINES, EXAMPLES / "trondheim"):
+        errors = list(Draft202012Validator(REPORT_SCHEMA).iter_errors(validate(path).to_dict()))
+        assert errors == []
+
+
+def test_finding_text_form() -> None:
+    finding = Finding("duplicate_id", Severity.ERROR, "id: twice", "a.json", 3, 7, "/x")
+    assert str(finding) == "a.json:3:7: duplicate_id id: twice"
+    assert str(Finding("duplicate_id", Severity.ERROR, "m", None, None, None, "/x")) == (
+        "/x: duplicate_id m"
+    )
+
+
+def test_public_names() -> None:
+    assert unikommune.validate is validate
+    assert {"Finding", "Report", "Severity", "validate"} <= set(unikommune.__all__)
