@@ -209,7 +209,18 @@ def parse_text(
     except json.JSONDecodeError as error:
         line, column = at(error.pos)
         return Parsed(
-            None, None, [RawFinding("invalid_json", f"{error.msg}", file, line=line, column=column)]
+            None,
+            None,
+            [
+                RawFinding(
+                    "invalid_json",
+                    f"not valid JSON here: {error.msg[0].lower()}{error.msg[1:]}; look for a "
+                    "missing comma, quote or bracket, a trailing comma or a comment",
+                    file,
+                    line=line,
+                    column=column,
+                )
+            ],
         )
     except _NotANumber as error:
         line, column = at(_first(_BAD_TOKEN, text))
