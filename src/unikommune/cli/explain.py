@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from unikommune.validate.codes import CODES, explain
+from unikommune.validate.codes import CODES, catalogue_markdown, explain
 
 __all__ = ["register", "run"]
 
@@ -21,11 +21,19 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "code", nargs="?", metavar="CODE", help="a finding code, such as duplicate_id"
     )
+    parser.add_argument(
+        "--markdown",
+        action="store_true",
+        help="print the whole catalogue as Markdown (docs/codes.md is this output)",
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Print the explanation (or the list of codes); return the exit code."""
+    if args.markdown:
+        print(catalogue_markdown(), end="")
+        return 0
     if args.code is None:
         width = max(len(code) for code in CODES)
         for code in CODES.values():

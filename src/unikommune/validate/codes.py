@@ -300,8 +300,9 @@ _ALL = (
         _W,
         "semantic",
         "An activity runs outside its agreement's period",
-        "An action-plan activity, or a record that names an agreement, runs before the "
-        "agreement's period starts or after it ends.",
+        "An action-plan activity starts before its agreement's period or ends after it; or a "
+        "mission, project or learning activity that names an agreement has no day within "
+        "that agreement's period (one that merely outlives its agreement is fine).",
         "Check the dates, or link the record to the agreement in force.",
     ),
     Code(
@@ -433,7 +434,7 @@ def catalogue_markdown() -> str:
         "# Finding codes",
         "",
         "<!-- Generated from src/unikommune/validate/codes.py by "
-        "unikommune.validate.codes.catalogue_markdown(); do not edit. -->",
+        "`unikommune explain --markdown > docs/codes.md`; do not edit. -->",
         "",
         "Every finding of `unikommune validate` has one of these codes. Codes are stable: a "
         "code keeps its meaning and is never reused. `unikommune explain CODE` prints the "
@@ -458,3 +459,4 @@ def catalogue_markdown() -> str:
                 "",
             ]
     return "\n".join(lines)
+
