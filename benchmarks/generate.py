@@ -547,6 +547,8 @@ class _Writer:
         self.manifest = manifest
         #: Indices of records whose id a duplicate-id defect replaced.
         self.renamed: set[int] = set()
+        #: Flags, by index, of the records other records refer to (None: no record is).
+        self.referenced: bytearray | None = None
 
     def write(self, record: dict[str, Any], breakers: Sequence[Breaker] = ()) -> None:
         index = self.count
@@ -681,18 +683,23 @@ def _dangling(pointer: str, path: Sequence[str | int]) -> Breaker:
     return breaker
 
 
-def _duplicate(prefix: str, unreferenced: Callable[[dict[str, Any]], bool]) -> Breaker:
-    """Give the record the id of an earlier record, if no other record refers to it.
+def _duplicate(prefix: str) -> Breaker:
+    """Give the record the id of an earlier record, when no other record refers to either.
 
     The earlier record is the nearest one that still has its own id, so the id
-    taken always occurs twice.
+    taken always occurs at least twice, and no reference becomes ambiguous.
     """
 
     def breaker(record: dict[str, Any], index: int, writer: _Writer) -> Defect | None:
+        referenced = writer.referenced
+        if referenced is not None and referenced[index]:
+            return None
         earlier = index - 1
-        while earlier in writer.renamed:
+        while earlier >= 0 and (
+            earlier in writer.renamed or (referenced is not None and referenced[earlier])
+        ):
             earlier -= 1
-        if earlier < 0 or not unreferenced(record):
+        if earlier < 0:
             return None
         writer.renamed.add(index)
         record["id"] = f"{prefix}-{earlier}"
@@ -712,21 +719,16 @@ def _other_target(record: dict[str, Any], index: int, writer: _Writer) -> Defect
 
 
 def _bad_check_digit(record: dict[str, Any], index: int, writer: _Writer) -> Defect | None:
+    """Spoil the last digit of the partner's organisation number (adding one if it has none)."""
     identifiers = record.setdefault("identifiers", [])
     if not identifiers:
         identifiers.append({"scheme": "no-orgnr", "value": _orgnr(writer.rng)})
     value = identifiers[0]["value"]
-    # Another last digit always fails: the check digit of a number is unique.
-    identifiers[0]["value"] = value[:-1] + str((int(value[-1]) + 1 + writer.rng.randrange(9)) % 10)
-    if identifiers[0]["scheme"] == "ror":
-        body, check = value[1:7], int(value[7:])
-        wrong = (check + 1 + writer.rng.randrange(50)) % 100
-        identifiers[0]["value"] = f"0{body}{wrong:02d}"
+    assert identifiers[0]["scheme"] == "no-orgnr", "a partner lists its organisation number first"
+    # Any other last digit fails: the check digit of a number is unique.
+    wrong = (int(value[-1]) + 1 + writer.rng.randrange(9)) % 10
+    identifiers[0]["value"] = f"{value[:-1]}{wrong}"
     return Defect("bad-check-digit", "/identifiers/0/value")
-
-
-def _always(record: dict[str, Any]) -> bool:
-    return True
 
 
 BREAKERS: dict[str, tuple[Breaker, ...]] = {
@@ -749,7 +751,7 @@ BREAKERS: dict[str, tuple[Breaker, ...]] = {
         _unknown("status", "paused"),
         _other_target,
         _dangling("/owners/0", ("owners", 0)),
-        _duplicate("mission", _always),
+        _duplicate("mission"),
     ),
     "projects": (
         _wrong_type("/sdg_links/0/goal", ("sdg_links", 0, "goal"), str),
@@ -758,15 +760,15 @@ BREAKERS: dict[str, tuple[Breaker, ...]] = {
         _reversed("period"),
         _other_target,
         _dangling("/participants/0/partner", ("participants", 0, "partner")),
-        # Projects gathered under a mission are referred to; only the others may be doubled.
-        _duplicate("project", lambda record: record.get("focus_areas") != ["thematic-missions"]),
+        # Projects gathered under a mission are referred to: the writer knows which.
+        _duplicate("project"),
     ),
     "placements": (
         _wrong_type("/students", ("students",), str),
         _missing("students"),
         _unknown("field", "astrology"),
         _dangling("/host", ("host",)),
-        _duplicate("placement", _always),
+        _duplicate("placement"),
     ),
     "theses": (
         _wrong_type("/year", ("year",), str),
@@ -774,7 +776,7 @@ BREAKERS: dict[str, tuple[Breaker, ...]] = {
         _unknown("level", "diploma"),
         _other_target,
         _dangling("/institution", ("institution",)),
-        _duplicate("thesis", _always),
+        _duplicate("thesis"),
     ),
     "learning_activities": (
         _wrong_type("/participants/0/count", ("participants", 0, "count"), str),
@@ -783,7 +785,7 @@ BREAKERS: dict[str, tuple[Breaker, ...]] = {
         _reversed("period"),
         _other_target,
         _dangling("/organisers/0", ("organisers", 0)),
-        _duplicate("learning", _always),
+        _duplicate("learning"),
     ),
 }
 
@@ -1156,6 +1158,8 @@ class _Generator:
             CIVIL: ("user-partner", "partner", "other"),
         }
         sector_cumulative = list(accumulate(w for _, w in PARTICIPANT_SECTORS))
+        # A mission lists its projects, so their ids must stay single (one byte per project).
+        in_mission = writer.referenced = bytearray(self.scale.projects)
         for number in range(self.scale.projects):
             region = self._region(rng)
             missions = self.region_missions[region]
@@ -1166,6 +1170,7 @@ class _Generator:
                 start_year = rng.randrange(first_year, min(last_year, AS_OF_YEAR) + 1)
                 areas = list(MISSION_THEMES[self.mission_theme[mission]][2])
                 self.mission_projects[mission].append(number)
+                in_mission[number] = 1
             else:
                 start_year = _year(rng)
                 last_year = start_year + 4
