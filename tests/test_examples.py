@@ -28,6 +28,7 @@ NOT_DATASETS = {"invalid"}
 DATASET_DIRS = sorted(
     path for path in EXAMPLES.iterdir() if path.is_dir() and path.name not in NOT_DATASETS
 )
+DATASET_IDS = [folder.name for folder in DATASET_DIRS]
 JSON_FILES = sorted(file for folder in DATASET_DIRS for file in folder.glob("*.json"))
 TRONDHEIM = EXAMPLES / "trondheim"
 NORDLYSFJORD = EXAMPLES / "nordlysfjord"
@@ -37,9 +38,6 @@ SCHEMA_BY_ID = {unikommune.schema_id(name): name for name in ("dataset", "datase
 
 #: The persons named in the seed's photo caption; none of them belongs in the data.
 SEED_PERSONS = ("Gunnar Bovim", "Rita Ottervik", "Morten Wolden", "Toril Hernes")
-
-
-DATASET_IDS = [folder.name for folder in DATASET_DIRS]
 
 
 @pytest.fixture(scope="module")
