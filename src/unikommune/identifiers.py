@@ -33,11 +33,11 @@ SCHEME_PATTERNS: MappingProxyType[IdentifierScheme, str] = MappingProxyType(
         IdentifierScheme.NO_KOMMUNENR: r"^[0-9]{4}$",
         IdentifierScheme.ROR: r"^0[0-9a-hjkmnp-tv-z]{6}[0-9]{2}$",
         IdentifierScheme.ORCID: r"^[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]$",
-        IdentifierScheme.DOI: r"^10\.[0-9]{4,9}/[^\s]+$",
+        IdentifierScheme.DOI: r"^10\.[0-9]{4,9}/[^\x00-\x20\x7f]+$",
         IdentifierScheme.CRISTIN_PROJECT: r"^[0-9]{1,10}$",
         IdentifierScheme.RCN_PROJECT: r"^[0-9]{4,8}$",
         IdentifierScheme.EU_GRANT: r"^[0-9]{5,9}$",
-        IdentifierScheme.URL: r"^https?://[^\s/$.?#][^\s]*$",
+        IdentifierScheme.URL: r"^https?://[^\x00-\x20\x7f/$.?#][^\x00-\x20\x7f]*$",
     }
 )
 

@@ -79,13 +79,15 @@ _MONTH_DAY = (
     r"|(0[13-9]|1[0-2])-(29|30)"
     r"|(0[13578]|1[02])-31"
 )
-_LEAP_DAY = r"([0-9]{2}(0[48]|[2468][048]|[13579][26])|([02468][048]|[13579][26])00)-02-29"
-_FULL_DATE = rf"[0-9]{{4}}-({_MONTH_DAY})|{_LEAP_DAY}"
-#: A calendar date ``YYYY-MM-DD`` (leap years included), written as a regular expression so
+_YEAR = r"[12][0-9]{3}"
+_LEAP_DAY = r"([12][0-9](0[48]|[2468][048]|[13579][26])|(1[26]|2[048])00)-02-29"
+_FULL_DATE = rf"{_YEAR}-({_MONTH_DAY})|{_LEAP_DAY}"
+#: A calendar date ``YYYY-MM-DD`` in the years 1000 to 2999 (leap years included), written as a
+#: regular expression so
 #: that any JSON Schema validator checks it exactly as the models do.
 DATE_PATTERN = rf"^({_FULL_DATE})$"
 #: A year, a year-month or a calendar date, for sources that know no more.
-PARTIAL_DATE_PATTERN = rf"^([0-9]{{4}}(-{_MONTH})?|{_FULL_DATE})$"
+PARTIAL_DATE_PATTERN = rf"^({_YEAR}(-{_MONTH})?|{_FULL_DATE})$"
 
 LanguageTag = Annotated[str, Strict(), StringConstraints(pattern=LANGUAGE_TAG_PATTERN)]
 
@@ -137,7 +139,7 @@ Count = Annotated[int, Strict(), Field(ge=0, le=10_000_000)]
 Url = Annotated[
     str,
     Strict(),
-    StringConstraints(pattern=r"^https?://[^\s/$.?#][^\s]*$", max_length=2048),
+    StringConstraints(pattern=r"^https?://[^\x00-\x20\x7f/$.?#][^\x00-\x20\x7f]*$", max_length=2048),
     Field(json_schema_extra={"format": "uri"}),
 ]
 
@@ -245,7 +247,7 @@ def _identifier_schema(schema: dict[str, Any]) -> None:
     schema["allOf"] = [
         {
             "if": {"properties": {"scheme": {"const": scheme.value}}, "required": ["scheme"]},
-            "then": {"properties": {"value": {"pattern": pattern}}},
+            "then": {"properties": {"value": {"type": "string", "pattern": pattern}}},
         }
         for scheme, pattern in SCHEME_PATTERNS.items()
     ]

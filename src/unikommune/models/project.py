@@ -27,7 +27,7 @@ __all__ = ["Funding", "Output", "Participation", "Project"]
 Doi = Annotated[
     str,
     Strict(),
-    StringConstraints(pattern=r"^10\.[0-9]{4,9}/[^\s]+$", max_length=1024),
+    StringConstraints(pattern=r"^10\.[0-9]{4,9}/[^\x00-\x20\x7f]+$", max_length=1024),
     Field(description="DOI without resolver prefix, such as 10.1000/182."),
 ]
 
@@ -43,7 +43,11 @@ class Participation(Model):
 
 
 def _funding_schema(schema: dict[str, Any]) -> None:
-    schema["anyOf"] = [{"required": ["funder"]}, {"required": ["funder_name"]}]
+    # Present and not null: the model treats null as absent.
+    schema["anyOf"] = [
+        {"properties": {"funder": {"type": "string"}}, "required": ["funder"]},
+        {"properties": {"funder_name": {"type": "object"}}, "required": ["funder_name"]},
+    ]
 
 
 class Funding(Model):

@@ -41,7 +41,15 @@ def _provenance_schema(schema: dict[str, Any]) -> None:
         "properties": {"method": {"const": SdgProvenance.SUGGESTED.value}},
         "required": ["method"],
     }
-    schema["then"] = {"required": ["tool", "tool_version", "confidence"]}
+    # Required and not null: the model treats null as absent.
+    schema["then"] = {
+        "properties": {
+            "tool": {"type": "string"},
+            "tool_version": {"type": "string"},
+            "confidence": {"type": "number", "minimum": 0, "maximum": 1},
+        },
+        "required": ["tool", "tool_version", "confidence"],
+    }
 
 
 class SdgLinkProvenance(Model):
@@ -86,7 +94,7 @@ def _link_schema(schema: dict[str, Any]) -> None:
     schema["allOf"] = [
         {
             "if": {"properties": {"goal": {"const": goal}}, "required": ["goal"]},
-            "then": {"properties": {"target": {"enum": [*targets, None]}}},
+            "then": {"properties": {"target": {"type": ["string", "null"], "enum": [*targets, None]}}},
         }
         for goal, targets in sorted(by_goal.items())
     ]

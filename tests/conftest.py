@@ -1,0 +1,64 @@
+"""Shared test set-up: a Hypothesis profile, no network, and paths to the repository's data."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, Phase, settings
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMAS = ROOT / "schemas"
+EXAMPLES = ROOT / "examples"
+DATA = Path(__file__).resolve().parent / "data"
+
+settings.register_profile(
+    "default",
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile("ci", parent=settings.get_profile("default"), max_examples=100)
+settings.register_profile(
+    "debug", parent=settings.get_profile("default"), phases=[Phase.explicit, Phase.generate]
+)
+settings.register_profile("thorough", parent=settings.get_profile("default"), max_examples=1000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "default"))
+
+
+class NetworkBlockedError(RuntimeError):
+    """A test tried to open a network connection."""
+
+
+def _refuse(*args: Any, **kwargs: Any) -> Any:
+    raise NetworkBlockedError(f"tests must not use the network (tried {args[1:2] or args})")
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Fail any test that opens an internet connection; local sockets stay allowed."""
+    real_connect = socket.socket.connect
+
+    def guarded(self: socket.socket, address: Any) -> Any:
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            host = address[0]
+            if host not in {"127.0.0.1", "::1", "localhost"}:
+                _refuse(self, address)
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+    monkeypatch.setattr(socket, "getaddrinfo", _guarded_getaddrinfo(socket.getaddrinfo))
+    yield
+
+
+def _guarded_getaddrinfo(real: Any) -> Any:
+    def guarded(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if host not in {None, "127.0.0.1", "::1", "localhost"}:
+            _refuse(None, host)
+        return real(host, *args, **kwargs)
+
+    return guarded
