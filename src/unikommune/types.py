@@ -33,6 +33,7 @@ __all__ = [
     "LANG_STRING_SCHEMA",
     "LOCAL_ID_PATTERN",
     "PARTIAL_DATE_PATTERN",
+    "URL_PATTERN",
     "Count",
     "Date",
     "Identifier",
@@ -89,6 +90,9 @@ DATE_PATTERN = rf"^({_FULL_DATE})$"
 #: A year, a year-month or a calendar date, for sources that know no more.
 PARTIAL_DATE_PATTERN = rf"^({_YEAR}(-{_MONTH})?|{_FULL_DATE})$"
 
+#: An http or https address: no spaces or control characters.
+URL_PATTERN = r"^https?://[^\x00-\x20\x7f/$.?#][^\x00-\x20\x7f]*$"
+
 LanguageTag = Annotated[str, Strict(), StringConstraints(pattern=LANGUAGE_TAG_PATTERN)]
 
 Text = Annotated[str, Strict(), StringConstraints(min_length=1, max_length=20_000)]
@@ -139,7 +143,7 @@ Count = Annotated[int, Strict(), Field(ge=0, le=10_000_000)]
 Url = Annotated[
     str,
     Strict(),
-    StringConstraints(pattern=r"^https?://[^\x00-\x20\x7f/$.?#][^\x00-\x20\x7f]*$", max_length=2048),
+    StringConstraints(pattern=URL_PATTERN, max_length=2048),
     Field(json_schema_extra={"format": "uri"}),
 ]
 

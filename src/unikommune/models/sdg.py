@@ -94,7 +94,9 @@ def _link_schema(schema: dict[str, Any]) -> None:
     schema["allOf"] = [
         {
             "if": {"properties": {"goal": {"const": goal}}, "required": ["goal"]},
-            "then": {"properties": {"target": {"type": ["string", "null"], "enum": [*targets, None]}}},
+            "then": {
+                "properties": {"target": {"type": ["string", "null"], "enum": [*targets, None]}}
+            },
         }
         for goal, targets in sorted(by_goal.items())
     ]
