@@ -22,9 +22,11 @@ from stdnum.no import orgnr
 
 from unikommune.codelists import IdentifierScheme
 
-__all__ = ["SCHEME_PATTERNS", "identifier_problem", "is_valid_identifier"]
+__all__ = ["SCHEME_PATTERNS", "URL_PATTERN", "identifier_problem", "is_valid_identifier"]
 
 _CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"
+#: An http or https address: no spaces or control characters.
+URL_PATTERN = r"^https?://[^\x00-\x20\x7f/$.?#][^\x00-\x20\x7f]*$"
 
 #: Pattern of each identifier scheme, as published in the JSON Schema.
 SCHEME_PATTERNS: MappingProxyType[IdentifierScheme, str] = MappingProxyType(
@@ -37,7 +39,7 @@ SCHEME_PATTERNS: MappingProxyType[IdentifierScheme, str] = MappingProxyType(
         IdentifierScheme.CRISTIN_PROJECT: r"^[0-9]{1,10}$",
         IdentifierScheme.RCN_PROJECT: r"^[0-9]{4,8}$",
         IdentifierScheme.EU_GRANT: r"^[0-9]{5,9}$",
-        IdentifierScheme.URL: r"^https?://[^\x00-\x20\x7f/$.?#][^\x00-\x20\x7f]*$",
+        IdentifierScheme.URL: URL_PATTERN,
     }
 )
 

@@ -26,7 +26,7 @@ from pydantic import (
 )
 
 from unikommune.codelists import IdentifierScheme
-from unikommune.identifiers import SCHEME_PATTERNS, identifier_problem
+from unikommune.identifiers import SCHEME_PATTERNS, URL_PATTERN, identifier_problem
 
 __all__ = [
     "LANGUAGE_TAG_PATTERN",
@@ -89,9 +89,6 @@ _FULL_DATE = rf"{_YEAR}-({_MONTH_DAY})|{_LEAP_DAY}"
 DATE_PATTERN = rf"^({_FULL_DATE})$"
 #: A year, a year-month or a calendar date, for sources that know no more.
 PARTIAL_DATE_PATTERN = rf"^({_YEAR}(-{_MONTH})?|{_FULL_DATE})$"
-
-#: An http or https address: no spaces or control characters.
-URL_PATTERN = r"^https?://[^\x00-\x20\x7f/$.?#][^\x00-\x20\x7f]*$"
 
 LanguageTag = Annotated[str, Strict(), StringConstraints(pattern=LANGUAGE_TAG_PATTERN)]
 
