@@ -1,0 +1,209 @@
+"""Benchmark the validator against parsing alone and against the jsonschema package.
+
+Run from the repository root::
+
+    .venv/bin/python benchmarks/bench_validate.py [--scale country] [--sample 20000]
+
+Everything runs in one process on the same files, made by ``generate.py`` (in
+``benchmarks/data/<scale>`` and ``benchmarks/data/<scale>-broken``, generated
+when missing):
+
+* the floor: every JSON Lines record parsed with orjson, record by record, results
+  not kept (so garbage collection does not inflate it);
+* ``unikommune.validate`` with every check and every finding, on the clean dataset
+  and on the one with 5 % broken records;
+* the baseline a user would reach for: the ``jsonschema`` package with the shipped
+  ``schemas/``, collecting all errors per record.  It is far too slow to run on a
+  whole country dataset, so it runs on the first ``--sample`` records of each
+  collection and its time is scaled up per collection (said so in the output).
+
+Peak memory of a validation is measured in a child process (its maximum resident
+set size), for this scale and for the next smaller one, to show that memory grows
+with the number of ids rather than with the size of the files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib.util
+import itertools
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import orjson
+
+from unikommune.models import COLLECTIONS
+from unikommune.schema import validator as schema_validator
+from unikommune.validate import validate
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "data"
+SMALLER = {"country": "city", "stress": "country", "city": "tiny"}
+SCHEMA_OF = {
+    "partners": "partner",
+    "agreements": "agreement",
+    "missions": "mission",
+    "projects": "project",
+    "placements": "placement",
+    "theses": "thesis",
+    "learning_activities": "learning-activity",
+}
+
+
+def ensure(scale: str, broken: float) -> Path:
+    """Return the dataset folder of ``scale``, generating it first if it is missing."""
+    folder = DATA / (f"{scale}-broken" if broken else scale)
+    if not (folder / "dataset.json").is_file():
+        spec = importlib.util.spec_from_file_location("generate", HERE / "generate.py")
+        assert spec and spec.loader
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["generate"] = module
+        spec.loader.exec_module(module)
+        print(f"generating {folder} ...", flush=True)
+        module.generate(scale, folder, seed=0, broken=broken, force=True)
+    return folder
+
+
+def line_files(folder: Path) -> list[tuple[str, Path]]:
+    """Return ``(collection, path)`` of every JSON Lines file of a dataset folder."""
+    return [
+        (name, folder / f"{name}.jsonl")
+        for name in COLLECTIONS
+        if (folder / f"{name}.jsonl").is_file()
+    ]
+
+
+def parse_only(folder: Path) -> tuple[float, int]:
+    """Parse every record with orjson, keeping nothing; return seconds and records."""
+    records = 0
+    started = time.perf_counter()
+    for _, path in line_files(folder):
+        with path.open("rb") as stream:
+            for line in stream:
+                orjson.loads(line)
+                records += 1
+    return time.perf_counter() - started, records
+
+
+def timed_validate(folder: Path) -> tuple[float, int, int]:
+    """Validate the folder; return seconds, records and findings."""
+    gc.collect()
+    started = time.perf_counter()
+    report = validate(folder)
+    seconds = time.perf_counter() - started
+    return seconds, report.records, len(report.findings)
+
+
+def jsonschema_estimate(folder: Path, sample: int) -> tuple[float, int, int]:
+    """Time the jsonschema package on a sample of each collection; scale up per collection.
+
+    Returns the estimated seconds for the whole folder, the records timed and the records
+    in the folder.
+    """
+    estimate = 0.0
+    timed = 0
+    total = 0
+    for name, path in line_files(folder):
+        check = schema_validator(SCHEMA_OF[name])
+        with path.open("rb") as stream:
+            count = sum(1 for _ in stream)
+        total += count
+        with path.open("rb") as stream:
+            lines = list(itertools.islice(stream, sample))
+        started = time.perf_counter()
+        for line in lines:
+            for _ in check.iter_errors(orjson.loads(line)):
+                pass
+        seconds = time.perf_counter() - started
+        timed += len(lines)
+        estimate += seconds * count / max(len(lines), 1)
+    return estimate, timed, total
+
+
+def peak_memory_mb(folder: Path) -> float:
+    """Validate the folder in a child process; return its peak resident memory in MB."""
+    code = (
+        "import resource, sys\n"
+        "from unikommune.validate import validate\n"
+        "validate(sys.argv[1])\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(folder)], capture_output=True, text=True, check=True
+    )
+    return int(result.stdout.strip()) / 1024
+
+
+def size_mb(folder: Path) -> float:
+    """Return the size of the dataset files in MB."""
+    return sum(path.stat().st_size for _, path in line_files(folder)) / 1e6
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print the measured ratios."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", default="country", choices=["city", "country", "stress"])
+    parser.add_argument("--sample", type=int, default=5_000,
+                        help="records per collection for the jsonschema baseline")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each timing; best kept")
+    parser.add_argument("--no-memory", action="store_true", help="skip the memory runs")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args(argv)
+
+    clean = ensure(args.scale, 0.0)
+    broken = ensure(args.scale, 0.05)
+    print(f"scale {args.scale}: {size_mb(clean):,.0f} MB of JSON Lines in {clean}", flush=True)
+
+    figures: dict[str, float] = {}
+    parse = min(parse_only(clean)[0] for _ in range(args.repeat))
+    records = parse_only(clean)[1]
+    figures["parse_s"] = parse
+    print(f"orjson parse only     {parse:8.2f} s  {records / parse:>12,.0f} records/s")
+
+    for label, folder in (("clean", clean), ("broken", broken)):
+        runs = [timed_validate(folder) for _ in range(args.repeat)]
+        seconds = min(run[0] for run in runs)
+        _, checked, findings = runs[0]
+        figures[f"validate_{label}_s"] = seconds
+        floor = min(parse_only(folder)[0] for _ in range(args.repeat))
+        figures[f"ratio_{label}_vs_parse"] = seconds / floor
+        print(
+            f"validate ({label:<6})     {seconds:8.2f} s  {checked / seconds:>12,.0f} records/s  "
+            f"{findings:>9,} findings  {seconds / floor:5.2f}x parse",
+            flush=True,
+        )
+
+    estimate, timed, total = jsonschema_estimate(clean, args.sample)
+    figures["jsonschema_s_estimated"] = estimate
+    figures["speedup_vs_jsonschema"] = estimate / figures["validate_clean_s"]
+    print(
+        f"jsonschema package    {estimate:8.0f} s  {total / estimate:>12,.0f} records/s  "
+        f"(timed on {timed:,} of {total:,} records, scaled up per collection)"
+    )
+
+    if not args.no_memory:
+        smaller = SMALLER[args.scale]
+        for scale in (smaller, args.scale):
+            folder = ensure(scale, 0.0)
+            peak = peak_memory_mb(folder)
+            figures[f"peak_mb_{scale}"] = peak
+            print(f"peak memory {scale:<8}  {peak:8.0f} MB for {size_mb(folder):,.0f} MB of files")
+
+    print()
+    print(f"full validation / orjson parse:   {figures['ratio_clean_vs_parse']:.2f}x clean, "
+          f"{figures['ratio_broken_vs_parse']:.2f}x with 5 % broken (target <= 2x)")
+    print(f"speed-up over jsonschema package: {figures['speedup_vs_jsonschema']:.0f}x "
+          "(target >= 50x)")
+    print(f"this process: peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
