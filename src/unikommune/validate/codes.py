@@ -459,4 +459,3 @@ def catalogue_markdown() -> str:
                 "",
             ]
     return "\n".join(lines)
-

@@ -39,6 +39,7 @@ __all__ = ["MAX_LINE_BYTES", "validate"]
 
 #: Longest JSON Lines record read; a longer line ends the check of its file.
 MAX_LINE_BYTES = 16 * 1024 * 1024
+_CHUNK = 8 * 1024 * 1024
 
 Progress = Callable[[int], None]
 _NOT_METADATA = frozenset((*COLLECTIONS, "profile"))
@@ -167,9 +168,9 @@ class _Run:
             )
             return
         for index, item in enumerate(value):
-            where = Where(file, f"{prefix}/{index}")
+            where: Where = (file, f"{prefix}/{index}", None)
             self.records += 1
-            record, findings = record_findings(collection, item, file, where.prefix)
+            record, findings = record_findings(collection, item, file, where[1])
             if record is None:
                 self.raw.extend(findings)
                 self._keep_id(collection, item)
@@ -189,46 +190,48 @@ class _Run:
         semantics = self.semantics
         file = str(path)
         limit = self.max_line_bytes
-        unreported = 0
         try:
             stream = path.open("rb")
         except OSError as error:
             raise DatasetReadError(f"cannot read the file: {error.strerror}", path=file) from None
         with stream:
             number = 0
+            pending = b""
             while True:
-                line = stream.readline(limit + 1)
-                if not line:
-                    break
-                number += 1
-                if len(line) > limit and not line.endswith(b"\n"):
-                    self.raw.append(
-                        RawFinding(
-                            "too_large",
-                            f"the record on this line is over {limit:,} bytes; the rest of the "
-                            "file is not checked",
-                            file,
-                            line=number,
-                            column=1,
+                chunk = stream.read(_CHUNK)
+                lines = (pending + chunk).split(b"\n") if chunk else [pending]
+                pending = lines.pop() if chunk else b""
+                if len(pending) > limit:
+                    lines.append(pending)
+                for line in lines:
+                    number += 1
+                    if len(line) > limit:
+                        self.raw.append(
+                            RawFinding(
+                                "too_large",
+                                f"the record on this line is over {limit:,} bytes; the rest of "
+                                "the file is not checked",
+                                file,
+                                line=number,
+                                column=1,
+                            )
                         )
-                    )
-                    break
-                unreported += len(line)
-                if self.progress and unreported > 1 << 20:
-                    self.progress(unreported)
-                    unreported = 0
-                if line.isspace():
-                    continue
-                self.records += 1
-                try:
-                    record = validator.validate_json(line)
-                except ValidationError:
-                    record = self._slow_line(collection, line, number, file)
-                    if record is None:
+                        chunk = b""
+                        break
+                    if not line or line.isspace():
                         continue
-                semantics.record(collection, record, Where(file, "", number))
-        if self.progress and unreported:
-            self.progress(unreported)
+                    self.records += 1
+                    try:
+                        record = validator.validate_json(line)
+                    except ValidationError:
+                        record = self._slow_line(collection, line, number, file)
+                        if record is None:
+                            continue
+                    semantics.record(collection, record, (file, "", number))
+                if self.progress:
+                    self.progress(len(chunk))
+                if not chunk:
+                    break
 
     def _slow_line(self, collection: str, line: bytes, number: int, file: str) -> Any:
         text, findings = decode(line, file, number)
@@ -288,7 +291,7 @@ class _Run:
                 profile = self.profile(root["profile"], file, "/profile")
         semantics = self.start(profile)
         if metadata is not None:
-            semantics.dataset(metadata, Where(file))
+            semantics.dataset(metadata, (file, "", None))
         for collection in COLLECTIONS:
             self.records_of(collection, root.get(collection), file, f"/{collection}")
             if extra is not None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -30,13 +29,9 @@ _SCHEME_RE = {scheme.value: re.compile(pattern) for scheme, pattern in SCHEME_PA
 _Bounds = tuple[dt.date, dt.date | None]
 
 
-@dataclass(frozen=True, slots=True)
-class Where:
-    """Where a record is: its file, its pointer in the file's document, its JSON Lines line."""
-
-    file: str | None
-    prefix: str = ""
-    line: int | None = None
+#: Where a record is: its file, its pointer in the file's document, its JSON Lines line.
+#: A plain tuple, since one is made for every record.
+Where = tuple[str | None, str, int | None]
 
 
 @cache
@@ -88,9 +83,8 @@ class Semantics:
     # -- helpers --------------------------------------------------------------------------------
     def add(self, code: str, message: str, where: Where, sub: str = "") -> None:
         """Record a finding at ``sub`` (a pointer within the record) of the record ``where``."""
-        self.findings.append(
-            RawFinding(code, message, where.file, where.prefix + sub, record_line=where.line)
-        )
+        file, prefix, line = where
+        self.findings.append(RawFinding(code, message, file, prefix + sub, record_line=line))
 
     def ref(self, target: str, value: Any, where: Where, sub: str, field: str) -> None:
         """Check that ``value`` is the id of a record in collection ``target``."""
@@ -342,8 +336,17 @@ class Semantics:
             )
         ids.add(record_id)
         if collection == "placements":  # the bulk of a dataset: keep this path short
-            self.ref("partners", record["institution"], where, "/institution", "institution")
-            self.ref("partners", record["host"], where, "/host", "host")
+            if "partners" in self._done:
+                partners = self.ids["partners"]
+                if record["institution"] not in partners:
+                    self.ref(
+                        "partners", record["institution"], where, "/institution", "institution"
+                    )
+                if record["host"] not in partners:
+                    self.ref("partners", record["host"], where, "/host", "host")
+            else:
+                self.ref("partners", record["institution"], where, "/institution", "institution")
+                self.ref("partners", record["host"], where, "/host", "host")
             if "agreement" in record:
                 self.ref("agreements", record["agreement"], where, "/agreement", "agreement")
             return
