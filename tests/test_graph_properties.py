@@ -250,3 +250,25 @@ def test_brokerage_of_undirected_graph_counts_both_directions(
     for node in graph:
         assert {k: v for k, v in fast[node].items() if v} == dict(naive[node])
     assert brokerage_roles(graph.to_directed()) == fast
+
+
+@given(weighted_graphs, st.lists(st.sampled_from(SECTORS), min_size=12, max_size=12))
+def test_sparse_versions_equal_the_python_ones(graph: nx.Graph[int], sectors: list[str]) -> None:
+    pytest.importorskip("scipy")
+    from unikommune.graph import _sparse
+    from unikommune.graph.metrics import _python_structural_holes
+
+    constraint, size = _sparse.sparse_structural_holes(graph)
+    expected_c, expected_s = _python_structural_holes(graph, "weight")
+    for node in graph:
+        assert constraint[node] == pytest.approx(expected_c[node])
+        assert size[node] == pytest.approx(expected_s[node])
+    nx.set_node_attributes(graph, dict(enumerate(sectors)), "sector")
+    pairs = _sparse.sparse_brokerage(graph, SECTORS, dict(enumerate(sectors)))
+    for b in graph:
+        expected: Counter[tuple[str, str]] = Counter()
+        for a in graph[b]:
+            for c in graph[b]:
+                if a != c and not graph.has_edge(a, c):
+                    expected[(sectors[a], sectors[c])] += 1
+        assert pairs[b] == dict(expected)

@@ -27,7 +27,12 @@ from collections.abc import Hashable
 
 import networkx as nx
 
+from unikommune.graph import _sparse
+
 __all__ = ["ROLES", "brokerage_roles", "role_of"]
+
+#: Graphs with more ties than this use scipy's sparse products when scipy is installed.
+_SPARSE_FROM = 5_000
 
 #: The five roles, in the order tables list them.
 ROLES = ("coordinator", "gatekeeper", "representative", "itinerant", "liaison")
@@ -83,6 +88,12 @@ def brokerage_roles(
                 for c in successors:
                     if c != a and not graph.has_edge(a, c):
                         roles[b][role_of(group[a], group[b], group[c])] += 1
+        return roles
+    if graph.number_of_edges() > _SPARSE_FROM and _sparse.available():
+        groups = list(dict.fromkeys(group.values()))
+        for b, pairs_of_b in _sparse.sparse_brokerage(graph, groups, group).items():
+            for (ga, gc), count in pairs_of_b.items():
+                roles[b][role_of(ga, group[b], gc)] += count  # type: ignore[index]
         return roles
     adjacency = {n: set(graph[n]) - {n} for n in graph}
     for b, neighbours in adjacency.items():

@@ -36,6 +36,7 @@ from typing import Any, Literal
 import networkx as nx
 
 from unikommune.codelists import PartnerKind
+from unikommune.graph import _sparse
 from unikommune.graph._common import When, active_year, window
 from unikommune.graph.brokerage import ROLES, brokerage_roles
 from unikommune.graph.synergy import QUADRUPLE_HELIX, mutual_information, sector_profiles
@@ -104,6 +105,9 @@ NETWORK_COLUMNS = (
     *(f"sdg_{goal}" for goal in range(1, 18)),
 )
 
+#: Graphs with more ties than this use scipy's sparse products when scipy is installed.
+_SPARSE_FROM = 5_000
+
 _UNIVERSITIES = {PartnerKind.UNIVERSITY.value, PartnerKind.UNIVERSITY_COLLEGE.value}
 
 
@@ -115,7 +119,8 @@ def structural_holes(
     The values equal networkx's ``constraint(graph, weight=weight)`` and
     ``effective_size(graph, weight=weight)`` (a test checks it), computed from each
     node's common neighbours instead of re-summing every neighbourhood for every tie,
-    which makes them fast enough for a country.  An isolated node gets ``None`` where
+    which makes them fast enough for a country; above a few thousand ties, with scipy
+    installed, the same sums run as sparse matrix products.  An isolated node gets ``None`` where
     networkx gives NaN.  With ``weight=None`` every tie weighs 1.
 
     Raises:
@@ -129,6 +134,14 @@ def structural_holes(
     """
     if graph.is_directed():
         raise ValueError("structural_holes takes an undirected graph")
+    if graph.number_of_edges() > _SPARSE_FROM and _sparse.available():
+        return _sparse.sparse_structural_holes(graph, weight)  # type: ignore[return-value]
+    return _python_structural_holes(graph, weight)
+
+
+def _python_structural_holes(
+    graph: nx.Graph[str], weight: str | None
+) -> tuple[dict[str, float | None], dict[str, float | None]]:
     adjacency: dict[str, dict[str, float]] = {
         u: {v: float(d.get(weight, 1.0)) if weight else 1.0 for v, d in nbrs.items() if v != u}
         for u, nbrs in graph.adjacency()

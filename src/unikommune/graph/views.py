@@ -189,9 +189,11 @@ def co_occurrence(
     >>> full[("a", "b")], fractional[("a", "b")], groups["a"]
     (2, 1.5, 2)
     """
-    full: dict[tuple[str, str], int] = defaultdict(int)
-    fractional: dict[tuple[str, str], float] = defaultdict(float)
+    full: dict[tuple[str, str], int] = {}
+    fractional: dict[tuple[str, str], float] = {}
     memberships: Counter[str] = Counter()
+    full_get = full.get
+    fractional_get = fractional.get
     for group in groups:
         members = sorted(set(group))
         memberships.update(members)
@@ -199,9 +201,9 @@ def co_occurrence(
             continue
         share = 1.0 / (len(members) - 1)
         for pair in combinations(members, 2):
-            full[pair] += 1
-            fractional[pair] += share
-    return dict(full), dict(fractional), memberships
+            full[pair] = full_get(pair, 0) + 1
+            fractional[pair] = fractional_get(pair, 0.0) + share
+    return full, fractional, memberships
 
 
 def _partner_nodes(
@@ -261,19 +263,24 @@ def co_participation(
     full, fractional, memberships = co_occurrence(groups)
     graph: nx.Graph[str] = nx.Graph(counting=counting, level=level, via=",".join(via))
     _partner_nodes(dataset, graph, sorted(memberships))
+    node_of = {partner_id: node_id("partner", partner_id) for partner_id in memberships}
     for partner_id, count in memberships.items():
-        graph.nodes[node_id("partner", partner_id)]["activities"] = count
-    for (a, b), shared in sorted(full.items()):
-        u, v = node_id("partner", a), node_id("partner", b)
-        share = fractional[(a, b)]
-        graph.add_edge(
-            u,
-            v,
-            shared=shared,
-            fractional=share,
-            weight=float(shared) if counting == "full" else share,
-            cross_sector=int(graph.nodes[u].get("sector") != graph.nodes[v].get("sector")),
+        graph.nodes[node_of[partner_id]]["activities"] = count
+    sector = {p: graph.nodes[node].get("sector") for p, node in node_of.items()}
+    by_full = counting == "full"
+    graph.add_edges_from(
+        (
+            node_of[a],
+            node_of[b],
+            {
+                "shared": shared,
+                "fractional": fractional[(a, b)],
+                "weight": float(shared) if by_full else fractional[(a, b)],
+                "cross_sector": int(sector[a] != sector[b]),
+            },
         )
+        for (a, b), shared in full.items()
+    )
     return graph
 
 

@@ -1,0 +1,153 @@
+"""Compiled versions of the neighbourhood sums behind structural holes and brokerage.
+
+Used when numba and scipy are installed (the ``fast`` extra); the pure-Python versions in
+:mod:`.metrics` and :mod:`.brokerage` give the same values and are what the tests compare
+against networkx.  Both sums run over two-step paths ``i → q → j`` between the ends of a
+tie: each node marks its neighbours in a dense array, then walks its neighbours'
+neighbourhoods, so the work is the sum of the squared degrees, in compiled loops.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from functools import cache
+from typing import Any
+
+import networkx as nx
+
+__all__ = ["available", "sparse_brokerage", "sparse_structural_holes"]
+
+
+@cache
+def available() -> bool:
+    """Return whether numba, numpy and scipy can be imported."""
+    try:
+        import numba  # noqa: F401
+        import numpy  # noqa: F401
+        import scipy.sparse  # type: ignore[import-untyped]  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@cache
+def _kernels() -> tuple[Any, Any]:
+    import numba
+    import numpy as np
+
+    @numba.njit(cache=True)
+    def holes(
+        indptr: Any, indices: Any, weights: Any, strength: Any, largest: Any
+    ) -> tuple[Any, Any]:
+        n = indptr.shape[0] - 1
+        mark = np.zeros(n)
+        constraint = np.zeros(n)
+        size = np.zeros(n)
+        for i in range(n):
+            if strength[i] == 0:
+                continue
+            for e in range(indptr[i], indptr[i + 1]):
+                mark[indices[e]] = weights[e] / strength[i]
+            total_c = 0.0
+            total_s = 0.0
+            for e in range(indptr[i], indptr[i + 1]):
+                j = indices[e]
+                indirect = 0.0
+                redundancy = 0.0
+                for f in range(indptr[j], indptr[j + 1]):
+                    q = indices[f]
+                    if mark[q] != 0.0:
+                        if strength[q] != 0.0:
+                            indirect += mark[q] * weights[f] / strength[q]
+                        if largest[j] != 0.0:
+                            redundancy += mark[q] * weights[f] / largest[j]
+                total_c += (mark[j] + indirect) ** 2
+                total_s += 1.0 - redundancy
+            constraint[i] = total_c
+            size[i] = total_s
+            for e in range(indptr[i], indptr[i + 1]):
+                mark[indices[e]] = 0.0
+        return constraint, size
+
+    @numba.njit(cache=True)
+    def closed(indptr: Any, indices: Any, member: Any, groups: int) -> tuple[Any, Any]:
+        n = indptr.shape[0] - 1
+        mark = np.zeros(n, dtype=np.bool_)
+        tied = np.zeros((n, groups, groups), dtype=np.int64)
+        counts = np.zeros((n, groups), dtype=np.int64)
+        for b in range(n):
+            for e in range(indptr[b], indptr[b + 1]):
+                mark[indices[e]] = True
+                counts[b, member[indices[e]]] += 1
+            for e in range(indptr[b], indptr[b + 1]):
+                a = indices[e]
+                for f in range(indptr[a], indptr[a + 1]):
+                    c = indices[f]
+                    if mark[c]:
+                        tied[b, member[a], member[c]] += 1
+            for e in range(indptr[b], indptr[b + 1]):
+                mark[indices[e]] = False
+        return tied, counts
+
+    return holes, closed
+
+
+def _csr(graph: nx.Graph[Any], weight: str | None) -> tuple[list[Hashable], Any]:
+    import scipy.sparse as sp
+
+    nodes = list(graph)
+    matrix = sp.csr_array(
+        nx.to_scipy_sparse_array(graph, nodelist=nodes, weight=weight, format="csr"), dtype=float
+    )
+    matrix.setdiag(0)
+    matrix.eliminate_zeros()
+    matrix.sort_indices()
+    return nodes, matrix
+
+
+def sparse_structural_holes(
+    graph: nx.Graph[Any], weight: str | None = "weight"
+) -> tuple[dict[Hashable, float | None], dict[Hashable, float | None]]:
+    """Return Burt's constraint and effective size, as :func:`.metrics.structural_holes`."""
+    import numpy as np
+
+    nodes, a = _csr(graph, weight)
+    strength = np.asarray(a.sum(axis=1)).ravel()
+    largest = a.max(axis=1).toarray().ravel() if a.nnz else np.zeros(len(nodes))
+    holes, _ = _kernels()
+    constraint, size = holes(a.indptr, a.indices, a.data, strength, largest)
+    isolated = strength == 0
+    return (
+        {n: None if isolated[i] else float(constraint[i]) for i, n in enumerate(nodes)},
+        {n: None if isolated[i] else float(size[i]) for i, n in enumerate(nodes)},
+    )
+
+
+def sparse_brokerage(
+    graph: nx.Graph[Any], groups: Sequence[object], group_of: dict[Hashable, object]
+) -> dict[Hashable, dict[tuple[object, object], int]]:
+    """Return, for every node ``b``, its open ordered neighbour pairs ``(a, c)`` by groups.
+
+    ``groups`` lists every group; the result maps ``(group of a, group of c)`` to the
+    number of ordered pairs of distinct neighbours of ``b`` that are not tied.
+    """
+    import numpy as np
+
+    nodes, a = _csr(graph, None)
+    index = {g: k for k, g in enumerate(groups)}
+    member = np.array([index[group_of[n]] for n in nodes], dtype=np.int64)
+    _, closed = _kernels()
+    tied, counts = closed(a.indptr, a.indices, member, len(groups))
+    result: dict[Hashable, dict[tuple[object, object], int]] = {}
+    for i, node in enumerate(nodes):
+        row: dict[tuple[object, object], int] = {}
+        for k, gk in enumerate(groups):
+            nk = int(counts[i, k])
+            if not nk:
+                continue
+            for h, gh in enumerate(groups):
+                pairs = nk * int(counts[i, h]) - (nk if k == h else 0) - int(tied[i, k, h])
+                if pairs:
+                    row[(gk, gh)] = pairs
+        result[node] = row
+    return result
