@@ -267,3 +267,41 @@ def test_finding_text_form() -> None:
 def test_public_names() -> None:
     assert unikommune.validate is validate
     assert {"Finding", "Report", "Severity", "validate"} <= set(unikommune.__all__)
+
+
+def _schema_types(node: object, found: set[str]) -> set[str]:
+    if isinstance(node, dict):
+        if isinstance(node.get("type"), str):
+            found.add(node["type"])
+        for value in node.values():
+            _schema_types(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _schema_types(value, found)
+    return found
+
+
+def test_mirrors_have_no_unions_so_no_finding_is_a_bare_no_match() -> None:
+    # The only alternatives in the models are "a value or null"; pydantic then reports the
+    # error of the value branch alone, which is the closest alternative.  A real union in a
+    # model would need a closest-branch chooser in unikommune.validate.structural.
+    from unikommune.models import COLLECTIONS, Dataset
+    from unikommune.validate.mirror import mirror_schema
+
+    for model in (*COLLECTIONS.values(), Dataset, Profile):
+        assert "union" not in _schema_types(mirror_schema(model), set())
+
+
+def test_a_wrong_value_of_an_optional_field_gets_one_precise_finding() -> None:
+    document = base()
+    document["projects"][0]["period"]["end"] = 2021
+    document["theses"][0]["host"] = ["trondheim"]
+    report = validate(document)
+    assert [(f.code, f.pointer, f.message) for f in report] == [
+        (
+            "wrong_type",
+            "/projects/0/period/end",
+            "period.end: expected a string, found the number 2021",
+        ),
+        ("wrong_type", "/theses/0/host", "host: expected a string, found a list of 1 item"),
+    ]
