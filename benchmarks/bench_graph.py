@@ -144,13 +144,17 @@ def unikommune_pipeline(
         results,
         lambda: betweenness(graph, sample=sample, seed=seed, backend=backend),
     )
-    timed("louvain communities", results, lambda: communities(graph, seed=seed, backend=backend))
+    partition = timed(
+        "louvain communities", results, lambda: communities(graph, seed=seed, backend=backend)
+    )
     timed("constraint + effective size", results, lambda: structural_holes(graph))
     timed("brokerage roles", results, lambda: brokerage_roles(graph))
     timed(
         "network metrics (incl. synergy, SDG)",
         results,
-        lambda: network_metrics(dataset, graph=graph, level="unit", seed=seed, backend=backend),
+        lambda: network_metrics(
+            dataset, graph=graph, level="unit", seed=seed, backend=backend, partition=partition
+        ),
     )
     return graph, between
 

@@ -32,7 +32,7 @@ from unikommune.graph import _sparse
 __all__ = ["ROLES", "brokerage_roles", "role_of"]
 
 #: Graphs with more ties than this use scipy's sparse products when scipy is installed.
-_SPARSE_FROM = 5_000
+_SPARSE_FROM = 50_000
 
 #: The five roles, in the order tables list them.
 ROLES = ("coordinator", "gatekeeper", "representative", "itinerant", "liaison")

@@ -106,7 +106,7 @@ NETWORK_COLUMNS = (
 )
 
 #: Graphs with more ties than this use scipy's sparse products when scipy is installed.
-_SPARSE_FROM = 5_000
+_SPARSE_FROM = 50_000
 
 _UNIVERSITIES = {PartnerKind.UNIVERSITY.value, PartnerKind.UNIVERSITY_COLLEGE.value}
 
@@ -342,13 +342,15 @@ def network_metrics(
     seed: int = 42,
     graph: nx.Graph[str] | None = None,
     backend: Backend = "networkx",
+    partition: list[set[str]] | None = None,
 ) -> dict[str, Any]:
     """Return the network-level figures of the partnership under ``when`` as one row.
 
     The row follows :data:`NETWORK_COLUMNS`.  The network is the co-participation view
     with ``via``, ``counting`` and ``level`` (by default organisations, so that the
     departments of one university do not count as ties between sectors); pass ``graph``
-    to reuse one already built.  Ratios of an empty network are ``None``.
+    to reuse one already built, and ``partition`` to reuse its communities.  Ratios of an
+    empty network are ``None``.
 
     Raises:
         ValueError: an argument is invalid (see :func:`~unikommune.graph.co_participation`).
@@ -370,7 +372,10 @@ def network_metrics(
         if {kinds[u], kinds[v]} & _UNIVERSITIES
         and PartnerKind.MUNICIPALITY.value in (kinds[u], kinds[v])
     ]
-    found = communities(graph, seed=seed, backend=backend) if ties else []
+    if partition is not None:
+        found = partition
+    else:
+        found = communities(graph, seed=seed, backend=backend) if ties else []
     coverage = sdg_coverage(dataset, when)
     profiles = sector_profiles(dataset, QUADRUPLE_HELIX, when, via=via)
     synergy3 = mutual_information([p[:3] for p in profiles]) if profiles else None

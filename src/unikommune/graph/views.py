@@ -67,8 +67,6 @@ class Activity:
     partners: tuple[str, ...]
     goals: frozenset[int]
     kind: str
-    start_year: int | None = None
-    end_year: int | None = None
 
 
 def _check_via(via: Iterable[str]) -> tuple[str, ...]:
@@ -116,38 +114,29 @@ def activities(
         if name == "projects":
             for project in dataset.projects:
                 if active(project.period, when):
-                    bounds = period_attributes(project.period)
                     yield Activity(
                         node_id(kind, project.id),
                         members(p.partner for p in project.participants if active(p.period, when)),
                         frozenset(link.goal for link in project.sdg_links),
                         kind,
-                        _int(bounds.get("start_year")),
-                        _int(bounds.get("end_year")),
                     )
         elif name == "missions":
             for mission in dataset.missions:
                 if active(mission.timeframe, when):
-                    bounds = period_attributes(mission.timeframe)
                     yield Activity(
                         node_id(kind, mission.id),
                         members(mission.owners),
                         frozenset(link.goal for link in mission.sdg_links),
                         kind,
-                        _int(bounds.get("start_year")),
-                        _int(bounds.get("end_year")),
                     )
         elif name == "learning_activities":
             for item in dataset.learning_activities:
                 if active(item.period, when):
-                    bounds = period_attributes(item.period)
                     yield Activity(
                         node_id(kind, item.id),
                         members(item.organisers),
                         frozenset(link.goal for link in item.sdg_links),
                         kind,
-                        _int(bounds.get("start_year")),
-                        _int(bounds.get("end_year")),
                     )
         else:
             for thesis in dataset.theses:
@@ -160,13 +149,7 @@ def activities(
                         members(ids),
                         frozenset(link.goal for link in thesis.sdg_links),
                         kind,
-                        thesis.year,
-                        thesis.year,
                     )
-
-
-def _int(value: str | int | None) -> int | None:
-    return value if isinstance(value, int) else None
 
 
 def co_occurrence(
