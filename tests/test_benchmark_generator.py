@@ -406,3 +406,9 @@ def test_the_validator_finds_the_listed_defects_and_nothing_else(tmp_path: Path)
         if finding.file is not None and finding.severity != "info"
     }
     assert found == listed
+
+
+def test_the_standard_library_writes_the_same_bytes_as_orjson(tiny: Path) -> None:
+    for name in COLLECTIONS:
+        for line in (tiny / f"{name}.jsonl").read_bytes().splitlines():
+            assert gen._dump_with_json(json.loads(line)) == line
