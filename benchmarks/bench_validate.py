@@ -55,12 +55,13 @@ SCHEMA_OF = {
 }
 
 
-def ensure(scale: str, broken: float) -> Path:
+def ensure(scale: str, broken: float, data: Path = DATA) -> Path:
     """Return the dataset folder of ``scale``, generating it first if it is missing."""
-    folder = DATA / (f"{scale}-broken" if broken else scale)
+    folder = data / (f"{scale}-broken" if broken else scale)
     if not (folder / "dataset.json").is_file():
         spec = importlib.util.spec_from_file_location("generate", HERE / "generate.py")
-        assert spec and spec.loader
+        assert spec
+        assert spec.loader
         module = importlib.util.module_from_spec(spec)
         sys.modules["generate"] = module
         spec.loader.exec_module(module)
@@ -148,15 +149,25 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print the measured ratios."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", default="country", choices=["city", "country", "stress"])
-    parser.add_argument("--sample", type=int, default=5_000,
-                        help="records per collection for the jsonschema baseline")
+    parser.add_argument(
+        "--sample",
+        type=int,
+        default=5_000,
+        help="records per collection for the jsonschema baseline",
+    )
     parser.add_argument("--repeat", type=int, default=3, help="runs of each timing; best kept")
     parser.add_argument("--no-memory", action="store_true", help="skip the memory runs")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=DATA,
+        help="folder of the generated datasets (default benchmarks/data)",
+    )
     args = parser.parse_args(argv)
 
-    clean = ensure(args.scale, 0.0)
-    broken = ensure(args.scale, 0.05)
+    clean = ensure(args.scale, 0.0, args.data)
+    broken = ensure(args.scale, 0.05, args.data)
     print(f"scale {args.scale}: {size_mb(clean):,.0f} MB of JSON Lines in {clean}", flush=True)
 
     figures: dict[str, float] = {}
@@ -189,16 +200,19 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_memory:
         smaller = SMALLER[args.scale]
         for scale in (smaller, args.scale):
-            folder = ensure(scale, 0.0)
+            folder = ensure(scale, 0.0, args.data)
             peak = peak_memory_mb(folder)
             figures[f"peak_mb_{scale}"] = peak
             print(f"peak memory {scale:<8}  {peak:8.0f} MB for {size_mb(folder):,.0f} MB of files")
 
     print()
-    print(f"full validation / orjson parse:   {figures['ratio_clean_vs_parse']:.2f}x clean, "
-          f"{figures['ratio_broken_vs_parse']:.2f}x with 5 % broken (target <= 2x)")
-    print(f"speed-up over jsonschema package: {figures['speedup_vs_jsonschema']:.0f}x "
-          "(target >= 50x)")
+    print(
+        f"full validation / orjson parse:   {figures['ratio_clean_vs_parse']:.2f}x clean, "
+        f"{figures['ratio_broken_vs_parse']:.2f}x with 5 % broken (target <= 2x)"
+    )
+    print(
+        f"speed-up over jsonschema package: {figures['speedup_vs_jsonschema']:.0f}x (target >= 50x)"
+    )
     print(f"this process: peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
