@@ -194,6 +194,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--backend", choices=("networkx", "networkit"), default="networkit")
     parser.add_argument("--skip-naive", action="store_true", help="time only unikommune")
+    parser.add_argument(
+        "--nx-parallel", action="store_true", help="also time betweenness on nx-parallel"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
     sample = args.sample
@@ -246,6 +249,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"projection identical to networkx's: {report['same_projection']}")
         for name, ratio in report["ratios"].items():
             print(f"ratio naive / unikommune, {name:<26} {ratio:8.1f}x")
+
+    if args.nx_parallel:
+        # Hand networkx's own betweenness to the nx-parallel backend (the 'parallel' extra).
+        parallel: dict[str, float] = {}
+        print("networkx with the nx-parallel backend")
+        timed(
+            f"betweenness_centrality(k={sample})",
+            parallel,
+            lambda: nx.betweenness_centrality(graph, k=sample, seed=args.seed, backend="parallel"),
+        )
+        report["nx_parallel"] = parallel
+        if "naive" in report:
+            key = f"betweenness_centrality(k={sample})"
+            ratio = report["naive"][key] / parallel[key]
+            print(f"ratio networkx / nx-parallel, betweenness {ratio:8.1f}x")
 
     if args.scale in ("tiny", "city"):
         k = args.sample or 256
