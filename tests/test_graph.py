@@ -14,6 +14,11 @@ The dataset (all values invented):
 
 from __future__ import annotations
 
+import doctest
+import importlib
+import subprocess
+import sys
+
 import pytest
 from tests.conftest import DATA
 
@@ -215,3 +220,30 @@ def test_mission_sdg(small: Dataset) -> None:
     assert graph.edges["mission:m1", "sdg:11"] == {"direct": 1, "projects": 1, "weight": 2.0}
     assert graph.edges["mission:m1", "sdg:4"] == {"direct": 0, "projects": 1, "weight": 1.0}
     assert mission_sdg(small, 2021).edges["mission:m1", "sdg:11"]["projects"] == 0
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "unikommune.graph._common",
+        "unikommune.graph.brokerage",
+        "unikommune.graph.metrics",
+        "unikommune.graph.synergy",
+        "unikommune.graph.views",
+    ],
+)
+def test_docstring_examples(module: str) -> None:
+    failed, attempted = doctest.testmod(importlib.import_module(module))
+    assert failed == 0
+    assert attempted > 0
+
+
+def test_core_import_stays_light() -> None:
+    code = (
+        "import sys, unikommune; "
+        "print('unikommune.graph' in sys.modules, 'matplotlib' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["False", "False"]
