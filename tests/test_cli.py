@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -155,3 +156,22 @@ def test_the_command_runs_as_a_module() -> None:
         "examples/invalid/duplicate_id.json:239:13: duplicate_id "
     )
     assert result.stderr == ""  # no progress bar when stderr is not a terminal
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_progress_bar_only_on_a_terminal() -> None:
+    from unikommune.cli.validate import _progress
+
+    folder = DATA / "validate" / "lines"
+    with _progress([folder], io.StringIO()) as progress:
+        assert progress is None
+    terminal = _Terminal()
+    with _progress([folder], terminal) as progress:
+        assert progress is not None
+        report = validate(folder, progress=progress)
+    assert report.records == 7
+    assert "validating" in terminal.getvalue()

@@ -1,0 +1,79 @@
+"""Positions of JSON pointers in JSON text, and keys given twice."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from unikommune.validate.locate import LineIndex, duplicate_keys, escape, find_offsets, unescape
+
+TEXT = '{\n  "a": [1, {"b": "x", "b": 2}],\n  "c": {"d": [true, null, {"e": 5}]}, "a~/": 1\n}'
+
+
+def test_offsets_of_values_and_keys_by_hand() -> None:
+    index = LineIndex(TEXT)
+    offsets = find_offsets(TEXT, ["", "/a/1/b", "/c/d/2/e", "/a~0~1", "/missing", "/a/7"])
+    places = {
+        pointer: (index.position(value), index.position(key))
+        for pointer, (value, key) in offsets.items()
+    }
+    assert places == {
+        "": ((1, 1), (1, 1)),
+        "/a/1/b": ((2, 28), (2, 23)),  # the second "b": the value the parser keeps
+        "/c/d/2/e": ((3, 33), (3, 28)),
+        "/a~0~1": ((3, 46), (3, 39)),
+    }
+
+
+def test_duplicate_keys_by_hand() -> None:
+    index = LineIndex(TEXT)
+    assert [(pointer, index.position(offset)) for pointer, offset in duplicate_keys(TEXT)] == [
+        ("/a/1/b", (2, 23))
+    ]
+    assert list(duplicate_keys('{"a": {"x": 1}, "b": {"x": 1}, "c": [{"x": 1}, {"x": 2}]}')) == []
+
+
+def test_line_index_counts_from_a_first_line() -> None:
+    index = LineIndex("ab\ncd", first_line=10)
+    assert index.position(0) == (10, 1)
+    assert index.position(4) == (11, 2)
+
+
+@given(st.text())
+def test_escape_round_trips(token: str) -> None:
+    assert unescape(escape(token)) == token
+    assert "/" not in escape(token)
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=4), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+def _pointers(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
+    found = [(prefix, value)]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _pointers(item, f"{prefix}/{escape(key)}")
+    elif isinstance(value, list):
+        for number, item in enumerate(value):
+            found += _pointers(item, f"{prefix}/{number}")
+    return found
+
+
+@given(JSON, st.sampled_from([None, 1, 2]))
+def test_every_pointer_finds_its_value(value: Any, indent: int | None) -> None:
+    text = json.dumps(value, indent=indent)
+    pairs = _pointers(value)
+    offsets = find_offsets(text, [pointer for pointer, _ in pairs])
+    assert set(offsets) == {pointer for pointer, _ in pairs}
+    decoder = json.JSONDecoder()
+    for pointer, expected in pairs:
+        assert decoder.raw_decode(text, offsets[pointer][0])[0] == expected
