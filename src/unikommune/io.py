@@ -5,8 +5,9 @@ folder holding ``dataset.json`` (the metadata, and any collections kept inline)
 and one file per collection: ``<collection>.json`` (a ``dataset-part`` document)
 or ``<collection>.jsonl`` (JSON Lines, one record a line, for large
 collections).  A folder may hold ``profile.json`` with the partnership's own
-profile.  :func:`load` reads either layout; :func:`save` writes either, without
-losing anything the models hold, and never over an existing file unless asked.
+profile, and :func:`save` writes a declared profile there.  :func:`load` reads
+either layout; :func:`save` writes either, without losing anything the models
+hold, and never over an existing file unless asked.
 """
 
 from __future__ import annotations
@@ -305,9 +306,17 @@ def _text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def _write_atomic(path: Path, text: str) -> None:
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        # mkstemp creates the file private; a published file gets the usual permissions.
+        os.fchmod(handle, 0o666 & ~_umask())
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
         Path(temporary).replace(path)
@@ -356,8 +365,16 @@ def save(
             raise ValueError("JSON Lines files need the folder layout")
         files[target] = _text(document)
     else:
-        metadata = {key: value for key, value in document.items() if key not in COLLECTIONS}
+        metadata = {
+            key: value
+            for key, value in document.items()
+            if key not in COLLECTIONS and key != "profile"
+        }
         files[target / DATASET_FILE] = _text(metadata)
+        if "profile" in document:
+            files[target / PROFILE_FILE] = _text(
+                {"$schema": schema_id("profile"), **document["profile"]}
+            )
         for name in COLLECTIONS:
             records = document.get(name)
             if not records:

@@ -13,7 +13,7 @@ from unikommune.models.agreement import (
     Statement,
 )
 from unikommune.models.base import Record
-from unikommune.models.dataset import COLLECTIONS, RECORD_TYPES, Dataset, DatasetPart
+from unikommune.models.dataset import COLLECTIONS, RECORD_TYPES, Dataset, DatasetPart, Publisher
 from unikommune.models.education import LearningActivity, ParticipantCount, Placement, Thesis
 from unikommune.models.mission import Mission
 from unikommune.models.partner import Partner
@@ -44,6 +44,7 @@ __all__ = [
     "Profile",
     "ProfileArea",
     "Project",
+    "Publisher",
     "Record",
     "Rule",
     "SdgLink",

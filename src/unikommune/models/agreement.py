@@ -53,6 +53,11 @@ class GovernanceMembership(Model):
     """A seat in a governance body, held by a public role on behalf of a partner."""
 
     partner: Ref = Field(description="Id of the partner the seat represents.")
+    combined_with: UniqueList[Ref] = Field(
+        default_factory=list,
+        description="Ids of other partners the position is shared with, for a combined "
+        "position held in several organisations at once.",
+    )
     role: GovernanceRole = Field(description="Role of the seat in the body.")
     position: LangString | None = Field(
         default=None,

@@ -19,7 +19,7 @@ from unikommune.models.profile import Profile, default_profile
 from unikommune.models.project import Project
 from unikommune.types import Date, LangString, LanguageTag, Model, Ref, UniqueList, Url
 
-__all__ = ["COLLECTIONS", "RECORD_TYPES", "Dataset", "DatasetPart"]
+__all__ = ["COLLECTIONS", "RECORD_TYPES", "Dataset", "DatasetPart", "Publisher"]
 
 #: Record class of every collection, by its key in the dataset document, in published order.
 COLLECTIONS: Mapping[str, type[Record]] = MappingProxyType(
@@ -48,6 +48,13 @@ RECORD_TYPES: Mapping[str, RecordType] = MappingProxyType(
 )
 
 
+class Publisher(Model):
+    """A publisher that is not one of the dataset's partners."""
+
+    name: LangString = Field(description="Name of the publisher.")
+    url: Url | None = Field(default=None, description="Web page of the publisher.")
+
+
 class Dataset(Model):
     """A published partnership dataset: metadata, the model profile and every collection."""
 
@@ -59,7 +66,10 @@ class Dataset(Model):
     description: LangString = Field(
         description="What the dataset holds, and which values are illustrative."
     )
-    publisher: Ref = Field(description="Id of the partner that publishes the dataset.")
+    publisher: Ref | Publisher = Field(
+        description="Id of the partner that publishes the dataset, or the publisher's name "
+        "and address when it is not a partner."
+    )
     license: Licence = Field(description="Licence of the dataset, as an SPDX identifier.")
     languages: UniqueList[LanguageTag] = Field(
         min_length=1, description="Languages the texts are written in (BCP 47)."

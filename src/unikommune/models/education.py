@@ -73,6 +73,9 @@ class Thesis(Record):
     programme: LangString | None = Field(default=None, description="Study programme.")
     field: ProgrammeField | None = Field(default=None, description="Field of the programme.")
     language: LanguageTag | None = Field(default=None, description="Language of the thesis.")
+    agreement: Ref | None = Field(
+        default=None, description="Id of the agreement the thesis falls under."
+    )
     supervising_partners: UniqueList[Ref] = Field(
         default_factory=list,
         description="Ids of the partners that provided supervision (roles, not persons).",
