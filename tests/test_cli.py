@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import unikommune
 from conftest import DATA, ROOT
 from unikommune.cli import main
 from unikommune.cli.validate import format_github, format_text
@@ -95,9 +96,10 @@ def test_init_scaffolds_a_dataset_that_validates(
 def test_init_with_an_own_profile(tmp_path: Path) -> None:
     profile = ROOT / "examples" / "nordlysfjord" / "profile.json"
     assert main(["init", str(tmp_path / "d"), "--profile", str(profile)]) == 0
-    dataset = json.loads((tmp_path / "d" / "dataset.json").read_text(encoding="utf-8"))
     declared = json.loads(profile.read_text(encoding="utf-8"))
-    assert dataset["profile"]["id"] == declared["id"]
+    loaded = unikommune.load(tmp_path / "d").profile
+    assert loaded is not None
+    assert loaded.id == declared["id"]
     agreements = json.loads((tmp_path / "d" / "agreements.json").read_text(encoding="utf-8"))
     assert agreements["agreements"][0]["thematic_areas"] == sorted(
         area["code"] for area in declared["thematic_areas"]
