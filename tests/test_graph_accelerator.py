@@ -65,3 +65,10 @@ def test_unknown_backend(city: nx.Graph[str]) -> None:
         betweenness(city, backend="igraph")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="backend must be"):
         communities(city, backend="igraph")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("nodes", [0, 1, 2])
+def test_graphs_without_ties(nodes: int) -> None:
+    graph: nx.Graph[str] = nx.empty_graph([f"n{i}" for i in range(nodes)])
+    assert betweenness(graph, backend="networkit") == dict.fromkeys(graph, 0.0)
+    assert communities(graph, backend="networkit") == [{n} for n in sorted(graph)]

@@ -220,6 +220,8 @@ def betweenness(
         return values
     if backend != "networkit":
         raise ValueError(f"backend must be 'networkx' or 'networkit', not {backend!r}")
+    if graph.number_of_edges() == 0:
+        return dict.fromkeys(graph, 0.0)
     nk_graph, nodes = _networkit_graph(graph, None)
     import networkit as nk
 
@@ -251,6 +253,8 @@ def communities(
     """
     if backend == "networkx":
         found: list[set[str]] = nx.community.louvain_communities(graph, weight=weight, seed=seed)
+    elif backend == "networkit" and graph.number_of_edges() == 0:
+        found = [{node} for node in graph]
     elif backend == "networkit":
         nk_graph, nodes = _networkit_graph(graph, weight)
         import networkit as nk
