@@ -44,6 +44,7 @@ from unikommune.graph import (
     communities,
     network_metrics,
     structural_holes,
+    yearly_metrics,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -194,6 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--backend", choices=("networkx", "networkit"), default="networkit")
     parser.add_argument("--skip-naive", action="store_true", help="time only unikommune")
+    parser.add_argument("--yearly", action="store_true", help="also time the yearly table")
     parser.add_argument(
         "--nx-parallel", action="store_true", help="also time betweenness on nx-parallel"
     )
@@ -249,6 +251,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"projection identical to networkx's: {report['same_projection']}")
         for name, ratio in report["ratios"].items():
             print(f"ratio naive / unikommune, {name:<26} {ratio:8.1f}x")
+
+    if args.yearly:
+        yearly: dict[str, float] = {}
+        print("yearly table")
+        rows = timed(
+            "yearly_metrics (network figures)",
+            yearly,
+            lambda: yearly_metrics(dataset, level="unit", seed=args.seed, backend=args.backend),
+        )
+        report["yearly"] = {**yearly, "years": len(rows)}
 
     if args.nx_parallel:
         # Hand networkx's own betweenness to the nx-parallel backend (the 'parallel' extra).
