@@ -269,27 +269,48 @@ def test_public_names() -> None:
     assert {"Finding", "Report", "Severity", "validate"} <= set(unikommune.__all__)
 
 
-def _schema_types(node: object, found: set[str]) -> set[str]:
-    if isinstance(node, dict):
-        if isinstance(node.get("type"), str):
-            found.add(node["type"])
-        for value in node.values():
-            _schema_types(value, found)
-    elif isinstance(node, list):
-        for value in node:
-            _schema_types(value, found)
-    return found
+@pytest.mark.parametrize(
+    ("publisher", "expected"),
+    [
+        (5, [("wrong_type", "/publisher", "expected a string or an object, found the number 5")]),
+        ("bad id", [("invalid_id", "/publisher", "found the value 'bad id'")]),
+        (
+            {"nam": {"en": "Publisher"}},
+            [
+                ("missing_field", "/publisher/name", "required field is missing"),
+                ("unknown_field", "/publisher/nam", "did you mean 'name'?"),
+            ],
+        ),
+        (
+            {"name": {"en": "Publisher"}, "url": "ftp://x"},
+            [("invalid_format", "/publisher/url", "")],
+        ),
+        ({"name": {"en": "A publisher that is not a partner"}}, []),
+    ],
+)
+def test_a_failure_among_alternatives_is_explained_by_the_closest(
+    publisher: object, expected: list[tuple[str, str, str]]
+) -> None:
+    document = base()
+    document["publisher"] = publisher
+    report = validate(document)
+    assert [(f.code, f.pointer) for f in report] == [(code, at) for code, at, _ in expected]
+    for finding, (_, _, words) in zip(report, expected, strict=True):
+        assert words in finding.message
+        assert "match" not in finding.message
 
 
-def test_mirrors_have_no_unions_so_no_finding_is_a_bare_no_match() -> None:
-    # The only alternatives in the models are "a value or null"; pydantic then reports the
-    # error of the value branch alone, which is the closest alternative.  A real union in a
-    # model would need a closest-branch chooser in unikommune.validate.structural.
-    from unikommune.models import COLLECTIONS, Dataset
-    from unikommune.validate.mirror import mirror_schema
-
-    for model in (*COLLECTIONS.values(), Dataset, Profile):
-        assert "union" not in _schema_types(mirror_schema(model), set())
+def test_thesis_agreements_and_combined_positions_resolve() -> None:
+    document = base()
+    document["theses"][0]["agreement"] = "trd31"
+    member = document["agreements"][0]["governance"][0]["members"][0]
+    member["combined_with"] = ["ntnu", "sintef", "ntnu"]
+    report = validate(document)
+    assert sorted((f.code, f.pointer) for f in report) == [
+        ("duplicate_list_item", "/agreements/0/governance/0/members/0/combined_with/2"),
+        ("unresolved_reference", "/agreements/0/governance/0/members/0/combined_with/1"),
+        ("unresolved_reference", "/theses/0/agreement"),
+    ]
 
 
 def test_a_wrong_value_of_an_optional_field_gets_one_precise_finding() -> None:

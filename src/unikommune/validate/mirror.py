@@ -19,7 +19,10 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import SchemaValidator
 
-__all__ = ["mirror_schema", "mirror_validator"]
+__all__ = ["BRANCH", "mirror_schema", "mirror_validator"]
+
+#: Prefix of the error location segment that names an alternative of a union.
+BRANCH = "#alternative-"
 
 _CONFIG: dict[str, Any] = {"strict": True, "allow_inf_nan": False}
 
@@ -67,6 +70,13 @@ def _transform(node: Any, drop: Collection[str]) -> Any:
         # Python validators are the semantic layer's business; keep the shape only.
         inner = node.get("schema")
         return _transform(inner, drop) if inner is not None else {"type": "any"}
+    if kind == "union":
+        # Label each alternative so that the findings can keep only the closest one.
+        choices = [
+            (_transform(choice[0] if isinstance(choice, tuple) else choice, ()), f"{BRANCH}{index}")
+            for index, choice in enumerate(node["choices"])
+        ]
+        return {"type": "union", "choices": choices}
     if kind == "enum":
         return {"type": "literal", "expected": [member.value for member in node["members"]]}
     out = {}

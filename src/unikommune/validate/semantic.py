@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from unikommune import types
@@ -25,6 +25,7 @@ from unikommune.validate.reader import RawFinding
 
 __all__ = ["Semantics", "Where"]
 
+_GOAL_OF = {target: sdg_goal_of(target) for target in SDG_TARGETS}
 _SCHEME_RE = {scheme.value: re.compile(pattern) for scheme, pattern in SCHEME_PATTERNS.items()}
 _Bounds = tuple[dt.date, dt.date | None]
 
@@ -46,13 +47,19 @@ def _unique_fields() -> Mapping[str, tuple[str, ...]]:
     }
 
 
+@lru_cache(maxsize=65_536)
+def _date_bounds(value: str) -> tuple[dt.date, dt.date]:
+    # Dates repeat a great deal across records (years, months): parse each once.
+    return types.date_bounds(value)
+
+
 def _bounds(period: Mapping[str, Any] | None) -> _Bounds | None:
     if not period or "start" not in period:
         return None
     try:
-        first = types.date_bounds(period["start"])[0]
+        first = _date_bounds(period["start"])[0]
         end = period.get("end")
-        return first, (types.date_bounds(end)[1] if end else None)
+        return first, (_date_bounds(end)[1] if end else None)
     except ValueError:  # pragma: no cover - the shape check has already passed
         return None
 
@@ -78,6 +85,10 @@ class Semantics:
         self._mission_of_project: dict[str, tuple[str, _Bounds]] = {}
         self._required_sdg: dict[str, str] = {}
         self._activities_without_sdg: list[tuple[str, Where, str]] = []
+        self._check = {
+            name: getattr(self, f"_{name}") for name in COLLECTIONS if name != "placements"
+        }
+        self._unique_of = _unique_fields()
         self._seen_identifiers: dict[tuple[str, str, str], tuple[str, Where]] = {}
 
     # -- helpers --------------------------------------------------------------------------------
@@ -155,10 +166,6 @@ class Semantics:
         self._codes(record.get("focus_areas", ()), "focus", where, "/focus_areas")
         self._codes(record.get("thematic_areas", ()), "thematic", where, "/thematic_areas")
 
-    def _unique(self, collection: str, record: Mapping[str, Any], where: Where) -> None:
-        for field in _unique_fields()[collection]:
-            self._unique_list(record.get(field), where, f"/{field}", field)
-
     def _unique_list(self, items: Any, where: Where, sub: str, field: str) -> None:
         if not items or len(items) == len(set(items)):
             return
@@ -204,7 +211,7 @@ class Semantics:
             goal = link.get("goal")
             target = link.get("target")
             if target is not None:
-                if target not in SDG_TARGETS:
+                if target not in _GOAL_OF:
                     self.add(
                         "unknown_sdg_target",
                         f"sdg_links[{index}].target: {target!r} is not one of the 169 SDG "
@@ -212,11 +219,11 @@ class Semantics:
                         where,
                         f"{at}/target",
                     )
-                elif sdg_goal_of(target) != goal:
+                elif _GOAL_OF[target] != goal:
                     self.add(
                         "sdg_target_not_of_goal",
                         f"sdg_links[{index}]: target {target} belongs to goal "
-                        f"{sdg_goal_of(target)}, not to goal {goal}; correct one of them",
+                        f"{_GOAL_OF[target]}, not to goal {goal}; correct one of them",
                         where,
                         f"{at}/target",
                     )
@@ -350,8 +357,11 @@ class Semantics:
             if "agreement" in record:
                 self.ref("agreements", record["agreement"], where, "/agreement", "agreement")
             return
-        self._unique(collection, record, where)
-        getattr(self, f"_{collection}")(record, where)
+        for field in self._unique_of[collection]:
+            items = record.get(field)
+            if items and len(items) != len(set(items)):
+                self._unique_list(items, where, f"/{field}", field)
+        self._check[collection](record, where)
 
     def _partners(self, record: Mapping[str, Any], where: Where) -> None:
         parent = record.get("parent")
@@ -394,6 +404,9 @@ class Semantics:
                     f"governance[{index}].members[{seat}].partner",
                 )
                 self._period(member.get("period"), where, f"{at}/period", "period")
+                combined = member.get("combined_with", ())
+                self.refs("partners", combined, where, f"{at}/combined_with", "combined_with")
+                self._unique_list(combined, where, f"{at}/combined_with", "combined_with")
         statements = self._local_ids(
             record.get("objectives", ()), where, "/objectives", "statement"
         )
@@ -525,6 +538,8 @@ class Semantics:
             "/supervising_partners",
             "supervising_partners",
         )
+        if record.get("agreement") is not None:
+            self.ref("agreements", record["agreement"], where, "/agreement", "agreement")
         self._areas(record, where)
         self._sdg_links(record.get("sdg_links"), where)
         self._identifiers("theses", record, where, record.get("identifiers"), "/identifiers", True)

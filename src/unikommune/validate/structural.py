@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from unikommune import types
 from unikommune.models import COLLECTIONS, Dataset, Profile
 from unikommune.validate.locate import escape
-from unikommune.validate.mirror import mirror_validator
+from unikommune.validate.mirror import BRANCH, mirror_validator
 from unikommune.validate.reader import RawFinding
 
 __all__ = ["describe", "record_findings", "record_validator", "structural_findings"]
@@ -183,6 +183,8 @@ def _finding(
             )
         fix = hint or "; remove it"
         return made("unknown_field", f"{path}: not a field of this record{fix}")
+    if kind == "union_type":
+        return made("wrong_type", f"{path}: expected {ctx['expected']}, found {describe(value)}")
     if kind in _TYPE_NAMES:
         return made("wrong_type", f"{path}: expected {_TYPE_NAMES[kind]}, found {describe(value)}")
     if kind in {"literal_error", "enum"}:
@@ -227,6 +229,67 @@ def _finding(
     return made("wrong_type", f"{path}: {detail.get('msg', kind)}")  # pragma: no cover
 
 
+def _branch_at(loc: tuple[Any, ...]) -> int | None:
+    return next(
+        (at for at, part in enumerate(loc) if isinstance(part, str) and part.startswith(BRANCH)),
+        None,
+    )
+
+
+def closest_alternatives(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Keep, for every value that matched no alternative of a union, the closest one's errors.
+
+    The closest alternative is one whose JSON type fits (not a type error at the value
+    itself), then the one that got deepest into the value, then the one with fewest errors.
+    So a failure among alternatives is explained by what came nearest, never by a bare
+    "does not match any of".
+    """
+    while any(_branch_at(tuple(error["loc"])) is not None for error in errors):
+        kept: list[dict[str, Any]] = []
+        unions: dict[tuple[Any, ...], dict[str, list[dict[str, Any]]]] = {}
+        for error in errors:
+            loc = tuple(error["loc"])
+            at = _branch_at(loc)
+            if at is None:
+                kept.append(error)
+                continue
+            inner = {**error, "loc": loc[:at] + loc[at + 1 :]}
+            unions.setdefault(loc[:at], {}).setdefault(loc[at], []).append(inner)
+        for prefix, branches in unions.items():
+
+            def score(
+                item: tuple[str, list[dict[str, Any]]], size: int = len(prefix)
+            ) -> tuple[bool, int, int]:
+                found = item[1]
+                fits = not any(len(e["loc"]) == size and e["type"] in _TYPE_NAMES for e in found)
+                return fits, max(len(e["loc"]) for e in found) - size, -len(found)
+
+            best = max(branches.items(), key=score)
+            if not score(best)[0]:
+                # No alternative has the value's JSON type: name them all.
+                wanted = sorted(
+                    {
+                        _TYPE_NAMES[e["type"]]
+                        for found in branches.values()
+                        for e in found
+                        if len(e["loc"]) == len(prefix) and e["type"] in _TYPE_NAMES
+                    }
+                )
+                value = best[1][0].get("input")
+                kept.append(
+                    {
+                        "type": "union_type",
+                        "loc": prefix,
+                        "input": value,
+                        "ctx": {"expected": " or ".join(wanted)},
+                    }
+                )
+            else:
+                kept.extend(best[1])
+        errors = kept
+    return errors
+
+
 def structural_findings(
     error: ValidationError,
     file: str | None,
@@ -235,9 +298,8 @@ def structural_findings(
     model: type[BaseModel] | None = None,
 ) -> list[RawFinding]:
     """Return a finding for every problem in ``error`` (of ``model``), pointers under ``prefix``."""
-    return [
-        _finding(detail, file, prefix, line, model) for detail in error.errors(include_url=False)
-    ]
+    details = closest_alternatives(list(error.errors(include_url=False)))  # type: ignore[arg-type]
+    return [_finding(detail, file, prefix, line, model) for detail in details]
 
 
 #: Dataset fields that hold collections; the document check leaves them to the record checks.
