@@ -1,6 +1,6 @@
 """Compiled versions of the neighbourhood sums behind structural holes and brokerage.
 
-Used when numba and scipy are installed (the ``fast`` extra); the pure-Python versions in
+Used when numba is installed (the ``fast`` extra); the pure-Python versions in
 :mod:`.metrics` and :mod:`.brokerage` give the same values and are what the tests compare
 against networkx.  Both sums run over two-step paths ``i → q → j`` between the ends of a
 tie: each node marks its neighbours in a dense array, then walks its neighbours'
@@ -20,11 +20,10 @@ __all__ = ["available", "sparse_brokerage", "sparse_structural_holes"]
 
 @cache
 def available() -> bool:
-    """Return whether numba, numpy and scipy can be imported."""
+    """Return whether numba and numpy can be imported."""
     try:
         import numba  # noqa: F401
         import numpy  # noqa: F401
-        import scipy.sparse  # type: ignore[import-untyped]  # noqa: F401
     except ImportError:
         return False
     return True
@@ -92,17 +91,26 @@ def _kernels() -> tuple[Any, Any]:
     return holes, closed
 
 
-def _csr(graph: nx.Graph[Any], weight: str | None) -> tuple[list[Hashable], Any]:
-    import scipy.sparse as sp
+class _Csr:
+    """A graph's adjacency in compressed sparse rows, without self-loops."""
 
-    nodes = list(graph)
-    matrix = sp.csr_array(
-        nx.to_scipy_sparse_array(graph, nodelist=nodes, weight=weight, format="csr"), dtype=float
-    )
-    matrix.setdiag(0)
-    matrix.eliminate_zeros()
-    matrix.sort_indices()
-    return nodes, matrix
+    def __init__(self, graph: nx.Graph[Any], weight: str | None) -> None:
+        import numpy as np
+
+        self.nodes: list[Hashable] = list(graph)
+        index = {node: i for i, node in enumerate(self.nodes)}
+        indptr = [0]
+        indices: list[int] = []
+        data: list[float] = []
+        for node, neighbours in graph.adjacency():
+            for other, attributes in neighbours.items():
+                if other != node:
+                    indices.append(index[other])
+                    data.append(float(attributes.get(weight, 1.0)) if weight else 1.0)
+            indptr.append(len(indices))
+        self.indptr = np.array(indptr, dtype=np.int64)
+        self.indices = np.array(indices, dtype=np.int64)
+        self.data = np.array(data, dtype=np.float64)
 
 
 def sparse_structural_holes(
@@ -111,9 +119,12 @@ def sparse_structural_holes(
     """Return Burt's constraint and effective size, as :func:`.metrics.structural_holes`."""
     import numpy as np
 
-    nodes, a = _csr(graph, weight)
-    strength = np.asarray(a.sum(axis=1)).ravel()
-    largest = a.max(axis=1).toarray().ravel() if a.nnz else np.zeros(len(nodes))
+    a = _Csr(graph, weight)
+    nodes = a.nodes
+    rows = np.repeat(np.arange(len(nodes)), np.diff(a.indptr))
+    strength = np.bincount(rows, weights=a.data, minlength=len(nodes))
+    largest = np.zeros(len(nodes))
+    np.maximum.at(largest, rows, a.data)
     holes, _ = _kernels()
     constraint, size = holes(a.indptr, a.indices, a.data, strength, largest)
     isolated = strength == 0
@@ -133,7 +144,8 @@ def sparse_brokerage(
     """
     import numpy as np
 
-    nodes, a = _csr(graph, None)
+    a = _Csr(graph, None)
+    nodes = a.nodes
     index = {g: k for k, g in enumerate(groups)}
     member = np.array([index[group_of[n]] for n in nodes], dtype=np.int64)
     _, closed = _kernels()
