@@ -171,6 +171,17 @@ def test_a_symlink_loop_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert "symbolic link" in err[0]
 
 
+def test_a_symlink_loop_inside_a_dataset_folder_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "dataset.json").write_text(_valid_text(), encoding="utf-8")
+    (tmp_path / "projects.jsonl").symlink_to(tmp_path / "projects.jsonl")
+    code, _out, err = run_cli(capsys, tmp_path)
+    assert code == 2
+    assert len(err) == 1
+    assert "projects.jsonl" in err[0]
+
+
 def test_a_missing_path_and_a_good_one(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run_cli(capsys, HOSTILE / "missing.json", EXAMPLES / "trondheim")
     assert code == 2

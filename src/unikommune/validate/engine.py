@@ -333,6 +333,10 @@ class _Run:
             f"{name}{suffix}" for name in COLLECTIONS for suffix in (".json", ".jsonl")
         }
         for entry in present:
+            if entry.is_symlink() and not entry.exists():
+                raise DatasetReadError(
+                    "the file is a broken or looping symbolic link", path=str(entry)
+                )
             if entry.name not in known:
                 self.raw.append(
                     RawFinding(

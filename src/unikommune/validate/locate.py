@@ -115,10 +115,13 @@ def _walk(
             if match is None:
                 return len(text)
             key_offset = index
-            try:
-                segment = escape(json.loads(match.group()))
-            except ValueError:
-                segment = match.group()[1:-1]
+            raw = match.group()[1:-1]
+            if "\\" in raw:
+                try:
+                    raw = json.loads(match.group())
+                except ValueError:
+                    pass
+            segment = escape(raw) if "~" in raw or "/" in raw else raw
             index = _WS.match(text, match.end()).end()  # type: ignore[union-attr]
             index += 1  # the colon
         else:
