@@ -9,6 +9,7 @@ with the C JSON scanner.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import json
 import re
 from collections.abc import Collection, Iterator
@@ -117,10 +118,8 @@ def _walk(
             key_offset = index
             raw = match.group()[1:-1]
             if "\\" in raw:
-                try:
+                with contextlib.suppress(ValueError):
                     raw = json.loads(match.group())
-                except ValueError:
-                    pass
             segment = escape(raw) if "~" in raw or "/" in raw else raw
             index = _WS.match(text, match.end()).end()  # type: ignore[union-attr]
             index += 1  # the colon
