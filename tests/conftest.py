@@ -27,7 +27,9 @@ settings.register_profile(
     "debug", parent=settings.get_profile("default"), phases=[Phase.explicit, Phase.generate]
 )
 settings.register_profile("thorough", parent=settings.get_profile("default"), max_examples=1000)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "default"))
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "default")
+)
 
 
 class NetworkBlockedError(RuntimeError):
@@ -52,7 +54,7 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
     monkeypatch.setattr(socket, "getaddrinfo", _guarded_getaddrinfo(socket.getaddrinfo))
-    yield
+    return
 
 
 def _guarded_getaddrinfo(real: Any) -> Any:

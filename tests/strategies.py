@@ -100,7 +100,9 @@ def _object(draw: Callable[..., Any], schema: dict[str, Any], file: str) -> dict
         keys = _regex(schema["propertyNames"]["pattern"])
         values = st.deferred(lambda: _value(schema["additionalProperties"], file))
         result: dict[str, Any] = draw(
-            st.dictionaries(keys, values, min_size=max(schema.get("minProperties", 0), 1), max_size=3)
+            st.dictionaries(
+                keys, values, min_size=max(schema.get("minProperties", 0), 1), max_size=3
+            )
         )
         return result
     required = set(schema.get("required", []))
@@ -145,7 +147,10 @@ def _drawn(draw: Callable[..., Any], schema: dict[str, Any], file: str) -> Any:
         return _object(draw, schema, file)
     if kind == "array":
         items = _value(schema["items"], file)
-        size = {"min_size": schema.get("minItems", 0), "max_size": max(schema.get("minItems", 0), 2)}
+        size = {
+            "min_size": schema.get("minItems", 0),
+            "max_size": max(schema.get("minItems", 0), 2),
+        }
         if schema.get("uniqueItems"):
             return draw(st.lists(items, unique_by=lambda item: json.dumps(item), **size))
         return draw(st.lists(items, **size))
@@ -200,9 +205,9 @@ def repair(document: Any, draw: Callable[..., Any]) -> Any:
         if not isinstance(node, dict):
             return
         start, end = node.get("start"), node.get("end")
-        if isinstance(start, str) and isinstance(end, str):
-            if date_bounds(end)[1] < date_bounds(start)[0]:
-                node["start"], node["end"] = end, start
+        ordered = isinstance(start, str) and isinstance(end, str)
+        if ordered and date_bounds(end)[1] < date_bounds(start)[0]:
+            node["start"], node["end"] = end, start
         scheme = node.get("scheme")
         if scheme == "no-orgnr" and "value" in node:
             node["value"] = _orgnr(draw)
@@ -268,7 +273,9 @@ def mutations(draw: Callable[..., Any], name: str) -> tuple[Any, str]:
     for step in path[:-1]:
         parent = parent[step]
     key = path[-1]
-    choice = draw(st.sampled_from(["replace", "remove"] if isinstance(parent, dict) else ["replace"]))
+    choice = draw(
+        st.sampled_from(["replace", "remove"] if isinstance(parent, dict) else ["replace"])
+    )
     if choice == "remove":
         del parent[key]
         return document, f"removed {path}"

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
-from strategies import SCHEMAS, documents
 
 import unikommune
+from strategies import SCHEMAS, documents
 from unikommune.models import COLLECTIONS, Dataset, SdgLink
 from unikommune.schema import SCHEMA_FILES
 from unikommune.types import Identifier, Period, Timeframe, date_bounds
@@ -90,7 +90,12 @@ def test_numbers_are_not_coerced_from_strings() -> None:
         "students": 5,
     }
     assert unikommune.Placement.model_validate(placement).students == 5
-    for field, value in [("students", "5"), ("students", 5.0), ("students", True), ("year", "2023")]:
+    for field, value in [
+        ("students", "5"),
+        ("students", 5.0),
+        ("students", True),
+        ("year", "2023"),
+    ]:
         with pytest.raises(ValidationError):
             unikommune.Placement.model_validate({**placement, field: value})
     with pytest.raises(ValidationError):
@@ -144,7 +149,9 @@ def test_date_bounds(value: str, bounds: tuple[str, str]) -> None:
     assert (first.isoformat(), last.isoformat()) == bounds
 
 
-@pytest.mark.parametrize("value", ["1900-02-29", "2019-02-29", "2018-04-31", "2018-00", "18", "2018-1"])
+@pytest.mark.parametrize(
+    "value", ["1900-02-29", "2019-02-29", "2018-04-31", "2018-00", "18", "2018-1"]
+)
 def test_impossible_dates_are_rejected(value: str) -> None:
     with pytest.raises(ValidationError):
         Period(start=value)
@@ -153,7 +160,8 @@ def test_impossible_dates_are_rejected(value: str) -> None:
 @pytest.mark.parametrize(
     ("goal", "target", "valid"),
     [(11, "11.2", True), (4, "4.a", True), (3, "3.d", True), (17, "17.19", True),
-     (3, "11.2", False), (3, "3.e", False), (17, "17.20", False), (18, None, False), (0, None, False)],
+     (3, "11.2", False), (3, "3.e", False), (17, "17.20", False),
+     (18, None, False), (0, None, False)],
 )  # fmt: skip
 def test_sdg_target_belongs_to_goal(goal: int, target: str | None, valid: bool) -> None:
     document = {"goal": goal, "target": target}
@@ -165,7 +173,12 @@ def test_sdg_target_belongs_to_goal(goal: int, target: str | None, valid: bool) 
 
 
 def test_suggested_sdg_link_names_tool_version_and_confidence() -> None:
-    suggested = {"method": "suggested", "tool": "classifier", "tool_version": "1.2", "confidence": 0.8}
+    suggested = {
+        "method": "suggested",
+        "tool": "classifier",
+        "tool_version": "1.2",
+        "confidence": 0.8,
+    }
     assert SdgLink.model_validate({"goal": 4, "provenance": suggested}).provenance is not None
     for missing in ("tool", "tool_version", "confidence"):
         partial = {key: value for key, value in suggested.items() if key != missing}

@@ -10,14 +10,14 @@ from typing import Any
 
 import jsonschema
 import pytest
-from conftest import SCHEMAS
 from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 from referencing.exceptions import Unresolvable
-from strategies import SUPPORTED_KEYWORDS, documents, mutations
 
 import unikommune
+from conftest import SCHEMAS
+from strategies import SUPPORTED_KEYWORDS, documents, mutations
 from unikommune.cli import main
 from unikommune.format import SCHEMA_BASE, schema_id
 from unikommune.schema import (
@@ -33,7 +33,9 @@ from unikommune.schema import (
     write_schemas,
 )
 
-PUBLISHED = {path.name: json.loads(path.read_text(encoding="utf-8")) for path in SCHEMAS.glob("*.json")}
+PUBLISHED = {
+    path.name: json.loads(path.read_text(encoding="utf-8")) for path in SCHEMAS.glob("*.json")
+}
 
 
 def _walk(node: Any) -> Any:
@@ -68,7 +70,7 @@ def _keywords(node: Any) -> set[str]:
 def test_published_schemas_are_in_sync_with_the_models() -> None:
     assert check_schemas(SCHEMAS) == []
     assert set(PUBLISHED) == set(SCHEMA_FILES)
-    assert PUBLISHED == generate_schemas()
+    assert generate_schemas() == PUBLISHED
 
 
 def test_check_reports_stale_missing_and_foreign_files(tmp_path: Path) -> None:
@@ -85,7 +87,9 @@ def test_check_reports_stale_missing_and_foreign_files(tmp_path: Path) -> None:
     assert check_schemas(tmp_path / "nowhere") == [f"{tmp_path / 'nowhere'}: no such directory"]
 
 
-def test_schema_command_writes_and_checks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_schema_command_writes_and_checks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["schema", "--dir", str(tmp_path)]) == 0
     assert main(["schema", "--check", "--dir", str(tmp_path)]) == 0
     (tmp_path / "thesis.json").write_text("{}", encoding="utf-8")
@@ -124,7 +128,9 @@ def test_schemas_use_only_standard_keywords_and_formats() -> None:
         used = _keywords(schema)
         assert used <= vocabulary, (name, used - vocabulary)
         assert used <= SUPPORTED_KEYWORDS, (name, used - SUPPORTED_KEYWORDS)
-        formats = {node["format"] for node in _walk(schema) if isinstance(node, dict) and "format" in node}
+        formats = {
+            node["format"] for node in _walk(schema) if isinstance(node, dict) and "format" in node
+        }
         assert formats <= {"uri"}, (name, formats)
         assert "discriminator" not in used
 
@@ -222,7 +228,8 @@ def test_models_do_not_coerce_what_schemas_reject(name: str, document: dict[str,
             "period": {"start": "2020"}, "participants": [{"partner": "tk", "role": "partner"}],
         },
     }[name]  # fmt: skip
-    assert _schema_accepts(name, base) and _model_accepts(name, base)
+    assert _schema_accepts(name, base)
+    assert _model_accepts(name, base)
     broken = {**base, **document}
     assert not _schema_accepts(name, broken)
     assert not _model_accepts(name, broken)
