@@ -20,6 +20,7 @@ from conftest import SCHEMAS
 from strategies import SUPPORTED_KEYWORDS, documents, mutations
 from unikommune.cli import main
 from unikommune.format import SCHEMA_BASE, schema_id
+from unikommune.reference import render_reference
 from unikommune.schema import (
     DRAFT,
     SCHEMA_FILES,
@@ -85,6 +86,18 @@ def test_check_reports_stale_missing_and_foreign_files(tmp_path: Path) -> None:
     assert any("project.json: missing" in line for line in problems)
     assert any("extra.json: not generated" in line for line in problems)
     assert check_schemas(tmp_path / "nowhere") == [f"{tmp_path / 'nowhere'}: no such directory"]
+
+
+def test_reference_is_in_sync_with_the_models(tmp_path: Path) -> None:
+    reference = SCHEMAS.parent / "docs" / "reference.md"
+    assert main(["schema", "--check", "--reference", str(reference)]) == 0
+    copy = tmp_path / "reference.md"
+    copy.write_text(reference.read_text(encoding="utf-8") + "edited\n", encoding="utf-8")
+    assert main(["schema", "--check", "--reference", str(copy)]) == 1
+    assert main(["schema", "--dir", str(tmp_path / "s"), "--reference", str(copy)]) == 0
+    assert copy.read_text(encoding="utf-8") == render_reference()
+    for model in SCHEMA_FILES.values():
+        assert f"### {model.__name__}" in render_reference()
 
 
 def test_schema_command_writes_and_checks(

@@ -34,6 +34,7 @@ __all__ = [
     "LOCAL_ID_PATTERN",
     "PARTIAL_DATE_PATTERN",
     "URL_PATTERN",
+    "DATE_PATTERN",
     "Count",
     "Date",
     "Identifier",
