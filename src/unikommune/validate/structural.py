@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -145,7 +146,13 @@ def _pattern_kind(pattern: str, field: str) -> tuple[str, str]:
 def _closest(value: Any, options: Iterable[str]) -> str:
     if not isinstance(value, str):
         return ""
-    close = difflib.get_close_matches(value.lower(), list(options), n=1, cutoff=0.6)
+    return _suggestion(value[:200], tuple(options))
+
+
+@lru_cache(maxsize=4096)
+def _suggestion(value: str, options: tuple[str, ...]) -> str:
+    # Broken data repeats its mistakes; compare each wrong value once.
+    close = difflib.get_close_matches(value.lower(), options, n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
