@@ -181,7 +181,7 @@ class _Run:
     def _keep_id(self, collection: str, item: Any) -> None:
         assert self.semantics is not None
         if isinstance(item, dict) and isinstance(item.get("id"), str):
-            self.semantics.ids[collection].add(item["id"])
+            self.semantics.keep_id(collection, item["id"])
 
     # -- JSON Lines ---------------------------------------------------------------------------
     def lines(self, collection: str, path: Path) -> None:

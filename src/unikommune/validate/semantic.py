@@ -73,9 +73,9 @@ class Semantics:
 
     def __init__(self, profile: Profile) -> None:
         self.findings: list[RawFinding] = []
-        self.ids: dict[str, set[str]] = {name: set() for name in COLLECTIONS}
+        self.ids: dict[str, set[Any]] = {name: set() for name in COLLECTIONS}
         self._done: set[str] = set()
-        self._deferred: list[tuple[str, str, Where, str, str]] = []
+        self._deferred: list[tuple[str, str, Where, str, str, int]] = []
         self._focus = profile.focus_area_codes()
         self._thematic = profile.thematic_area_codes()
         self._profile_id = profile.id
@@ -89,7 +89,9 @@ class Semantics:
             name: getattr(self, f"_{name}") for name in COLLECTIONS if name != "placements"
         }
         self._unique_of = _unique_fields()
-        self._seen_identifiers: dict[tuple[str, str, str], tuple[str, Where]] = {}
+        # Keyed by a hash of (collection, scheme, value): a dataset may hold millions of
+        # identifiers, and only the first record's id is needed for the message.
+        self._seen_identifiers: dict[int, str] = {}
 
     # -- helpers --------------------------------------------------------------------------------
     def add(self, code: str, message: str, where: Where, sub: str = "") -> None:
@@ -97,18 +99,29 @@ class Semantics:
         file, prefix, line = where
         self.findings.append(RawFinding(code, message, file, prefix + sub, record_line=line))
 
-    def ref(self, target: str, value: Any, where: Where, sub: str, field: str) -> None:
-        """Check that ``value`` is the id of a record in collection ``target``."""
+    def ref(
+        self, target: str, value: Any, where: Where, sub: str, field: str, index: int = -1
+    ) -> None:
+        """Check that ``value`` is the id of a record in collection ``target``.
+
+        ``index`` is the position in a list of references (``sub`` and ``field`` then name
+        the list); the place is spelled out only for a finding, since a reference to a
+        collection still to come waits in memory until the end.
+        """
         if not isinstance(value, str):
             return
         if target in self._done:
             if value not in self.ids[target]:
-                self._unresolved(target, value, where, sub, field)
+                self._unresolved(target, value, where, sub, field, index)
         else:
-            self._deferred.append((target, value, where, sub, field))
+            self._deferred.append((target, value, where, sub, field, index))
 
-    def _unresolved(self, target: str, value: str, where: Where, sub: str, field: str) -> None:
-        noun = RECORD_TYPES[target].value.replace("-", " ") if target in RECORD_TYPES else target
+    def _unresolved(
+        self, target: str, value: str, where: Where, sub: str, field: str, index: int
+    ) -> None:
+        if index >= 0:
+            sub, field = f"{sub}/{index}", f"{field}[{index}]"
+        noun = RECORD_TYPES[target].value.replace("-", " ")
         self.add(
             "unresolved_reference",
             f"{field}: expected the id of a {noun} in the dataset, found {value!r}, which no "
@@ -120,7 +133,7 @@ class Semantics:
     def refs(self, target: str, values: Iterable[Any], where: Where, sub: str, field: str) -> None:
         """Check every id of a list of references."""
         for index, value in enumerate(values):
-            self.ref(target, value, where, f"{sub}/{index}", f"{field}[{index}]")
+            self.ref(target, value, where, sub, field, index)
 
     def _period(
         self, period: Mapping[str, Any] | None, where: Where, sub: str, field: str
@@ -277,15 +290,15 @@ class Semantics:
                 )
                 continue
             if own:
-                key = (collection, scheme, value)
+                key = hash((collection, scheme, value))
                 first = self._seen_identifiers.get(key)
                 if first is None:
-                    self._seen_identifiers[key] = (str(record.get("id")), where)
-                elif first[0] != record.get("id"):
+                    self._seen_identifiers[key] = str(record.get("id"))
+                elif first != record.get("id"):
                     self.add(
                         "duplicate_record",
                         f"{sub.strip('/')}[{index}]: {scheme} {value} is also the identifier of "
-                        f"{first[0]!r}; the two records are probably the same",
+                        f"{first!r}; the two records are probably the same",
                         where,
                         f"{sub}/{index}/value",
                     )
@@ -328,11 +341,19 @@ class Semantics:
             )
 
     # -- records --------------------------------------------------------------------------------
+    def keep_id(self, collection: str, record_id: str) -> None:
+        """Count the id of a record that failed its shape checks, so references to it resolve."""
+        self.ids[collection].add(hash(record_id) if collection == "placements" else record_id)
+
     def record(self, collection: str, record: Mapping[str, Any], where: Where) -> None:
         """Check one record (already checked for shape) of ``collection``."""
         record_id = record["id"]
         ids = self.ids[collection]
-        if record_id in ids:
+        # Nothing refers to a placement, so its id is kept only to find repeats: as a 64-bit
+        # hash, which takes half the memory of the string (a false repeat among ten million
+        # ids has odds of about one in three hundred thousand).
+        key = hash(record_id) if collection == "placements" else record_id
+        if key in ids:
             noun = RECORD_TYPES[collection].value.replace("-", " ")
             self.add(
                 "duplicate_id",
@@ -341,7 +362,7 @@ class Semantics:
                 where,
                 "/id",
             )
-        ids.add(record_id)
+        ids.add(key)
         if collection == "placements":  # the bulk of a dataset: keep this path short
             if "partners" in self._done:
                 partners = self.ids["partners"]
@@ -587,9 +608,9 @@ class Semantics:
         """Resolve the references still waiting, look for cycles; return every finding."""
         for name in COLLECTIONS:
             self._done.add(name)
-        for target, value, where, sub, field in self._deferred:
+        for target, value, where, sub, field, index in self._deferred:
             if value not in self.ids[target]:
-                self._unresolved(target, value, where, sub, field)
+                self._unresolved(target, value, where, sub, field, index)
         self._deferred.clear()
         self._cycles(self._parents, "parent", "partner")
         self._cycles(self._supersedes, "supersedes", "agreement")
