@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from conftest import ROOT
 
 DOCUMENTS = [ROOT / "README.md", ROOT / "docs" / "format.md"]
