@@ -326,3 +326,77 @@ def test_a_wrong_value_of_an_optional_field_gets_one_precise_finding() -> None:
         ),
         ("wrong_type", "/theses/0/host", "host: expected a string, found a list of 1 item"),
     ]
+
+
+PLACEMENTS = DATA / "validate" / "placements"
+
+
+def test_placement_variants_by_code_and_line() -> None:
+    report = validate(PLACEMENTS)
+    assert [(f.code, f.line) for f in report] == [
+        ("invalid_id", 4),
+        ("invalid_format", 5),
+        ("too_short", 6),
+        ("unresolved_reference", 7),
+        ("invalid_id", 8),
+        ("unresolved_reference", 9),
+        ("duplicate_id", 10),
+        ("wrong_type", 11),
+        ("wrong_type", 12),
+        ("out_of_range", 13),
+        ("negative_count", 14),
+        ("unknown_field", 15),
+        ("not_in_codelist", 16),
+        ("too_short", 17),
+        ("too_short", 18),
+        ("out_of_range", 19),
+        ("invalid_id", 22),
+        ("invalid_id", 23),
+        ("invalid_number", 24),
+    ]
+    assert report.records == 32
+
+
+def test_the_placement_accelerator_never_changes_a_finding(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("msgspec")
+    from unikommune.validate import engine
+    from unikommune.validate.fast import placement_checker
+
+    assert placement_checker() is not None
+    for folder in (PLACEMENTS, LINES):
+        accelerated = validate(folder)
+        monkeypatch.setattr(engine, "placement_checker", lambda: None)
+        general = validate(folder)
+        monkeypatch.undo()
+        assert accelerated.findings == general.findings
+        assert accelerated.records == general.records
+
+
+def _generator() -> Any:
+    import importlib.util
+    import sys
+
+    from conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("generate", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_generated_defects_are_all_found_with_and_without_the_accelerator(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    generate = _generator()
+    generate.generate("tiny", tmp_path / "d", seed=3, broken=0.2)
+    defects = json.loads((tmp_path / "d" / "broken.json").read_text(encoding="utf-8"))["defects"]
+    report = validate(tmp_path / "d")
+    found = {(Path(f.file or "").name, f.line) for f in report}
+    assert [d for d in defects if (d["file"], d["line"]) not in found] == []
+    from unikommune.validate import engine
+
+    monkeypatch.setattr(engine, "placement_checker", lambda: None)
+    assert validate(tmp_path / "d").findings == report.findings

@@ -23,6 +23,7 @@ from unikommune.format import schema_id
 from unikommune.io import DATASET_FILE, MAX_DOCUMENT_BYTES, PROFILE_FILE, dump_document
 from unikommune.models import COLLECTIONS, Dataset, Profile, default_profile
 from unikommune.validate.codes import CODES
+from unikommune.validate.fast import placement_checker, plain_placement
 from unikommune.validate.locate import LineIndex, find_offsets
 from unikommune.validate.reader import Parsed, RawFinding, decode, parse_text, read_file
 from unikommune.validate.report import Finding, Report
@@ -76,6 +77,7 @@ class _Run:
         self.max_line_bytes = max_line_bytes
         self.progress = progress
         self.semantics: Semantics | None = None
+        self.accelerate = True
 
     # -- documents ----------------------------------------------------------------------------
     def read_document(self, path: Path) -> Parsed:
@@ -214,6 +216,15 @@ class _Run:
         validator: Any,
         semantics: Semantics,
     ) -> None:
+        fast = placement_checker() if collection == "placements" and self.accelerate else None
+        if fast is not None and not (
+            semantics.is_done("partners") and semantics.is_done("agreements")
+        ):
+            fast = None  # pragma: no cover - placements are always read after both
+        partners = semantics.ids["partners"]
+        agreements = semantics.ids["agreements"]
+        own = semantics.ids[collection]
+        tags: set[str] = set()
         with stream:
             number = 0
             pending = b""
@@ -241,6 +252,26 @@ class _Run:
                     if not line or line.isspace():
                         continue
                     self.records += 1
+                    if fast is not None:
+                        # A placement that is plainly fine is done here; anything else takes
+                        # the general path below, which explains every problem.
+                        try:
+                            placement = fast(line)
+                        except ValueError:
+                            placement = None
+                        if (
+                            placement is not None
+                            and placement.institution in partners
+                            and placement.host in partners
+                            and (
+                                not isinstance(placement.agreement, str)
+                                or placement.agreement in agreements
+                            )
+                            and plain_placement(placement, tags)
+                            and hash(placement.id) not in own
+                        ):
+                            own.add(hash(placement.id))
+                            continue
                     try:
                         record = validator.validate_json(line)
                     except ValidationError:

@@ -122,10 +122,11 @@ class Semantics:
         if index >= 0:
             sub, field = f"{sub}/{index}", f"{field}[{index}]"
         noun = RECORD_TYPES[target].value.replace("-", " ")
+        article = "an" if noun[0] in "aeiou" else "a"
         self.add(
             "unresolved_reference",
-            f"{field}: expected the id of a {noun} in the dataset, found {value!r}, which no "
-            f"{noun} has; correct the id or add the {noun}",
+            f"{field}: expected the id of {article} {noun} in the dataset, found {value!r}, "
+            f"which no {noun} has; correct the id or add the {noun}",
             where,
             sub,
         )
@@ -341,6 +342,10 @@ class Semantics:
             )
 
     # -- records --------------------------------------------------------------------------------
+    def is_done(self, collection: str) -> bool:
+        """Return whether every record of ``collection`` has been read."""
+        return collection in self._done
+
     def keep_id(self, collection: str, record_id: str) -> None:
         """Count the id of a record that failed its shape checks, so references to it resolve."""
         self.ids[collection].add(hash(record_id) if collection == "placements" else record_id)
