@@ -505,14 +505,21 @@ def _place_in_lines(path: Path, findings: list[RawFinding], limit: int) -> list[
         wanted[raw.record_line].append(raw)
     placed: list[Finding] = []
     last = max(wanted)
+    number = 0
+    pending = b""
     with path.open("rb") as stream:
-        for number in range(1, last + 1):
-            line = stream.readline(limit + 1)
-            if not line:
+        while number < last:
+            chunk = stream.read(_CHUNK)
+            lines = (pending + chunk).split(b"\n") if chunk else [pending]
+            pending = lines.pop() if chunk else b""
+            for line in lines:
+                number += 1
+                if number in wanted:
+                    text = line[:limit].decode("utf-8", errors="replace")
+                    text = text.removeprefix("\ufeff").rstrip("\r")
+                    placed.extend(_positions(text, wanted.pop(number), LineIndex(text, number)))
+            if not chunk:
                 break
-            if number in wanted:
-                text = line.decode("utf-8", errors="replace").removeprefix("\ufeff").rstrip("\r\n")
-                placed.extend(_positions(text, wanted.pop(number), LineIndex(text, number)))
     for rest in wanted.values():  # pragma: no cover - the file changed while being read
         placed.extend(_final(raw, raw.record_line, None) for raw in rest)
     return placed

@@ -54,6 +54,14 @@ class _Node:
 
 def _skip(text: str, index: int) -> int:
     """Return the offset just after the JSON value that starts at ``index``."""
+    char = text[index] if index < len(text) else ""
+    if char == '"':
+        match = _STRING.match(text, index)
+        return match.end() if match else len(text)
+    if char not in "[{":
+        match = _SCALAR.match(text, index)
+        if match and match.end() > index:
+            return match.end()
     try:
         return _DECODER.raw_decode(text, index)[1]
     except (ValueError, RecursionError):
