@@ -29,7 +29,6 @@ activities per goal).  :func:`yearly_metrics` gives them year by year.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
@@ -465,8 +464,3 @@ def yearly_metrics(
         )
         rows.append(row)
     return rows
-
-
-def is_missing(value: object) -> bool:
-    """Return whether a metric value is undefined (``None`` or NaN)."""
-    return value is None or (isinstance(value, float) and math.isnan(value))
