@@ -254,7 +254,7 @@ def test_brokerage_of_undirected_graph_counts_both_directions(
 
 @given(weighted_graphs, st.lists(st.sampled_from(SECTORS), min_size=12, max_size=12))
 def test_sparse_versions_equal_the_python_ones(graph: nx.Graph[int], sectors: list[str]) -> None:
-    pytest.importorskip("scipy")
+    pytest.importorskip("numba")
     from unikommune.graph import _sparse
     from unikommune.graph.metrics import _python_structural_holes
 
