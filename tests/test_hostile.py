@@ -182,6 +182,21 @@ def test_a_symlink_loop_inside_a_dataset_folder_exits_2(
     assert "projects.jsonl" in err[0]
 
 
+@pytest.mark.parametrize("name", ["projects.json", "profile.json"])
+def test_a_part_of_a_folder_is_pointed_to_its_folder(
+    name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run_cli(capsys, EXAMPLES / "nordlysfjord" / name)
+    assert (code, out, len(err)) == (2, [], 1)
+    assert "validate the folder" in err[0]
+
+
+def test_a_json_lines_file_is_pointed_to_its_folder(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_cli(capsys, DATA / "validate" / "lines" / "projects.jsonl")
+    assert (code, out, len(err)) == (2, [], 1)
+    assert "validate the folder" in err[0]
+
+
 def test_a_missing_path_and_a_good_one(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run_cli(capsys, HOSTILE / "missing.json", EXAMPLES / "trondheim")
     assert code == 2

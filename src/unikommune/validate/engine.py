@@ -312,11 +312,23 @@ class _Run:
 
     # -- the layouts --------------------------------------------------------------------------
     def document(self, path: Path) -> None:
+        if path.suffix == ".jsonl":
+            raise DatasetReadError(
+                "a JSON Lines file is one collection of a dataset folder, and its references "
+                f"reach the other files; validate the folder: unikommune validate {path.parent}",
+                path=str(path),
+            )
         parsed = self.read_document(path)
         file = str(path)
         root = self.expect_object(parsed, file, "a dataset document")
         if root is None:
             return
+        if root.get("$schema") in {schema_id("dataset-part"), schema_id("profile")}:
+            raise DatasetReadError(
+                "this file is part of a dataset folder (its $schema says so); validate the "
+                f"folder: unikommune validate {path.parent}",
+                path=str(path),
+            )
         self.from_mapping(root, file)
 
     def from_mapping(
