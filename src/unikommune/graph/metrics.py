@@ -38,11 +38,13 @@ from unikommune.codelists import PartnerKind
 from unikommune.graph import _sparse
 from unikommune.graph._common import When, active_year, window
 from unikommune.graph.brokerage import ROLES, brokerage_roles
-from unikommune.graph.synergy import QUADRUPLE_HELIX, mutual_information, sector_profiles
+from unikommune.graph.synergy import QUADRUPLE_HELIX, mutual_information, profiles_of
 from unikommune.graph.views import (
+    _NODE_KIND,
     ACTIVITY_KINDS,
     Counting,
     Level,
+    _check_via,
     activities,
     co_participation,
 )
@@ -358,34 +360,46 @@ def network_metrics(
     Raises:
         ValueError: an argument is invalid (see :func:`~unikommune.graph.co_participation`).
     """
-    via = tuple(via)
+    via = _check_via(via)
     if graph is None:
         graph = co_participation(dataset, when, via=via, counting=counting, level=level)
     n = graph.number_of_nodes()
     ties = graph.number_of_edges()
     parts = list(nx.connected_components(graph)) if n else []
-    weights: list[tuple[str, str, float]] = list(graph.edges(data="weight", default=1.0))
-    cross = [(u, v, w) for u, v, w in weights if graph[u][v].get("cross_sector")]
-    total_weight = float(graph.size(weight="weight"))
-    cross_weight = float(sum(w for _, _, w in cross))
     kinds = {node: graph.nodes[node].get("partner_kind") for node in graph}
-    muni_uni = [
-        w
-        for u, v, w in weights
-        if {kinds[u], kinds[v]} & _UNIVERSITIES
-        and PartnerKind.MUNICIPALITY.value in (kinds[u], kinds[v])
-    ]
+    municipality = PartnerKind.MUNICIPALITY.value
+    total_weight = cross_weight = muni_uni_weight = 0.0
+    cross_ties = muni_uni_ties = 0
+    for u, v, data in graph.edges(data=True):
+        weight = float(data.get("weight", 1.0))
+        total_weight += weight
+        if data.get("cross_sector"):
+            cross_ties += 1
+            cross_weight += weight
+        ku, kv = kinds[u], kinds[v]
+        if (ku == municipality and kv in _UNIVERSITIES) or (
+            kv == municipality and ku in _UNIVERSITIES
+        ):
+            muni_uni_ties += 1
+            muni_uni_weight += weight
     if partition is not None:
         found = partition
     else:
         found = communities(graph, seed=seed, backend=backend) if ties else []
-    coverage = sdg_coverage(dataset, when)
-    profiles = sector_profiles(dataset, QUADRUPLE_HELIX, when, via=via)
+    # one pass over every kind of activity gives the coverage, the count and the profiles
+    every = list(activities(dataset, when, via=ACTIVITY_KINDS))
+    counted_kinds = {_NODE_KIND[name] for name in via}
+    counted = [item for item in every if item.kind in counted_kinds]
+    coverage = dict.fromkeys(range(1, 18), 0)
+    for item in every:
+        for goal in item.goals:
+            coverage[goal] += 1
+    profiles = profiles_of(counted, dataset, QUADRUPLE_HELIX)
     synergy3 = mutual_information([p[:3] for p in profiles]) if profiles else None
     synergy4 = mutual_information(profiles) if profiles else None
     row: dict[str, Any] = {
         "period": _describe(when),
-        "activities": sum(1 for _ in activities(dataset, when, via=via)),
+        "activities": len(counted),
         "partners": n,
         "ties": ties,
         "density": nx.density(graph) if n > 1 else None,
@@ -394,12 +408,12 @@ def network_metrics(
         "isolates": nx.number_of_isolates(graph),
         "communities": len(found),
         "modularity": nx.community.modularity(graph, found, weight="weight") if found else None,
-        "cross_sector_ties": len(cross),
-        "cross_sector_share": _share(len(cross), ties),
+        "cross_sector_ties": cross_ties,
+        "cross_sector_share": _share(cross_ties, ties),
         "cross_sector_weight_share": _share(cross_weight, total_weight),
-        "ei_index": _share(len(cross) - (ties - len(cross)), ties),
-        "municipality_university_ties": len(muni_uni),
-        "municipality_university_weight": float(sum(muni_uni)),
+        "ei_index": _share(cross_ties - (ties - cross_ties), ties),
+        "municipality_university_ties": muni_uni_ties,
+        "municipality_university_weight": muni_uni_weight,
         "synergy_t3": synergy3,
         "synergy_t4": synergy4,
         "sdg_goals_reached": sum(1 for count in coverage.values() if count),

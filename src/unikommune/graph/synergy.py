@@ -28,7 +28,7 @@ from itertools import combinations
 
 from unikommune.codelists import HelixSector
 from unikommune.graph._common import When
-from unikommune.graph.views import activities
+from unikommune.graph.views import Activity, activities
 from unikommune.models import Dataset
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "entropy",
     "helix_synergy",
     "mutual_information",
+    "profiles_of",
     "sector_profiles",
 ]
 
@@ -52,10 +53,17 @@ def entropy(records: Sequence[tuple[bool, ...]], columns: Sequence[int]) -> floa
     >>> entropy([(True,), (False,)], [0])
     1.0
     """
-    if not records:
+    return _entropy(Counter(records), columns)
+
+
+def _entropy(table: Counter[tuple[bool, ...]], columns: Sequence[int]) -> float:
+    """Return the entropy of ``columns`` from a table of how often each record occurs."""
+    counts: Counter[tuple[bool, ...]] = Counter()
+    for record, n in table.items():
+        counts[tuple(record[c] for c in columns)] += n
+    total = sum(counts.values())
+    if not total:
         return 0.0
-    counts = Counter(tuple(record[c] for c in columns) for record in records)
-    total = len(records)
     return -sum(n / total * math.log2(n / total) for n in counts.values()) + 0.0
 
 
@@ -63,19 +71,21 @@ def mutual_information(records: Sequence[tuple[bool, ...]]) -> float:
     """Return the mutual information in bits among all columns of ``records``.
 
     This is ``Σ (−1)^(|S|+1) H(S)`` over every non-empty set ``S`` of columns: for two
-    columns the mutual information, for three and four Leydesdorff's ``T``.
+    columns the mutual information, for three and four Leydesdorff's ``T``.  The records
+    are tallied once, so the cost is linear in their number.
 
     >>> mutual_information([(True, True), (False, False)])
     1.0
     """
     if not records:
         return 0.0
+    table = Counter(records)
     width = len(records[0])
     total = 0.0
     for size in range(1, width + 1):
         sign = 1.0 if size % 2 else -1.0
         for columns in combinations(range(width), size):
-            total += sign * entropy(records, columns)
+            total += sign * _entropy(table, columns)
     return 0.0 if abs(total) < 1e-12 else total
 
 
@@ -87,10 +97,17 @@ def sector_profiles(
     via: Iterable[str] = ("projects",),
 ) -> list[tuple[bool, ...]]:
     """Return, for every activity with at least one known partner, which ``sectors`` take part."""
+    return profiles_of(activities(dataset, when, via=via), dataset, sectors)
+
+
+def profiles_of(
+    items: Iterable[Activity], dataset: Dataset, sectors: Sequence[HelixSector | str]
+) -> list[tuple[bool, ...]]:
+    """Return the sector profile of every activity in ``items`` with a known partner."""
     sector_of = {partner.id: partner.sector.value for partner in dataset.partners}
     wanted = [HelixSector(s).value for s in sectors]
     profiles: list[tuple[bool, ...]] = []
-    for item in activities(dataset, when, via=via):
+    for item in items:
         present = {sector_of[p] for p in item.partners if p in sector_of}
         if present:
             profiles.append(tuple(s in present for s in wanted))
