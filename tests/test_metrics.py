@@ -12,6 +12,7 @@ import unikommune
 from unikommune.graph import (
     brokerage_roles,
     co_participation,
+    communities,
     dataset_years,
     helix_synergy,
     network_metrics,
@@ -193,3 +194,19 @@ def test_yearly_metrics(small: Dataset) -> None:
     assert (by_year["2019"]["partners"], by_year["2019"]["ties"]) == (3, 3)
     # placements: 30 in 2020, 10 + 5 in 2021
     assert [row["students_placed"] for row in rows] == [0, 0, 30, 15]
+
+
+def test_modularity_equals_networkx(small: Dataset) -> None:
+    for level in ("unit", "organisation"):
+        graph = co_participation(small, level=level)
+        for seed in (1, 2, 3):
+            parts = communities(graph, seed=seed)
+            row = network_metrics(small, level=level, graph=graph, partition=parts)
+            assert row["modularity"] == pytest.approx(
+                nx.community.modularity(graph, parts, weight="weight"), abs=1e-12
+            )
+    # two triangles joined by one tie, split in two: (6/7 − 2·(7/14)²) = 6/7 − 1/2
+    pair = nx.Graph([(0, 1), (1, 2), (0, 2), (3, 4), (4, 5), (3, 5), (2, 3)])
+    nx.set_edge_attributes(pair, 1.0, "weight")
+    row = network_metrics(small, graph=pair, partition=[{0, 1, 2}, {3, 4, 5}])
+    assert row["modularity"] == pytest.approx(6 / 7 - 1 / 2)

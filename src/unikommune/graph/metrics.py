@@ -366,6 +366,13 @@ def network_metrics(
     n = graph.number_of_nodes()
     ties = graph.number_of_edges()
     parts = list(nx.connected_components(graph)) if n else []
+    if partition is not None:
+        found = partition
+    else:
+        found = communities(graph, seed=seed, backend=backend) if ties else []
+    community_of = {node: number for number, members in enumerate(found) for node in members}
+    inside = [0.0] * len(found)
+    strength = [0.0] * len(found)
     kinds = {node: graph.nodes[node].get("partner_kind") for node in graph}
     municipality = PartnerKind.MUNICIPALITY.value
     total_weight = cross_weight = muni_uni_weight = 0.0
@@ -382,10 +389,22 @@ def network_metrics(
         ):
             muni_uni_ties += 1
             muni_uni_weight += weight
-    if partition is not None:
-        found = partition
-    else:
-        found = communities(graph, seed=seed, backend=backend) if ties else []
+        if found:
+            cu, cv = community_of[u], community_of[v]
+            strength[cu] += weight
+            strength[cv] += weight
+            if cu == cv:
+                inside[cu] += weight
+    # Newman's modularity, as networkx's ``modularity`` computes it (a test checks it):
+    # the share of weight inside communities less the share expected at random
+    modularity = (
+        sum(
+            w / total_weight - (d / (2 * total_weight)) ** 2
+            for w, d in zip(inside, strength, strict=True)
+        )
+        if found and total_weight
+        else None
+    )
     # one pass over every kind of activity gives the coverage, the count and the profiles
     every = list(activities(dataset, when, via=ACTIVITY_KINDS))
     counted_kinds = {_NODE_KIND[name] for name in via}
@@ -407,7 +426,7 @@ def network_metrics(
         "largest_component": max((len(p) for p in parts), default=0),
         "isolates": nx.number_of_isolates(graph),
         "communities": len(found),
-        "modularity": nx.community.modularity(graph, found, weight="weight") if found else None,
+        "modularity": modularity,
         "cross_sector_ties": cross_ties,
         "cross_sector_share": _share(cross_ties, ties),
         "cross_sector_weight_share": _share(cross_weight, total_weight),
