@@ -14,8 +14,8 @@ gatekeeper      b and c in one group, a in another      b lets outsiders in
 liaison         a, b and c in three groups              public–academia–industry
 ==============  =====================================  ==========================
 
-In an undirected graph every tie is read as two arcs, as UCINET and R's ``sna`` do with
-symmetric data, so each open pair ``{a, c}`` around ``b`` counts once in each direction:
+The definition is for directed ties.  In an undirected graph every tie is read as two
+arcs, one each way, so each open pair ``{a, c}`` around ``b`` counts once in each direction:
 a coordinator, itinerant or liaison pair counts twice, and a mixed pair counts once as
 representative and once as gatekeeper.
 """
