@@ -136,7 +136,9 @@ def draw_network(
             labels={n: str(graph.nodes[n].get("label", n)) for n in named},
             ax=axes,
             font_size=8,
+            clip_on=False,  # a long name at the edge stays whole
         )
+        axes.margins(0.12)
         present = {graph.nodes[n].get("sector") for n in nodes}
         handles = [
             plt.Line2D([], [], marker="o", linestyle="", color=colour, label=_SECTOR_TITLES[s])
