@@ -23,7 +23,7 @@ from unikommune.format import schema_id
 from unikommune.io import DATASET_FILE, MAX_DOCUMENT_BYTES, PROFILE_FILE, dump_document
 from unikommune.models import COLLECTIONS, Dataset, Profile, default_profile
 from unikommune.validate.codes import CODES
-from unikommune.validate.fast import placement_checker, plain_placement
+from unikommune.validate.fast import placement_checker, plain_placement, record_checker
 from unikommune.validate.locate import LineIndex, find_offsets
 from unikommune.validate.reader import Parsed, RawFinding, decode, parse_text, read_file
 from unikommune.validate.report import Finding, Report
@@ -221,6 +221,11 @@ class _Run:
             semantics.is_done("partners") and semantics.is_done("agreements")
         ):
             fast = None  # pragma: no cover - placements are always read after both
+        # Other records that decode cleanly go to the semantic checks as the general path
+        # would hand them over; anything else takes the general path.
+        checker = (
+            record_checker(collection) if collection != "placements" and self.accelerate else None
+        )
         partners = semantics.ids["partners"]
         agreements = semantics.ids["agreements"]
         own = semantics.ids[collection]
@@ -271,6 +276,14 @@ class _Run:
                             and hash(placement.id) not in own
                         ):
                             own.add(hash(placement.id))
+                            continue
+                    if checker is not None:
+                        try:
+                            decoded = checker(line)
+                        except ValueError:
+                            pass
+                        else:
+                            semantics.record(collection, decoded, (file, "", number))
                             continue
                     try:
                         record = validator.validate_json(line)

@@ -1,0 +1,179 @@
+"""The msgspec accelerator may only make clean records faster: never change a finding."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import ROOT
+from unikommune.models import COLLECTIONS
+from unikommune.validate import Report, engine, validate
+from unikommune.validate.fast import ACCELERATED, record_checker
+from unikommune.validate.mirror import mirror_validator
+
+msgspec = pytest.importorskip("msgspec")
+
+
+def _generator() -> Any:
+    spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("generate", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _both(folder: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Report, Report]:
+    """Validate ``folder`` with the accelerator and without it (as when msgspec is missing)."""
+    accelerated = validate(folder)
+    with monkeypatch.context() as patch:
+        patch.setattr(engine, "record_checker", lambda collection: None)
+        patch.setattr(engine, "placement_checker", lambda: None)
+        general = validate(folder)
+    return accelerated, general
+
+
+def _line(collection: str, path: Path) -> bytes:
+    return (path / f"{collection}.jsonl").read_bytes().split(b"\n", 1)[0]
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("fast") / "tiny"
+    _generator().generate("tiny", folder, seed=5, broken=0.0)
+    return folder
+
+
+@pytest.mark.parametrize("scale", ["tiny", "city"])
+@pytest.mark.parametrize("broken", [0.0, 0.1])
+def test_generated_datasets_give_the_same_findings_either_way(
+    scale: str, broken: float, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _generator().generate(scale, tmp_path / "d", seed=7, broken=broken)
+    accelerated, general = _both(tmp_path / "d", monkeypatch)
+    assert accelerated.findings == general.findings
+    assert accelerated.records == general.records
+    assert bool(accelerated.findings) == (broken > 0)
+
+
+def test_the_accelerated_collections_have_a_decoder() -> None:
+    assert set(COLLECTIONS) >= ACCELERATED
+    for collection in COLLECTIONS:
+        assert (record_checker(collection) is not None) == (collection in ACCELERATED)
+
+
+@pytest.mark.parametrize("collection", sorted(ACCELERATED))
+def test_a_clean_record_decodes_to_the_mirror_dict(collection: str, tiny: Path) -> None:
+    checker = record_checker(collection)
+    assert checker is not None
+    lines = [line for line in (tiny / f"{collection}.jsonl").read_bytes().split(b"\n") if line]
+    mirror = mirror_validator(COLLECTIONS[collection])
+    for line in lines:
+        assert checker(line) == mirror.validate_json(line)
+
+
+def _edited(tiny: Path, collection: str, **changes: Any) -> bytes:
+    record = json.loads(_line(collection, tiny))
+    record.update(changes)
+    return json.dumps(record, ensure_ascii=False).encode()
+
+
+@pytest.mark.parametrize(
+    ("collection", "changes"),
+    [
+        ("projects", {"title": {"nb": "x"}, "focus_areas": [], "sdg_links": []}),
+        ("projects", {"title": {"nb": "x", "de-CH": "y"}}),
+        ("projects", {"title": {"nb": "Ærlig talt, 北京 og 🚲"}}),
+        ("projects", {"title": {"nb": "a\u2028b"}, "agreement": None}),
+        ("projects", {"period": {"start": "2024-02-29", "end": "2024-02-29"}}),
+        ("projects", {"period": {"start": "2023-02-29"}}),
+        ("projects", {"period": {"start": "2024-05", "end": "2024-04"}}),
+        ("projects", {"period": {"start": "2024-05\n"}}),
+        ("projects", {"sdg_links": [{"goal": 3, "target": "4.1", "role": "primary"}]}),
+        ("projects", {"sdg_links": [{"goal": 3, "target": "3.99", "role": "primary"}]}),
+        ("projects", {"focus_areas": ["thematic-missions", "thematic-missions"]}),
+        ("projects", {"thematic_areas": ["no-such-area"]}),
+        ("projects", {"identifiers": [{"scheme": "no-orgnr", "value": "911624878"}]}),
+        ("projects", {"id": "project-x", "unknown": 1}),
+        ("projects", {"id": "pro ject"}),
+        ("projects", {"participants": []}),
+        ("projects", {"funding": [{"amount": {"amount": 1e400, "currency": "NOK"}}]}),
+        ("projects", {"funding": [{"amount": {"amount": 10, "currency": "nok"}}]}),
+        ("theses", {"supervising_partners": ["partner-0", "partner-0"]}),
+        ("theses", {"host": None, "year": 2024}),
+        ("theses", {"title": {"nb": ""}}),
+        ("theses", {"language": "zz-Latn"}),
+        ("theses", {"sdg_links": [{"goal": 11, "target": "11.a", "role": "primary"}]}),
+        ("partners", {"id": "partner-new", "identifiers": [{"scheme": "no-orgnr", "value": "1"}]}),
+        ("partners", {"id": "partner-new", "identifiers": []}),
+        ("partners", {"id": "partner-new", "parent": "partner-missing"}),
+        ("partners", {"id": "partner-new", "homepage": "ftp://example.no/"}),
+    ],
+)
+def test_edge_records_give_the_same_findings_either_way(
+    collection: str,
+    changes: dict[str, Any],
+    tiny: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    folder = tmp_path / "d"
+    folder.mkdir()
+    for entry in tiny.iterdir():
+        (folder / entry.name).write_bytes(entry.read_bytes())
+    with (folder / f"{collection}.jsonl").open("ab") as stream:
+        stream.write(_edited(tiny, collection, **changes) + b"\n")
+    accelerated, general = _both(folder, monkeypatch)
+    assert accelerated.findings == general.findings
+    assert accelerated.records == general.records
+
+
+def test_edge_findings_are_found_on_the_accelerated_path(tiny: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "d"
+    folder.mkdir()
+    for entry in tiny.iterdir():
+        (folder / entry.name).write_bytes(entry.read_bytes())
+    project = json.loads(_line("projects", tiny))
+    edits = [
+        {"id": "p-goal", "sdg_links": [{"goal": 3, "target": "4.1", "role": "primary"}]},
+        {"id": "p-repeat", "focus_areas": ["thematic-missions", "thematic-missions"]},
+        {"id": "p-digit", "identifiers": [{"scheme": "no-orgnr", "value": "911624878"}]},
+        {"id": "p-leap", "period": {"start": "2024-02-29", "end": "2024-02-28"}},
+    ]
+    with (folder / "projects.jsonl").open("ab") as stream:
+        for edit in edits:
+            stream.write(json.dumps({**project, **edit}).encode() + b"\n")
+    checker = record_checker("projects")
+    assert checker is not None
+    for edit in edits:  # each is clean in shape, so the accelerator hands it over
+        checker(json.dumps({**project, **edit}).encode())
+    codes = sorted(finding.code for finding in validate(folder))
+    assert codes == [
+        "duplicate_list_item",
+        "identifier_check_digit",
+        "period_end_before_start",
+        "sdg_target_not_of_goal",
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        b'{"id": "pro ject"}',
+        b"[]",
+        b"\xef\xbb\xbf{}",
+        b'{"title": {"nb": "a\\ud800b"}}',
+        b"not json",
+    ],
+)
+def test_the_decoder_refuses_what_it_cannot_pass(line: bytes) -> None:
+    checker = record_checker("projects")
+    assert checker is not None
+    with pytest.raises(msgspec.DecodeError):
+        checker(line)
