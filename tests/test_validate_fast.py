@@ -13,7 +13,7 @@ import pytest
 from conftest import ROOT
 from unikommune.models import COLLECTIONS
 from unikommune.validate import Report, engine, validate
-from unikommune.validate.fast import ACCELERATED, record_checker
+from unikommune.validate.fast import ACCELERATED, record_checker, record_decoder
 from unikommune.validate.mirror import mirror_validator
 
 msgspec = pytest.importorskip("msgspec")
@@ -66,11 +66,12 @@ def test_the_accelerated_collections_have_a_decoder() -> None:
     assert set(COLLECTIONS) >= ACCELERATED
     for collection in COLLECTIONS:
         assert (record_checker(collection) is not None) == (collection in ACCELERATED)
+        assert (record_decoder(collection) is not None) == (collection in ACCELERATED)
 
 
 @pytest.mark.parametrize("collection", sorted(ACCELERATED))
 def test_a_clean_record_decodes_to_the_mirror_dict(collection: str, tiny: Path) -> None:
-    checker = record_checker(collection)
+    checker = record_decoder(collection)
     assert checker is not None
     lines = [line for line in (tiny / f"{collection}.jsonl").read_bytes().split(b"\n") if line]
     mirror = mirror_validator(COLLECTIONS[collection])
@@ -80,42 +81,66 @@ def test_a_clean_record_decodes_to_the_mirror_dict(collection: str, tiny: Path) 
 
 def _edited(tiny: Path, collection: str, **changes: Any) -> bytes:
     record = json.loads(_line(collection, tiny))
+    record["id"] = f"{collection}-edge"
     record.update(changes)
     return json.dumps(record, ensure_ascii=False).encode()
 
 
-@pytest.mark.parametrize(
-    ("collection", "changes"),
-    [
-        ("projects", {"title": {"nb": "x"}, "focus_areas": [], "sdg_links": []}),
-        ("projects", {"title": {"nb": "x", "de-CH": "y"}}),
-        ("projects", {"title": {"nb": "Ærlig talt, 北京 og 🚲"}}),
-        ("projects", {"title": {"nb": "a\u2028b"}, "agreement": None}),
-        ("projects", {"period": {"start": "2024-02-29", "end": "2024-02-29"}}),
-        ("projects", {"period": {"start": "2023-02-29"}}),
-        ("projects", {"period": {"start": "2024-05", "end": "2024-04"}}),
-        ("projects", {"period": {"start": "2024-05\n"}}),
-        ("projects", {"sdg_links": [{"goal": 3, "target": "4.1", "role": "primary"}]}),
-        ("projects", {"sdg_links": [{"goal": 3, "target": "3.99", "role": "primary"}]}),
-        ("projects", {"focus_areas": ["thematic-missions", "thematic-missions"]}),
-        ("projects", {"thematic_areas": ["no-such-area"]}),
-        ("projects", {"identifiers": [{"scheme": "no-orgnr", "value": "911624878"}]}),
-        ("projects", {"id": "project-x", "unknown": 1}),
-        ("projects", {"id": "pro ject"}),
-        ("projects", {"participants": []}),
-        ("projects", {"funding": [{"amount": {"amount": 1e400, "currency": "NOK"}}]}),
-        ("projects", {"funding": [{"amount": {"amount": 10, "currency": "nok"}}]}),
-        ("theses", {"supervising_partners": ["partner-0", "partner-0"]}),
-        ("theses", {"host": None, "year": 2024}),
-        ("theses", {"title": {"nb": ""}}),
-        ("theses", {"language": "zz-Latn"}),
-        ("theses", {"sdg_links": [{"goal": 11, "target": "11.a", "role": "primary"}]}),
-        ("partners", {"id": "partner-new", "identifiers": [{"scheme": "no-orgnr", "value": "1"}]}),
-        ("partners", {"id": "partner-new", "identifiers": []}),
-        ("partners", {"id": "partner-new", "parent": "partner-missing"}),
-        ("partners", {"id": "partner-new", "homepage": "ftp://example.no/"}),
-    ],
-)
+def _copy(tiny: Path, folder: Path) -> None:
+    folder.mkdir()
+    for entry in tiny.iterdir():
+        (folder / entry.name).write_bytes(entry.read_bytes())
+
+
+EDGES: list[tuple[str, dict[str, Any]]] = [
+    ("projects", {}),
+    ("projects", {"title": {"nb": "x"}, "focus_areas": [], "sdg_links": []}),
+    ("projects", {"sdg_links": None}),
+    ("projects", {"title": {"nb": "x", "de-CH": "y"}}),
+    ("projects", {"title": {"nb": "Ærlig talt, 北京 og 🚲"}}),
+    ("projects", {"title": {"nb": "a\u2028b"}, "agreement": None}),
+    ("projects", {"period": {"start": "2024-02-29", "end": "2024-02-29"}}),
+    ("projects", {"period": {"start": "2023-02-29"}}),
+    ("projects", {"period": {"start": "2024-05", "end": "2024-04"}}),
+    ("projects", {"period": {"start": "2024-05\n"}}),
+    ("projects", {"period": {"start": "1990", "end": "1991"}}),
+    ("projects", {"period": {"start": "2099", "end": None}}),
+    ("projects", {"agreement": "agreement-missing"}),
+    ("projects", {"sdg_links": [{"goal": 3, "target": "4.1", "role": "primary"}]}),
+    ("projects", {"sdg_links": [{"goal": 3, "target": "3.99", "role": "primary"}]}),
+    ("projects", {"sdg_links": [{"goal": 3, "provenance": {"method": "suggested"}}]}),
+    ("projects", {"sdg_links": [{"goal": 3, "provenance": {"method": "curated"}}]}),
+    (
+        "projects",
+        {"sdg_links": [{"goal": 3, "provenance": {"method": "curated", "curator": "nobody"}}]},
+    ),
+    ("projects", {"focus_areas": ["thematic-missions", "thematic-missions"]}),
+    ("projects", {"thematic_areas": ["no-such-area"]}),
+    ("projects", {"identifiers": [{"scheme": "no-orgnr", "value": "911624878"}]}),
+    ("projects", {"identifiers": [{"scheme": "no-orgnr", "value": "911624877"}] * 2}),
+    ("projects", {"id": "project-0"}),
+    ("projects", {"id": "project-x", "unknown": 1}),
+    ("projects", {"id": "pro ject"}),
+    ("projects", {"participants": []}),
+    ("projects", {"participants": [{"partner": "partner-missing", "role": "partner"}]}),
+    ("projects", {"funding": [{"external": True}]}),
+    ("projects", {"funding": [{"funder": "partner-missing", "external": True}]}),
+    ("projects", {"funding": [{"funder": "partner-0", "external": False, "identifiers": []}]}),
+    ("projects", {"funding": [{"amount": {"amount": 1e400, "currency": "NOK"}}]}),
+    ("projects", {"funding": [{"amount": {"amount": 10, "currency": "nok"}}]}),
+    ("theses", {"supervising_partners": ["partner-0", "partner-0"]}),
+    ("theses", {"host": None, "year": 2024}),
+    ("theses", {"title": {"nb": ""}}),
+    ("theses", {"language": "zz-Latn"}),
+    ("theses", {"sdg_links": [{"goal": 11, "target": "11.a", "role": "primary"}]}),
+    ("partners", {"identifiers": [{"scheme": "no-orgnr", "value": "1"}]}),
+    ("partners", {"identifiers": []}),
+    ("partners", {"parent": "partner-missing"}),
+    ("partners", {"homepage": "ftp://example.no/"}),
+]
+
+
+@pytest.mark.parametrize(("collection", "changes"), EDGES)
 def test_edge_records_give_the_same_findings_either_way(
     collection: str,
     changes: dict[str, Any],
@@ -124,14 +149,43 @@ def test_edge_records_give_the_same_findings_either_way(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     folder = tmp_path / "d"
-    folder.mkdir()
-    for entry in tiny.iterdir():
-        (folder / entry.name).write_bytes(entry.read_bytes())
+    _copy(tiny, folder)
     with (folder / f"{collection}.jsonl").open("ab") as stream:
         stream.write(_edited(tiny, collection, **changes) + b"\n")
     accelerated, general = _both(folder, monkeypatch)
     assert accelerated.findings == general.findings
     assert accelerated.records == general.records
+
+
+@pytest.mark.parametrize(
+    ("changes", "flawed"),
+    [
+        ({}, False),
+        ({"period": {"start": "2023-01", "end": "2023-06"}}, False),
+        ({"period": {"start": "2019-12", "end": "2020-06"}}, True),
+        ({"period": {"start": "2023", "end": "2030"}}, True),
+        ({"period": {"start": "2021-01-01"}}, True),
+        ({"sdg_links": []}, True),
+    ],
+)
+def test_a_project_a_mission_gathers_gives_the_same_findings_either_way(
+    changes: dict[str, Any],
+    flawed: bool,
+    tiny: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    folder = tmp_path / "d"
+    _copy(tiny, folder)
+    gathered = json.loads(_line("missions", tiny))["projects"][0]
+    lines = (folder / "projects.jsonl").read_bytes().split(b"\n")
+    for number, line in enumerate(lines):
+        if line and json.loads(line)["id"] == gathered:
+            lines[number] = json.dumps({**json.loads(line), **changes}).encode()
+    (folder / "projects.jsonl").write_bytes(b"\n".join(lines))
+    accelerated, general = _both(folder, monkeypatch)
+    assert accelerated.findings == general.findings
+    assert bool(accelerated.findings) == flawed
 
 
 def test_edge_findings_are_found_on_the_accelerated_path(tiny: Path, tmp_path: Path) -> None:
@@ -145,17 +199,20 @@ def test_edge_findings_are_found_on_the_accelerated_path(tiny: Path, tmp_path: P
         {"id": "p-repeat", "focus_areas": ["thematic-missions", "thematic-missions"]},
         {"id": "p-digit", "identifiers": [{"scheme": "no-orgnr", "value": "911624878"}]},
         {"id": "p-leap", "period": {"start": "2024-02-29", "end": "2024-02-28"}},
+        {"id": "p-first", "identifiers": [{"scheme": "no-orgnr", "value": "911624877"}]},
+        {"id": "p-again", "identifiers": [{"scheme": "no-orgnr", "value": "911624877"}]},
     ]
     with (folder / "projects.jsonl").open("ab") as stream:
         for edit in edits:
             stream.write(json.dumps({**project, **edit}).encode() + b"\n")
-    checker = record_checker("projects")
+    checker = record_decoder("projects")
     assert checker is not None
     for edit in edits:  # each is clean in shape, so the accelerator hands it over
         checker(json.dumps({**project, **edit}).encode())
     codes = sorted(finding.code for finding in validate(folder))
     assert codes == [
         "duplicate_list_item",
+        "duplicate_record",
         "identifier_check_digit",
         "period_end_before_start",
         "sdg_target_not_of_goal",
@@ -173,7 +230,7 @@ def test_edge_findings_are_found_on_the_accelerated_path(tiny: Path, tmp_path: P
     ],
 )
 def test_the_decoder_refuses_what_it_cannot_pass(line: bytes) -> None:
-    checker = record_checker("projects")
+    checker = record_decoder("projects")
     assert checker is not None
     with pytest.raises(msgspec.DecodeError):
         checker(line)

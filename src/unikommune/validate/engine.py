@@ -279,11 +279,12 @@ class _Run:
                             continue
                     if checker is not None:
                         try:
-                            decoded = checker(line)
+                            decoded = checker(line, semantics)
                         except ValueError:
                             pass
                         else:
-                            semantics.record(collection, decoded, (file, "", number))
+                            if decoded is not None:
+                                semantics.record(collection, decoded, (file, "", number))
                             continue
                     try:
                         record = validator.validate_json(line)

@@ -21,17 +21,34 @@ faster, never change a finding.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import sys
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 from typing import Annotated, Any, Literal
 
 from unikommune import types
+from unikommune.codelists import SDG_TARGETS, SdgProvenance, sdg_goal_of
+from unikommune.identifiers import identifier_problem
 from unikommune.models import COLLECTIONS, Placement
 from unikommune.validate.mirror import mirror_schema
+from unikommune.validate.semantic import Semantics
 
-__all__ = ["ACCELERATED", "placement_checker", "plain_placement", "record_checker"]
+UNSET: Any
+try:
+    from msgspec import UNSET
+except ImportError:  # pragma: no cover - the accelerator is then unused
+    UNSET = None
+
+__all__ = [
+    "ACCELERATED",
+    "placement_checker",
+    "plain_placement",
+    "plain_project",
+    "record_checker",
+    "record_decoder",
+]
 
 _LOCAL_ID = re.compile(types.LOCAL_ID_PATTERN)
 _LANGUAGE = re.compile(types.LANGUAGE_TAG_PATTERN)
@@ -189,7 +206,7 @@ ACCELERATED = frozenset({"partners", "projects", "theses"})
 
 
 @cache
-def record_checker(collection: str) -> Callable[[bytes], dict[str, Any]] | None:
+def record_decoder(collection: str) -> Callable[[bytes], dict[str, Any]] | None:
     """Return a decoder of ``collection``'s lines into mirror dicts, or ``None`` if there is none.
 
     There is none without msgspec, and none for a collection not in :data:`ACCELERATED`.
@@ -198,6 +215,57 @@ def record_checker(collection: str) -> Callable[[bytes], dict[str, Any]] | None:
     exactly as it is; otherwise it returns the plain dict the mirror validator returns
     for the same line (optional fields left out are absent, nulls kept).
     """
+    checker = _struct_decoder(collection)
+    if checker is None:
+        return None
+    decode, to_builtins = checker
+
+    def check(line: bytes) -> dict[str, Any]:
+        record: dict[str, Any] = to_builtins(decode(line))
+        return record
+
+    return check
+
+
+Checker = Callable[[bytes, Semantics], "dict[str, Any] | None"]
+
+
+@cache
+def record_checker(collection: str) -> Checker | None:
+    """Return a checker of ``collection``'s lines, or ``None`` if there is none.
+
+    The checker raises ``ValueError`` as the decoder of :func:`record_decoder` does.  A
+    project that gives no finding is checked and recorded at once (``None`` is returned);
+    any other record is returned as the mirror dict, for the semantic checks.
+    """
+    checker = _struct_decoder(collection)
+    if checker is None:
+        return None
+    decode, to_builtins = checker
+    if collection == "projects":
+
+        def check_project(line: bytes, semantics: Semantics) -> dict[str, Any] | None:
+            project = decode(line)
+            if (
+                semantics.is_done("partners")
+                and semantics.is_done("agreements")
+                and plain_project(project, semantics)
+            ):
+                return None
+            record: dict[str, Any] = to_builtins(project)
+            return record
+
+        return check_project
+
+    def check(line: bytes, semantics: Semantics) -> dict[str, Any] | None:
+        record: dict[str, Any] = to_builtins(decode(line))
+        return record
+
+    return check
+
+
+@cache
+def _struct_decoder(collection: str) -> tuple[Callable[[bytes], Any], Callable[[Any], Any]] | None:
     if collection not in ACCELERATED:
         return None
     try:
@@ -208,11 +276,128 @@ def record_checker(collection: str) -> Callable[[bytes], dict[str, Any]] | None:
         struct = _typed(mirror_schema(COLLECTIONS[collection]), _Build(msgspec, patterns=True))
     except TypeError:  # pragma: no cover - the model grew a shape this cannot check
         return None
-    decode = msgspec.json.Decoder(struct).decode
-    to_builtins = msgspec.to_builtins
+    return msgspec.json.Decoder(struct).decode, msgspec.to_builtins
 
-    def check(line: bytes) -> dict[str, Any]:
-        record: dict[str, Any] = to_builtins(decode(line))
-        return record
 
-    return check
+_GOAL_OF = {target: sdg_goal_of(target) for target in SDG_TARGETS}
+_SUGGESTED = SdgProvenance.SUGGESTED.value
+
+
+@lru_cache(maxsize=65_536)
+def _date_bounds(value: str) -> tuple[dt.date, dt.date]:
+    return types.date_bounds(value)
+
+
+def _bounds(period: Any) -> tuple[dt.date, dt.date | None] | None:
+    """Return a period's first and last days, as the semantic checks compute them."""
+    if not period or not isinstance(period.start, str):
+        return None
+    try:
+        first = _date_bounds(period.start)[0]
+        end = period.end
+        return first, (_date_bounds(end)[1] if end else None)
+    except ValueError:  # pragma: no cover - the shape check has already passed
+        return None
+
+
+def _period_ok(period: Any) -> bool:
+    bounds = _bounds(period)
+    return not (bounds and bounds[1] is not None and bounds[1] < bounds[0])
+
+
+def _plain_identifiers(items: Any) -> bool:
+    return all(identifier_problem(item.scheme, item.value) is None for item in (items or ()))
+
+
+def plain_project(project: Any, semantics: Semantics) -> bool:
+    """Check a decoded project as the semantic checks would; on no finding, record it.
+
+    Return ``False``, having changed nothing, for a project that might give any finding
+    (a repeat, a reference that does not resolve, a period out of order or outside its
+    mission or agreement, an unknown area, an SDG target of another goal, an incomplete
+    suggestion, an identifier that fails its checks or names another project, a missing
+    required SDG link); the semantic checks then see it, and explain every problem.
+    Partners and agreements must have been read in full.
+    """
+    ids = semantics.ids
+    partners = ids["partners"]
+    record_id = project.id
+    if record_id in ids["projects"]:
+        return False
+    for field in semantics._unique_of["projects"]:
+        items = getattr(project, field)
+        if items and len(items) != len(set(items)):
+            return False
+    for participant in project.participants:
+        if participant.partner not in partners or not _period_ok(participant.period):
+            return False
+    for funding in project.funding or ():
+        funder = funding.funder
+        if funder is None or funder is UNSET:
+            if funding.funder_name is None or funding.funder_name is UNSET:
+                return False
+        elif funder not in partners:
+            return False
+        if not _plain_identifiers(funding.identifiers):
+            return False
+    bounds = _bounds(project.period)
+    if bounds and bounds[1] is not None and bounds[1] < bounds[0]:
+        return False
+    mission = semantics._mission_of_project.get(record_id)
+    if mission is not None and bounds is not None:
+        outer = mission[1]
+        last = bounds[1] if bounds[1] is not None else bounds[0]
+        if bounds[0] < outer[0] or (outer[1] is not None and last > outer[1]):
+            return False
+    agreement = project.agreement
+    if agreement is not None and agreement is not UNSET:
+        if agreement not in ids["agreements"]:
+            return False
+        span = semantics._agreement_periods.get(agreement)
+        if (
+            span is not None
+            and bounds is not None
+            and (
+                (span[1] is not None and bounds[0] > span[1])
+                or (bounds[1] is not None and bounds[1] < span[0])
+            )
+        ):
+            return False
+    focus = semantics._focus
+    thematic = semantics._thematic
+    if not all(code in focus for code in project.focus_areas or ()):
+        return False
+    if not all(code in thematic for code in project.thematic_areas or ()):
+        return False
+    for link in project.sdg_links or ():
+        target = link.target
+        if target is not None and target is not UNSET and _GOAL_OF.get(target) != link.goal:
+            return False
+        provenance = link.provenance
+        if provenance is not None and provenance is not UNSET:
+            if provenance.method == _SUGGESTED and any(
+                value is None or value is UNSET
+                for value in (provenance.tool, provenance.tool_version, provenance.confidence)
+            ):
+                return False
+            curator = provenance.curator
+            if curator is not None and curator is not UNSET and curator not in partners:
+                return False
+    seen = semantics._seen_identifiers
+    new: list[int] = []
+    for identifier in project.identifiers or ():
+        scheme, value = identifier.scheme, identifier.value
+        if identifier_problem(scheme, value) is not None:
+            return False
+        key = hash(("projects", scheme, value))
+        first = seen.get(key)
+        if first is None:
+            new.append(key)
+        elif first != record_id:
+            return False
+    if not project.sdg_links and semantics._required_sdg.get("project") is not None:
+        return False
+    ids["projects"].add(record_id)
+    for key in new:
+        seen.setdefault(key, record_id)
+    return True
