@@ -133,6 +133,29 @@ EDGES: list[tuple[str, dict[str, Any]]] = [
     ("theses", {"title": {"nb": ""}}),
     ("theses", {"language": "zz-Latn"}),
     ("theses", {"sdg_links": [{"goal": 11, "target": "11.a", "role": "primary"}]}),
+    ("theses", {}),
+    ("theses", {"id": "thesis-0"}),
+    ("theses", {"sdg_links": []}),
+    ("theses", {"sdg_links": [{"goal": 4, "provenance": {"method": "suggested", "tool": "t"}}]}),
+    ("theses", {"host": "partner-missing"}),
+    ("theses", {"institution": "partner-missing"}),
+    ("theses", {"supervising_partners": ["partner-missing"]}),
+    ("theses", {"agreement": "agreement-missing"}),
+    ("theses", {"thematic_areas": ["urban-development", "urban-development"]}),
+    ("theses", {"identifiers": [{"scheme": "no-orgnr", "value": "911624878"}]}),
+    ("learning_activities", {}),
+    ("learning_activities", {"id": "learning_activities-edge", "agreement": None}),
+    ("learning_activities", {"sdg_links": []}),
+    ("learning_activities", {"period": None}),
+    ("learning_activities", {"period": {"start": "2024-03-01", "end": "2024-02-29"}}),
+    ("learning_activities", {"period": {"start": "1901", "end": "1902"}}),
+    ("learning_activities", {"period": {"start": "2099"}}),
+    ("learning_activities", {"organisers": ["partner-missing"]}),
+    ("learning_activities", {"participants": [{"partner": "partner-missing", "count": 3}]}),
+    ("learning_activities", {"participants": []}),
+    ("learning_activities", {"id": "learning-0"}),
+    ("learning_activities", {"agreement": "agreement-missing"}),
+    ("learning_activities", {"focus_areas": ["no-such-area"]}),
     ("partners", {"identifiers": [{"scheme": "no-orgnr", "value": "1"}]}),
     ("partners", {"identifiers": []}),
     ("partners", {"parent": "partner-missing"}),
@@ -209,9 +232,18 @@ def test_edge_findings_are_found_on_the_accelerated_path(tiny: Path, tmp_path: P
     assert checker is not None
     for edit in edits:  # each is clean in shape, so the accelerator hands it over
         checker(json.dumps({**project, **edit}).encode())
+    thesis = json.loads(_line("theses", tiny))
+    with (folder / "theses.jsonl").open("ab") as stream:
+        for number in range(2):
+            same = {"scheme": "no-orgnr", "value": "911624877"}
+            stream.write(
+                json.dumps({**thesis, "id": f"t-{number}", "identifiers": [same]}).encode()
+            )
+            stream.write(b"\n")
     codes = sorted(finding.code for finding in validate(folder))
     assert codes == [
         "duplicate_list_item",
+        "duplicate_record",
         "duplicate_record",
         "identifier_check_digit",
         "period_end_before_start",

@@ -7,9 +7,13 @@ times cheaper than the general path.
 
 Placements are most of the records of a national dataset, and flat: their ids,
 references and language tags are checked here against the ids already read,
-and a clean placement is done.  Every other record is turned back into the
-plain dict the mirror validator would have returned, and goes to the same
-semantic checks as on the general path.  Patterns are matched here in a form
+and a clean placement is done.  A project, thesis or learning activity is
+checked here as the semantic checks would check it, against their own state
+(ids, agreement periods, mission timeframes, identifiers seen, rules), and
+recorded there if it gives no finding.  Every other record (partners, and any
+record here in doubt) is turned back into the plain dict the mirror validator
+would have returned, and goes to the same semantic checks as on the general
+path.  Patterns are matched here in a form
 that accepts no more than the general path does (ASCII classes, the whole
 string), so a string the general path might reject is never passed.
 
@@ -44,8 +48,10 @@ except ImportError:  # pragma: no cover - the accelerator is then unused
 __all__ = [
     "ACCELERATED",
     "placement_checker",
+    "plain_learning_activity",
     "plain_placement",
     "plain_project",
+    "plain_thesis",
     "record_checker",
     "record_decoder",
 ]
@@ -202,7 +208,7 @@ def plain_placement(record: Any, known_tags: set[str]) -> bool:
 
 #: The collections (besides placements) whose lines the accelerator decodes: those where
 #: it was measured faster than the general path's shape check.
-ACCELERATED = frozenset({"partners", "projects", "theses"})
+ACCELERATED = frozenset({"partners", "projects", "theses", "learning_activities"})
 
 
 @cache
@@ -242,20 +248,21 @@ def record_checker(collection: str) -> Checker | None:
     if checker is None:
         return None
     decode, to_builtins = checker
-    if collection == "projects":
+    plain = _PLAIN.get(collection)
+    if plain is not None:
 
-        def check_project(line: bytes, semantics: Semantics) -> dict[str, Any] | None:
-            project = decode(line)
+        def check_plain(line: bytes, semantics: Semantics) -> dict[str, Any] | None:
+            decoded = decode(line)
             if (
                 semantics.is_done("partners")
                 and semantics.is_done("agreements")
-                and plain_project(project, semantics)
+                and plain(decoded, semantics)
             ):
                 return None
-            record: dict[str, Any] = to_builtins(project)
+            record: dict[str, Any] = to_builtins(decoded)
             return record
 
-        return check_project
+        return check_plain
 
     def check(line: bytes, semantics: Semantics) -> dict[str, Any] | None:
         record: dict[str, Any] = to_builtins(decode(line))
@@ -309,6 +316,87 @@ def _plain_identifiers(items: Any) -> bool:
     return all(identifier_problem(item.scheme, item.value) is None for item in (items or ()))
 
 
+def _given(value: Any) -> bool:
+    return value is not None and value is not UNSET
+
+
+def _plain_common(record: Any, collection: str, semantics: Semantics) -> bool:
+    """Return whether a record is new and its unique lists, areas and SDG links are plain."""
+    if record.id in semantics.ids[collection]:
+        return False
+    for field in semantics._unique_of[collection]:
+        items = getattr(record, field)
+        if items and len(items) != len(set(items)):
+            return False
+    focus = semantics._focus
+    thematic = semantics._thematic
+    if not all(code in focus for code in getattr(record, "focus_areas", None) or ()):
+        return False
+    if not all(code in thematic for code in getattr(record, "thematic_areas", None) or ()):
+        return False
+    partners = semantics.ids["partners"]
+    for link in getattr(record, "sdg_links", None) or ():
+        target = link.target
+        if _given(target) and _GOAL_OF.get(target) != link.goal:
+            return False
+        provenance = link.provenance
+        if _given(provenance):
+            if provenance.method == _SUGGESTED and not (
+                _given(provenance.tool)
+                and _given(provenance.tool_version)
+                and _given(provenance.confidence)
+            ):
+                return False
+            curator = provenance.curator
+            if _given(curator) and curator not in partners:
+                return False
+    return True
+
+
+def _plain_agreement(record: Any, bounds: Any, semantics: Semantics) -> bool:
+    """Return whether a record's agreement resolves and shares a day with the record."""
+    agreement = record.agreement
+    if not _given(agreement):
+        return True
+    if agreement not in semantics.ids["agreements"]:
+        return False
+    span = semantics._agreement_periods.get(agreement)
+    return not (
+        span is not None
+        and bounds is not None
+        and (
+            (span[1] is not None and bounds[0] > span[1])
+            or (bounds[1] is not None and bounds[1] < span[0])
+        )
+    )
+
+
+def _own_identifiers(record: Any, collection: str, semantics: Semantics) -> list[int] | None:
+    """Return the keys of a record's identifiers first seen here, or ``None`` on a problem."""
+    seen = semantics._seen_identifiers
+    record_id = record.id
+    new: list[int] = []
+    for identifier in record.identifiers or ():
+        scheme, value = identifier.scheme, identifier.value
+        if identifier_problem(scheme, value) is not None:
+            return None
+        key = hash((collection, scheme, value))
+        first = seen.get(key)
+        if first is None:
+            new.append(key)
+        elif first != record_id:
+            return None
+    return new
+
+
+def _keep(record: Any, collection: str, new: list[int], semantics: Semantics) -> bool:
+    semantics.ids[collection].add(record.id)
+    seen = semantics._seen_identifiers
+    for key in new:
+        seen.setdefault(key, record.id)
+    return True
+
+
 def plain_project(project: Any, semantics: Semantics) -> bool:
     """Check a decoded project as the semantic checks would; on no finding, record it.
 
@@ -319,22 +407,16 @@ def plain_project(project: Any, semantics: Semantics) -> bool:
     required SDG link); the semantic checks then see it, and explain every problem.
     Partners and agreements must have been read in full.
     """
-    ids = semantics.ids
-    partners = ids["partners"]
-    record_id = project.id
-    if record_id in ids["projects"]:
+    partners = semantics.ids["partners"]
+    if not _plain_common(project, "projects", semantics):
         return False
-    for field in semantics._unique_of["projects"]:
-        items = getattr(project, field)
-        if items and len(items) != len(set(items)):
-            return False
     for participant in project.participants:
         if participant.partner not in partners or not _period_ok(participant.period):
             return False
     for funding in project.funding or ():
         funder = funding.funder
-        if funder is None or funder is UNSET:
-            if funding.funder_name is None or funding.funder_name is UNSET:
+        if not _given(funder):
+            if not _given(funding.funder_name):
                 return False
         elif funder not in partners:
             return False
@@ -343,61 +425,66 @@ def plain_project(project: Any, semantics: Semantics) -> bool:
     bounds = _bounds(project.period)
     if bounds and bounds[1] is not None and bounds[1] < bounds[0]:
         return False
-    mission = semantics._mission_of_project.get(record_id)
+    mission = semantics._mission_of_project.get(project.id)
     if mission is not None and bounds is not None:
         outer = mission[1]
         last = bounds[1] if bounds[1] is not None else bounds[0]
         if bounds[0] < outer[0] or (outer[1] is not None and last > outer[1]):
             return False
-    agreement = project.agreement
-    if agreement is not None and agreement is not UNSET:
-        if agreement not in ids["agreements"]:
-            return False
-        span = semantics._agreement_periods.get(agreement)
-        if (
-            span is not None
-            and bounds is not None
-            and (
-                (span[1] is not None and bounds[0] > span[1])
-                or (bounds[1] is not None and bounds[1] < span[0])
-            )
-        ):
-            return False
-    focus = semantics._focus
-    thematic = semantics._thematic
-    if not all(code in focus for code in project.focus_areas or ()):
+    if not _plain_agreement(project, bounds, semantics):
         return False
-    if not all(code in thematic for code in project.thematic_areas or ()):
-        return False
-    for link in project.sdg_links or ():
-        target = link.target
-        if target is not None and target is not UNSET and _GOAL_OF.get(target) != link.goal:
-            return False
-        provenance = link.provenance
-        if provenance is not None and provenance is not UNSET:
-            if provenance.method == _SUGGESTED and any(
-                value is None or value is UNSET
-                for value in (provenance.tool, provenance.tool_version, provenance.confidence)
-            ):
-                return False
-            curator = provenance.curator
-            if curator is not None and curator is not UNSET and curator not in partners:
-                return False
-    seen = semantics._seen_identifiers
-    new: list[int] = []
-    for identifier in project.identifiers or ():
-        scheme, value = identifier.scheme, identifier.value
-        if identifier_problem(scheme, value) is not None:
-            return False
-        key = hash(("projects", scheme, value))
-        first = seen.get(key)
-        if first is None:
-            new.append(key)
-        elif first != record_id:
-            return False
     if not project.sdg_links and semantics._required_sdg.get("project") is not None:
         return False
-    ids["projects"].add(record_id)
-    for key in new:
-        seen.setdefault(key, record_id)
-    return True
+    new = _own_identifiers(project, "projects", semantics)
+    return new is not None and _keep(project, "projects", new, semantics)
+
+
+def plain_thesis(thesis: Any, semantics: Semantics) -> bool:
+    """Check a decoded thesis as the semantic checks would; on no finding, record it.
+
+    As :func:`plain_project`: ``False``, having changed nothing, on any doubt.
+    """
+    partners = semantics.ids["partners"]
+    if not _plain_common(thesis, "theses", semantics):
+        return False
+    if thesis.institution not in partners:
+        return False
+    if _given(thesis.host) and thesis.host not in partners:
+        return False
+    if not all(partner in partners for partner in thesis.supervising_partners or ()):
+        return False
+    if _given(thesis.agreement) and thesis.agreement not in semantics.ids["agreements"]:
+        return False
+    if not thesis.sdg_links and semantics._required_sdg.get("thesis") is not None:
+        return False
+    new = _own_identifiers(thesis, "theses", semantics)
+    return new is not None and _keep(thesis, "theses", new, semantics)
+
+
+def plain_learning_activity(activity: Any, semantics: Semantics) -> bool:
+    """Check a decoded learning activity as the semantic checks would; on no finding, record it.
+
+    As :func:`plain_project`: ``False``, having changed nothing, on any doubt.
+    """
+    partners = semantics.ids["partners"]
+    if not _plain_common(activity, "learning_activities", semantics):
+        return False
+    if not all(partner in partners for partner in activity.organisers):
+        return False
+    if not all(count.partner in partners for count in activity.participants or ()):
+        return False
+    bounds = _bounds(activity.period)
+    if bounds and bounds[1] is not None and bounds[1] < bounds[0]:
+        return False
+    if not _plain_agreement(activity, bounds, semantics):
+        return False
+    if not activity.sdg_links and semantics._required_sdg.get("learning-activity") is not None:
+        return False
+    return _keep(activity, "learning_activities", [], semantics)
+
+
+_PLAIN: dict[str, Callable[[Any, Semantics], bool]] = {
+    "projects": plain_project,
+    "theses": plain_thesis,
+    "learning_activities": plain_learning_activity,
+}
