@@ -328,11 +328,11 @@ def _plain_common(record: Any, collection: str, semantics: Semantics) -> bool:
         items = getattr(record, field)
         if items and len(items) != len(set(items)):
             return False
-    focus = semantics._focus
-    thematic = semantics._thematic
-    if not all(code in focus for code in getattr(record, "focus_areas", None) or ()):
+    focus = getattr(record, "focus_areas", None)
+    if focus and not semantics._focus.issuperset(focus):
         return False
-    if not all(code in thematic for code in getattr(record, "thematic_areas", None) or ()):
+    thematic = getattr(record, "thematic_areas", None)
+    if thematic and not semantics._thematic.issuperset(thematic):
         return False
     partners = semantics.ids["partners"]
     for link in getattr(record, "sdg_links", None) or ():
@@ -410,8 +410,11 @@ def plain_project(project: Any, semantics: Semantics) -> bool:
     partners = semantics.ids["partners"]
     if not _plain_common(project, "projects", semantics):
         return False
-    for participant in project.participants:
-        if participant.partner not in partners or not _period_ok(participant.period):
+    participants = project.participants
+    if not partners.issuperset([participant.partner for participant in participants]):
+        return False
+    for participant in participants:
+        if participant.period and not _period_ok(participant.period):
             return False
     for funding in project.funding or ():
         funder = funding.funder
@@ -451,7 +454,8 @@ def plain_thesis(thesis: Any, semantics: Semantics) -> bool:
         return False
     if _given(thesis.host) and thesis.host not in partners:
         return False
-    if not all(partner in partners for partner in thesis.supervising_partners or ()):
+    supervising = thesis.supervising_partners
+    if supervising and not partners.issuperset(supervising):
         return False
     if _given(thesis.agreement) and thesis.agreement not in semantics.ids["agreements"]:
         return False
@@ -469,9 +473,10 @@ def plain_learning_activity(activity: Any, semantics: Semantics) -> bool:
     partners = semantics.ids["partners"]
     if not _plain_common(activity, "learning_activities", semantics):
         return False
-    if not all(partner in partners for partner in activity.organisers):
+    if not partners.issuperset(activity.organisers):
         return False
-    if not all(count.partner in partners for count in activity.participants or ()):
+    counts = activity.participants
+    if counts and not partners.issuperset([count.partner for count in counts]):
         return False
     bounds = _bounds(activity.period)
     if bounds and bounds[1] is not None and bounds[1] < bounds[0]:
