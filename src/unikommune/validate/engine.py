@@ -221,8 +221,9 @@ class _Run:
             semantics.is_done("partners") and semantics.is_done("agreements")
         ):
             fast = None  # pragma: no cover - placements are always read after both
-        # Other records that decode cleanly go to the semantic checks as the general path
-        # would hand them over; anything else takes the general path.
+        # Other records that decode cleanly are either done at once (a project, thesis or
+        # learning activity that gives no finding) or go to the semantic checks as the
+        # general path would hand them over; anything else takes the general path.
         checker = (
             record_checker(collection) if collection != "placements" and self.accelerate else None
         )
