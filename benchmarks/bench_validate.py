@@ -39,7 +39,7 @@ import orjson
 
 from unikommune.models import COLLECTIONS
 from unikommune.schema import validator as schema_validator
-from unikommune.validate import validate
+from unikommune.validation import validate
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
@@ -134,7 +134,7 @@ def peak_memory_mb(folder: Path) -> float:
     """
     code = (
         "import sys\n"
-        "from unikommune.validate import validate\n"
+        "from unikommune.validation import validate\n"
         "validate(sys.argv[1])\n"
         "status = open('/proc/self/status').read().split('VmHWM:')[1]\n"
         "print(int(status.split()[0]))\n"

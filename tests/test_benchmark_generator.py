@@ -393,7 +393,7 @@ def test_ror_ids_carry_their_checksum(number: int) -> None:
 
 
 def test_the_validator_finds_the_listed_defects_and_nothing_else(tmp_path: Path) -> None:
-    validate = pytest.importorskip("unikommune.validate").validate
+    validate = pytest.importorskip("unikommune.validation").validate
     clean, broken = tmp_path / "clean", tmp_path / "broken"
     gen.generate("tiny", clean, seed=17)
     gen.generate("tiny", broken, seed=17, broken=0.2)

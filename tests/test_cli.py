@@ -14,7 +14,7 @@ import unikommune
 from conftest import DATA, ROOT
 from unikommune.cli import main
 from unikommune.cli.validate import format_github, format_text
-from unikommune.validate import CODES, Finding, Report, Severity, validate
+from unikommune.validation import CODES, Finding, Report, Severity, validate
 
 CASES = sorted((DATA / "validate" / "cli").iterdir())
 

@@ -307,10 +307,7 @@ def test_every_activity_the_sdg_rule_covers_has_a_correct_sdg_link(folder: Path)
 
 @pytest.mark.parametrize("folder", DATASET_DIRS, ids=DATASET_IDS)
 def test_validator_finds_nothing(folder: Path) -> None:
-    validate = getattr(unikommune, "validate", None)
-    if validate is None:
-        pytest.skip("unikommune.validate is not available yet")
-    report = validate(folder)
+    report = unikommune.validate(folder)
     assert report.ok, [str(finding) for finding in report.findings]
     assert [str(finding) for finding in report.findings] == []
 

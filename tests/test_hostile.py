@@ -13,7 +13,7 @@ import pytest
 
 from conftest import DATA, EXAMPLES
 from unikommune.cli import main
-from unikommune.validate import validate
+from unikommune.validation import validate
 
 HOSTILE = DATA / "validate" / "hostile"
 VALID = EXAMPLES / "invalid" / "byte_order_mark.json"

@@ -51,3 +51,10 @@ def test_version_is_the_package_version() -> None:
     from importlib.metadata import version
 
     assert unikommune.__version__ == version("unikommune")
+
+
+def test_the_validation_package_is_not_hidden_by_the_validate_function() -> None:
+    import unikommune.validation.report as report
+
+    assert unikommune.validate is unikommune.validation.validate
+    assert report.Report is unikommune.Report

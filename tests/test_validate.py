@@ -14,7 +14,7 @@ from conftest import DATA, EXAMPLES
 from unikommune import Finding, Report, Severity, validate
 from unikommune.errors import DatasetReadError
 from unikommune.models import Profile, default_profile
-from unikommune.validate import CODES
+from unikommune.validation import CODES
 
 INVALID = EXAMPLES / "invalid"
 LINES = DATA / "validate" / "lines"
@@ -248,7 +248,7 @@ def test_report_json_round_trip_and_counts() -> None:
 def test_report_json_follows_its_schema() -> None:
     from jsonschema import Draft202012Validator
 
-    from unikommune.validate import REPORT_SCHEMA
+    from unikommune.validation import REPORT_SCHEMA
 
     Draft202012Validator.check_schema(REPORT_SCHEMA)
     for path in (INVALID / "duplicate_id.json", LINES, EXAMPLES / "trondheim"):
@@ -359,8 +359,8 @@ def test_placement_variants_by_code_and_line() -> None:
 
 def test_the_placement_accelerator_never_changes_a_finding(monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("msgspec")
-    from unikommune.validate import engine
-    from unikommune.validate.fast import placement_checker
+    from unikommune.validation import engine
+    from unikommune.validation.fast import placement_checker
 
     assert placement_checker() is not None
     for folder in (PLACEMENTS, LINES):
@@ -396,7 +396,7 @@ def test_generated_defects_are_all_found_with_and_without_the_accelerator(
     report = validate(tmp_path / "d")
     found = {(Path(f.file or "").name, f.line) for f in report}
     assert [d for d in defects if (d["file"], d["line"]) not in found] == []
-    from unikommune.validate import engine
+    from unikommune.validation import engine
 
     monkeypatch.setattr(engine, "placement_checker", lambda: None)
     assert validate(tmp_path / "d").findings == report.findings

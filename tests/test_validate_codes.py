@@ -8,7 +8,7 @@ import pytest
 
 from conftest import DATA, ROOT
 from unikommune.errors import UnknownCodeError
-from unikommune.validate import CODES, Severity, catalogue_markdown, explain
+from unikommune.validation import CODES, Severity, catalogue_markdown, explain
 
 
 def test_docs_codes_md_is_generated_from_the_catalogue() -> None:
@@ -25,7 +25,7 @@ def test_no_published_code_ever_disappears() -> None:
 
 @pytest.mark.parametrize("code", list(CODES.values()), ids=lambda code: code.code)
 def test_every_code_is_documented(code: object) -> None:
-    from unikommune.validate import Code
+    from unikommune.validation import Code
 
     assert isinstance(code, Code)
     assert re.fullmatch(r"[a-z][a-z0-9_]*", code.code)

@@ -12,9 +12,9 @@ import pytest
 
 from conftest import ROOT
 from unikommune.models import COLLECTIONS
-from unikommune.validate import Report, engine, validate
-from unikommune.validate.fast import ACCELERATED, record_checker, record_decoder
-from unikommune.validate.mirror import mirror_validator
+from unikommune.validation import Report, engine, validate
+from unikommune.validation.fast import ACCELERATED, record_checker, record_decoder
+from unikommune.validation.mirror import mirror_validator
 
 msgspec = pytest.importorskip("msgspec")
 

@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from unikommune.validate.locate import LineIndex, duplicate_keys, escape, find_offsets, unescape
+from unikommune.validation.locate import LineIndex, duplicate_keys, escape, find_offsets, unescape
 
 TEXT = '{\n  "a": [1, {"b": "x", "b": 2}],\n  "c": {"d": [true, null, {"e": 5}]}, "a~/": 1\n}'
 

@@ -58,7 +58,7 @@ from unikommune.models import (
 )
 from unikommune.schema import SCHEMA_MODELS
 from unikommune.types import Identifier, Link, Money, Period, Timeframe
-from unikommune.validate import Finding, Report, Severity, validate
+from unikommune.validation import Finding, Report, Severity, validate
 
 __version__ = "0.1.0"
 

@@ -29,12 +29,12 @@ from unikommune.codelists import IdentifierScheme
 from unikommune.identifiers import SCHEME_PATTERNS, URL_PATTERN, identifier_problem
 
 __all__ = [
+    "DATE_PATTERN",
     "LANGUAGE_TAG_PATTERN",
     "LANG_STRING_SCHEMA",
     "LOCAL_ID_PATTERN",
     "PARTIAL_DATE_PATTERN",
     "URL_PATTERN",
-    "DATE_PATTERN",
     "Count",
     "Date",
     "Identifier",

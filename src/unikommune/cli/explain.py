@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from unikommune.validate.codes import CODES, catalogue_markdown, explain
+from unikommune.validation.codes import CODES, catalogue_markdown, explain
 
 __all__ = ["register", "run"]
 

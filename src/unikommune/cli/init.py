@@ -15,7 +15,7 @@ from unikommune.errors import DatasetReadError, DatasetWriteError
 from unikommune.format import schema_id
 from unikommune.io import save
 from unikommune.models import Dataset, Profile, default_profile
-from unikommune.validate import validate
+from unikommune.validation import validate
 
 __all__ = ["register", "run", "scaffold"]
 

@@ -16,8 +16,8 @@ from typing import Any, TextIO
 
 from unikommune.errors import DatasetReadError
 from unikommune.models import Profile
-from unikommune.validate import Finding, Report, Severity, validate
-from unikommune.validate.reader import parse_text, read_file
+from unikommune.validation import Finding, Report, Severity, validate
+from unikommune.validation.reader import parse_text, read_file
 
 __all__ = ["format_github", "format_text", "register", "run"]
 

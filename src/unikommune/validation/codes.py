@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from unikommune.errors import UnknownCodeError
-from unikommune.validate.report import Severity
+from unikommune.validation.report import Severity
 
 __all__ = ["CODES", "Code", "catalogue_markdown", "explain"]
 
@@ -433,7 +433,7 @@ def catalogue_markdown() -> str:
     lines = [
         "# Finding codes",
         "",
-        "<!-- Generated from src/unikommune/validate/codes.py by "
+        "<!-- Generated from src/unikommune/validation/codes.py by "
         "`unikommune explain --markdown > docs/codes.md`; do not edit. -->",
         "",
         "Every finding of `unikommune validate` has one of these codes. Codes are stable: a "

@@ -1,21 +1,21 @@
 """Validate unikommune datasets: every finding, with a stable code, a place and a plain message.
 
->>> from unikommune.validate import validate
+>>> from unikommune.validation import validate
 >>> report = validate("examples/trondheim")  # doctest: +SKIP
 >>> report.ok, dict(report.counts)  # doctest: +SKIP
 (True, {<Severity.ERROR: 'error'>: 0, <Severity.WARNING: 'warning'>: 0, <Severity.INFO: 'info'>: 0})
 
 Structural checks hold each record against its model (the same rules as the
 published ``schemas/``); semantic checks hold the records against each other,
-the profile and the agreements' rules.  :mod:`unikommune.validate.codes` lists
+the profile and the agreements' rules.  :mod:`unikommune.validation.codes` lists
 every code.
 """
 
 from __future__ import annotations
 
-from unikommune.validate.codes import CODES, Code, catalogue_markdown, explain
-from unikommune.validate.engine import MAX_LINE_BYTES, validate
-from unikommune.validate.report import REPORT_SCHEMA, Finding, Report, Severity
+from unikommune.validation.codes import CODES, Code, catalogue_markdown, explain
+from unikommune.validation.engine import MAX_LINE_BYTES, validate
+from unikommune.validation.report import REPORT_SCHEMA, Finding, Report, Severity
 
 __all__ = [
     "CODES",

@@ -6,7 +6,7 @@ dict, every enum into a literal and every Python validator removed, so that
 pydantic-core checks a record's shape entirely in Rust, straight from its JSON
 bytes, and hands back plain dicts.  The rules that the removed Python
 validators enforce (an end before a start, a target of another goal, a check
-digit, a list item given twice) are checked by :mod:`unikommune.validate.semantic`
+digit, a list item given twice) are checked by :mod:`unikommune.validation.semantic`
 with codes of their own.  The models stay the single source of truth.
 """
 

@@ -21,7 +21,7 @@ from unikommune import types
 from unikommune.codelists import SDG_TARGETS, RuleKind, SdgProvenance, sdg_goal_of
 from unikommune.identifiers import SCHEME_PATTERNS, identifier_problem
 from unikommune.models import COLLECTIONS, RECORD_TYPES, Profile
-from unikommune.validate.reader import RawFinding
+from unikommune.validation.reader import RawFinding
 
 __all__ = ["Semantics", "Where"]
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from unikommune.errors import DatasetReadError
-from unikommune.validate.locate import LineIndex, duplicate_keys
+from unikommune.validation.locate import LineIndex, duplicate_keys
 
 __all__ = ["MAX_NUMBER_DIGITS", "Parsed", "RawFinding", "parse_text", "read_file"]
 

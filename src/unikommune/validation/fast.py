@@ -36,8 +36,8 @@ from unikommune import types
 from unikommune.codelists import SDG_TARGETS, SdgProvenance, sdg_goal_of
 from unikommune.identifiers import identifier_problem
 from unikommune.models import COLLECTIONS, Placement
-from unikommune.validate.mirror import mirror_schema
-from unikommune.validate.semantic import Semantics
+from unikommune.validation.mirror import mirror_schema
+from unikommune.validation.semantic import Semantics
 
 UNSET: Any
 try:

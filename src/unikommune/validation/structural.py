@@ -1,6 +1,6 @@
 """Structural checks: a record against its model, every problem a finding with a plain message.
 
-Records are checked with the model's mirror (:mod:`unikommune.validate.mirror`),
+Records are checked with the model's mirror (:mod:`unikommune.validation.mirror`),
 which collects every problem of a record at once.  Each pydantic error becomes a
 finding whose message names the field, says what was expected and what was
 found, and suggests a fix where one is likely (a close codelist value, a close
@@ -18,9 +18,9 @@ from pydantic import BaseModel, ValidationError
 
 from unikommune import types
 from unikommune.models import COLLECTIONS, Dataset, Profile
-from unikommune.validate.locate import escape
-from unikommune.validate.mirror import BRANCH, mirror_validator
-from unikommune.validate.reader import RawFinding
+from unikommune.validation.locate import escape
+from unikommune.validation.mirror import BRANCH, mirror_validator
+from unikommune.validation.reader import RawFinding
 
 __all__ = ["describe", "record_findings", "record_validator", "structural_findings"]
 

@@ -22,13 +22,13 @@ from unikommune.errors import DatasetReadError
 from unikommune.format import schema_id
 from unikommune.io import DATASET_FILE, MAX_DOCUMENT_BYTES, PROFILE_FILE, dump_document
 from unikommune.models import COLLECTIONS, Dataset, Profile, default_profile
-from unikommune.validate.codes import CODES
-from unikommune.validate.fast import placement_checker, plain_placement, record_checker
-from unikommune.validate.locate import LineIndex, find_offsets
-from unikommune.validate.reader import Parsed, RawFinding, decode, parse_text, read_file
-from unikommune.validate.report import Finding, Report
-from unikommune.validate.semantic import Semantics, Where
-from unikommune.validate.structural import (
+from unikommune.validation.codes import CODES
+from unikommune.validation.fast import placement_checker, plain_placement, record_checker
+from unikommune.validation.locate import LineIndex, find_offsets
+from unikommune.validation.reader import Parsed, RawFinding, decode, parse_text, read_file
+from unikommune.validation.report import Finding, Report
+from unikommune.validation.semantic import Semantics, Where
+from unikommune.validation.structural import (
     describe,
     metadata_validator,
     profile_validator,
