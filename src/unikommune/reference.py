@@ -52,8 +52,10 @@ def _type(schema: dict[str, Any]) -> str:
         least = f", at least {schema['minItems']}" if "minItems" in schema else ""
         return f"list of {_type(schema['items'])}{least}{unique}"
     if "enum" in schema:
-        return "one of " + ", ".join(f"`{value}`" for value in schema["enum"][:8]) + (
-            ", ..." if len(schema["enum"]) > 8 else ""
+        return (
+            "one of "
+            + ", ".join(f"`{value}`" for value in schema["enum"][:8])
+            + (", ..." if len(schema["enum"]) > 8 else "")
         )
     if kind in {"integer", "number"}:
         low = schema.get("minimum", schema.get("exclusiveMinimum"))
