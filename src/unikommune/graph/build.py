@@ -22,9 +22,16 @@ from unikommune.graph._common import (
     period_bounds,
 )
 from unikommune.models import Dataset, SdgLink
-from unikommune.types import Period
+from unikommune.types import LangString, Period
 
-__all__ = ["EDGE_KINDS", "NODE_KINDS", "partnership_graph", "period_attributes", "sdg_node"]
+__all__ = [
+    "EDGE_KINDS",
+    "NODE_KINDS",
+    "partnership_graph",
+    "period_attributes",
+    "record_attributes",
+    "sdg_node",
+]
 
 #: Kinds of node in the partnership graph, each the prefix of its nodes' ids.
 NODE_KINDS = (
@@ -63,6 +70,19 @@ def period_attributes(period: Period | None) -> dict[str, str | int]:
         attributes["end"] = period.end
         attributes["end_year"] = last.year
     return attributes
+
+
+def record_attributes(
+    kind: str, local_id: str, title: LangString, period: Period | None = None, **extra: str | int
+) -> dict[str, str | int]:
+    """Return the GraphML-safe attributes of a record's node: kind, label, id, extras, period."""
+    return {
+        "kind": kind,
+        "label": label(title, local_id),
+        "local_id": local_id,
+        **extra,
+        **period_attributes(period),
+    }
 
 
 def sdg_node(goal: int) -> str:
@@ -136,10 +156,7 @@ def partnership_graph(dataset: Dataset, when: When = None) -> nx.MultiDiGraph[st
         agreement_node = node_id("agreement", agreement.id)
         graph.add_node(
             agreement_node,
-            kind="agreement",
-            label=label(agreement.title, agreement.id),
-            local_id=agreement.id,
-            **period_attributes(agreement.period),
+            **record_attributes("agreement", agreement.id, agreement.title, agreement.period),
         )
         for party in agreement.parties:
             if active(party.period, when):
@@ -168,10 +185,7 @@ def partnership_graph(dataset: Dataset, when: When = None) -> nx.MultiDiGraph[st
         mission_node = node_id("mission", mission.id)
         graph.add_node(
             mission_node,
-            kind="mission",
-            label=label(mission.title, mission.id),
-            local_id=mission.id,
-            **period_attributes(mission.timeframe),
+            **record_attributes("mission", mission.id, mission.title, mission.timeframe),
         )
         for owner in mission.owners:
             graph.add_edge(
@@ -184,11 +198,9 @@ def partnership_graph(dataset: Dataset, when: When = None) -> nx.MultiDiGraph[st
         project_node = node_id("project", project.id)
         graph.add_node(
             project_node,
-            kind="project",
-            label=label(project.title, project.id),
-            local_id=project.id,
-            status=project.status.value,
-            **period_attributes(project.period),
+            **record_attributes(
+                "project", project.id, project.title, project.period, status=project.status.value
+            ),
         )
         for participation in project.participants:
             if active(participation.period, when):
@@ -237,13 +249,15 @@ def partnership_graph(dataset: Dataset, when: When = None) -> nx.MultiDiGraph[st
         thesis_node = node_id("thesis", thesis.id)
         graph.add_node(
             thesis_node,
-            kind="thesis",
-            label=label(thesis.title, thesis.id),
-            local_id=thesis.id,
-            year=thesis.year,
-            start_year=thesis.year,
-            end_year=thesis.year,
-            level=thesis.level.value,
+            **record_attributes(
+                "thesis",
+                thesis.id,
+                thesis.title,
+                year=thesis.year,
+                start_year=thesis.year,
+                end_year=thesis.year,
+                level=thesis.level.value,
+            ),
         )
         graph.add_edge(
             _ensure_partner(graph, thesis.institution),
@@ -275,12 +289,14 @@ def partnership_graph(dataset: Dataset, when: When = None) -> nx.MultiDiGraph[st
         activity_node = node_id("learning_activity", activity.id)
         graph.add_node(
             activity_node,
-            kind="learning_activity",
-            label=label(activity.title, activity.id),
-            local_id=activity.id,
-            learning_kind=activity.kind.value,
-            participants=sum(count.count for count in activity.participants),
-            **period_attributes(activity.period),
+            **record_attributes(
+                "learning_activity",
+                activity.id,
+                activity.title,
+                activity.period,
+                learning_kind=activity.kind.value,
+                participants=sum(count.count for count in activity.participants),
+            ),
         )
         for organiser in activity.organisers:
             graph.add_edge(

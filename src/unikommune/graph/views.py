@@ -23,12 +23,11 @@ from unikommune.graph._common import (
     When,
     active,
     active_year,
-    label,
     node_id,
     partner_attributes,
     roll_up,
 )
-from unikommune.graph.build import period_attributes, sdg_node
+from unikommune.graph.build import record_attributes, sdg_node
 from unikommune.models import Dataset
 
 __all__ = [
@@ -363,11 +362,9 @@ def mission_sdg(dataset: Dataset, when: When = None) -> nx.Graph[str]:
         mission_node = node_id("mission", mission.id)
         graph.add_node(
             mission_node,
-            kind="mission",
-            label=label(mission.title, mission.id),
-            local_id=mission.id,
-            bipartite=0,
-            **period_attributes(mission.timeframe),
+            **record_attributes(
+                "mission", mission.id, mission.title, mission.timeframe, bipartite=0
+            ),
         )
         direct = {link.goal for link in mission.sdg_links}
         through: Counter[int] = Counter()
