@@ -266,3 +266,46 @@ def test_the_decoder_refuses_what_it_cannot_pass(line: bytes) -> None:
     assert checker is not None
     with pytest.raises(msgspec.DecodeError):
         checker(line)
+
+
+@pytest.mark.parametrize("max_line_bytes", [engine.MAX_LINE_BYTES, 400])
+def test_odd_placement_lines_give_the_same_findings_either_way(
+    max_line_bytes: int, tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "d"
+    _copy(tiny, folder)
+    first = json.loads(_line("placements", tiny))
+    odd = [
+        b"\xef\xbb\xbf" + json.dumps({**first, "id": "bom"}).encode(),
+        b"",
+        b"   \r",
+        json.dumps({**first, "id": "crlf"}).encode() + b"\r",
+        json.dumps(first).encode(),
+        json.dumps({**first, "id": "two"}).encode() + b" {}",
+        json.dumps({**first, "id": "bad id"}).encode(),
+        json.dumps({**first, "id": "tag", "programme": {"x-odd": "Odd"}}).encode(),
+        json.dumps({**first, "id": "long", "programme": {"nb": "x" * 500}}).encode(),
+        json.dumps({**first, "id": "host", "host": "partner-missing"}).encode(),
+        json.dumps({**first, "id": "after"}).encode(),
+    ]
+    with (folder / "placements.jsonl").open("ab") as stream:
+        stream.write(b"\n".join(odd) + b"\n")
+    accelerated = validate(folder, max_line_bytes=max_line_bytes)
+    with monkeypatch.context() as patch:
+        patch.setattr(engine, "record_checker", lambda collection: None)
+        patch.setattr(engine, "placement_checker", lambda: None)
+        general = validate(folder, max_line_bytes=max_line_bytes)
+    assert accelerated.findings == general.findings
+    assert accelerated.records == general.records
+    codes = {finding.code for finding in accelerated.findings}
+    if max_line_bytes == 400:  # the long line ends the check of the file
+        assert "too_large" in codes
+    else:
+        assert codes == {
+            "byte_order_mark",
+            "duplicate_id",
+            "invalid_format",
+            "invalid_id",
+            "invalid_json",
+            "unresolved_reference",
+        }

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any, BinaryIO
 
 from pydantic import ValidationError
 
+from unikommune import types
 from unikommune.errors import DatasetReadError
 from unikommune.format import schema_id
 from unikommune.io import DATASET_FILE, MAX_DOCUMENT_BYTES, PROFILE_FILE, dump_document
@@ -46,6 +48,7 @@ _CHUNK = 8 * 1024 * 1024
 Progress = Callable[[int], None]
 _NOT_METADATA = frozenset((*COLLECTIONS, "profile"))
 _PART_KEYS = frozenset(("$schema", *COLLECTIONS))
+_LOCAL_ID = re.compile(types.LOCAL_ID_PATTERN)
 
 
 def _documents_of(directory: Path) -> list[Path]:
@@ -236,8 +239,19 @@ class _Run:
             pending = b""
             while True:
                 chunk = stream.read(_CHUNK)
-                lines = (pending + chunk).split(b"\n") if chunk else [pending]
-                pending = lines.pop() if chunk else b""
+                buffer = pending + chunk
+                if fast is not None and chunk and len(buffer) <= limit:
+                    # No line of this chunk is too long: its placements take the tight loop.
+                    lines = buffer.split(b"\n")
+                    pending = lines.pop()
+                    self.records += self._placements(fast, lines, number, file, tags)
+                    number += len(lines)
+                    if self.progress:
+                        self.progress(len(chunk))
+                    continue
+                else:
+                    lines = buffer.split(b"\n") if chunk else [pending]
+                    pending = lines.pop() if chunk else b""
                 if len(pending) > limit:
                     lines.append(pending)
                 for line in lines:
@@ -298,6 +312,63 @@ class _Run:
                     self.progress(len(chunk))
                 if not chunk:
                     break
+
+    def _placements(
+        self,
+        fast: Callable[[bytes], Any],
+        lines: list[bytes],
+        number: int,
+        file: str,
+        tags: set[str],
+    ) -> int:
+        """Check placement ``lines``, the first on line ``number + 1``; return how many records.
+
+        This is the loop of :meth:`_stream_lines` for lines known to be short enough: a
+        placement that is plainly fine is done here, any other takes the general path.
+        """
+        assert self.semantics is not None
+        semantics = self.semantics
+        partners = semantics.ids["partners"]
+        agreements = semantics.ids["agreements"]
+        own = semantics.ids["placements"]
+        add = own.add
+        well_formed = _LOCAL_ID.fullmatch
+        known_tags = tags.issuperset
+        general = self._general_placement
+        blank = 0
+        for index, line in enumerate(lines):
+            try:
+                placement = fast(line)
+            except ValueError:
+                if not line or line.isspace():
+                    blank += 1
+                else:
+                    general(line, number + index + 1, file)
+                continue
+            agreement = placement.agreement
+            if (
+                placement.institution in partners
+                and placement.host in partners
+                and (agreement in agreements or not isinstance(agreement, str))
+                and (known_tags(placement.programme) or plain_placement(placement, tags))
+                and well_formed(placement.id)
+            ):
+                key = hash(placement.id)
+                if key not in own:
+                    add(key)
+                    continue
+            general(line, number + index + 1, file)
+        return len(lines) - blank
+
+    def _general_placement(self, line: bytes, number: int, file: str) -> None:
+        assert self.semantics is not None
+        try:
+            record = record_validator("placements").validate_json(line)
+        except ValidationError:
+            record = self._slow_line("placements", line, number, file)
+            if record is None:
+                return
+        self.semantics.record("placements", record, (file, "", number))
 
     def _slow_line(self, collection: str, line: bytes, number: int, file: str) -> Any:
         text, findings = decode(line, file, number)
