@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from collections import Counter
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -15,27 +13,14 @@ from hypothesis import strategies as st
 from stdnum.no import orgnr
 
 import unikommune
+from conftest import benchmark_generator
 from unikommune.codelists import sdg_goal_of
 from unikommune.identifiers import identifier_problem
 from unikommune.models import COLLECTIONS, RECORD_TYPES
 from unikommune.schema import validator
 from unikommune.types import date_bounds
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _load_generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "benchmarks_generate", ROOT / "benchmarks" / "generate.py"
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-gen = _load_generator()
+gen = benchmark_generator()
 
 
 def _read_lines(path: Path) -> list[dict[str, Any]]:

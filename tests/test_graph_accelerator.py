@@ -2,33 +2,22 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
-from typing import Any
 
 import networkx as nx
 import pytest
-from tests.conftest import ROOT
 
 import unikommune
+from conftest import benchmark_generator
 from unikommune.graph import betweenness, co_participation, communities
 
 nk = pytest.importorskip("networkit")
 
 
-def _generator() -> Any:
-    spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def city(tmp_path_factory: pytest.TempPathFactory) -> nx.Graph[str]:
     folder: Path = tmp_path_factory.mktemp("city")
-    _generator().generate("city", folder, seed=0)
+    benchmark_generator().generate("city", folder, seed=0)
     for name in ("placements", "theses", "learning_activities"):
         (folder / f"{name}.jsonl").write_text("", encoding="utf-8")
     return co_participation(unikommune.load(folder))

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 import unikommune
-from conftest import DATA, EXAMPLES
+from conftest import DATA, EXAMPLES, benchmark_generator
 from unikommune import Finding, Report, Severity, validate
 from unikommune.errors import DatasetReadError
 from unikommune.models import Profile, default_profile
@@ -372,25 +372,10 @@ def test_the_placement_accelerator_never_changes_a_finding(monkeypatch: pytest.M
         assert accelerated.records == general.records
 
 
-def _generator() -> Any:
-    import importlib.util
-    import sys
-
-    from conftest import ROOT
-
-    spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("generate", module)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_generated_defects_are_all_found_with_and_without_the_accelerator(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    generate = _generator()
+    generate = benchmark_generator()
     generate.generate("tiny", tmp_path / "d", seed=3, broken=0.2)
     defects = json.loads((tmp_path / "d" / "broken.json").read_text(encoding="utf-8"))["defects"]
     report = validate(tmp_path / "d")

@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import ROOT
+from conftest import benchmark_generator
 from unikommune.models import COLLECTIONS
 from unikommune.validation import Report, engine, validate
 from unikommune.validation.fast import ACCELERATED, record_checker, record_decoder
 from unikommune.validation.mirror import mirror_validator
 
 msgspec = pytest.importorskip("msgspec")
-
-
-def _generator() -> Any:
-    spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("generate", module)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _both(folder: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Report, Report]:
@@ -46,7 +34,7 @@ def _line(collection: str, path: Path) -> bytes:
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("fast") / "tiny"
-    _generator().generate("tiny", folder, seed=5, broken=0.0)
+    benchmark_generator().generate("tiny", folder, seed=5, broken=0.0)
     return folder
 
 
@@ -55,7 +43,7 @@ def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_generated_datasets_give_the_same_findings_either_way(
     scale: str, broken: float, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _generator().generate(scale, tmp_path / "d", seed=7, broken=broken)
+    benchmark_generator().generate(scale, tmp_path / "d", seed=7, broken=broken)
     accelerated, general = _both(tmp_path / "d", monkeypatch)
     assert accelerated.findings == general.findings
     assert accelerated.records == general.records
