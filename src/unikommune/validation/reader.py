@@ -198,6 +198,10 @@ def parse_text(
     def at(offset: int) -> tuple[int, int]:
         return (index or LineIndex(text, first_line)).position(offset)
 
+    def failed(code: str, message: str, offset: int) -> Parsed:
+        line, column = at(offset)
+        return Parsed(None, None, [RawFinding(code, message, file, line=line, column=column)])
+
     try:
         value = json.loads(
             text,
@@ -207,52 +211,24 @@ def parse_text(
             parse_float=_parse_float,
         )
     except json.JSONDecodeError as error:
-        line, column = at(error.pos)
-        return Parsed(
-            None,
-            None,
-            [
-                RawFinding(
-                    "invalid_json",
-                    f"not valid JSON here: {error.msg[0].lower()}{error.msg[1:]}; look for a "
-                    "missing comma, quote or bracket, a trailing comma or a comment",
-                    file,
-                    line=line,
-                    column=column,
-                )
-            ],
+        return failed(
+            "invalid_json",
+            f"not valid JSON here: {error.msg[0].lower()}{error.msg[1:]}; look for a "
+            "missing comma, quote or bracket, a trailing comma or a comment",
+            error.pos,
         )
     except _NotANumber as error:
-        line, column = at(_first(_BAD_TOKEN, text))
-        return Parsed(
-            None,
-            None,
-            [
-                RawFinding(
-                    "invalid_number",
-                    f"{error.args[0]} is not a JSON number; leave the field out or write a "
-                    "finite number",
-                    file,
-                    line=line,
-                    column=column,
-                )
-            ],
+        return failed(
+            "invalid_number",
+            f"{error.args[0]} is not a JSON number; leave the field out or write a finite number",
+            _first(_BAD_TOKEN, text),
         )
     except _NumberTooLong as error:
-        line, column = at(_first(_LONG_NUMBER, text))
-        return Parsed(
-            None,
-            None,
-            [
-                RawFinding(
-                    "number_too_long",
-                    f"a number of {len(error.args[0]):,} characters; numbers longer than "
-                    f"{MAX_NUMBER_DIGITS:,} characters are not read",
-                    file,
-                    line=line,
-                    column=column,
-                )
-            ],
+        return failed(
+            "number_too_long",
+            f"a number of {len(error.args[0]):,} characters; numbers longer than "
+            f"{MAX_NUMBER_DIGITS:,} characters are not read",
+            _first(_LONG_NUMBER, text),
         )
     except RecursionError:
         depth_at = 0
@@ -263,20 +239,10 @@ def parse_text(
                 if depth > 200:
                     depth_at = position
                     break
-        line, column = at(depth_at)
-        return Parsed(
-            None,
-            None,
-            [
-                RawFinding(
-                    "too_deeply_nested",
-                    "arrays or objects are nested too deeply to read; records nest only a few "
-                    "levels",
-                    file,
-                    line=line,
-                    column=column,
-                )
-            ],
+        return failed(
+            "too_deeply_nested",
+            "arrays or objects are nested too deeply to read; records nest only a few levels",
+            depth_at,
         )
     except ValueError as error:  # pragma: no cover - json raises JSONDecodeError for the rest
         return Parsed(None, None, [RawFinding("invalid_json", str(error), file, line=first_line)])
