@@ -360,12 +360,10 @@ def test_placement_variants_by_code_and_line() -> None:
 def test_the_placement_accelerator_never_changes_a_finding(monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("msgspec")
     from unikommune.validation import engine
-    from unikommune.validation.fast import placement_checker
 
-    assert placement_checker() is not None
     for folder in (PLACEMENTS, LINES):
         accelerated = validate(folder)
-        monkeypatch.setattr(engine, "placement_checker", lambda: None)
+        monkeypatch.setattr(engine, "checker", lambda collection, semantics: None)
         general = validate(folder)
         monkeypatch.undo()
         assert accelerated.findings == general.findings
@@ -383,5 +381,5 @@ def test_generated_defects_are_all_found_with_and_without_the_accelerator(
     assert [d for d in defects if (d["file"], d["line"]) not in found] == []
     from unikommune.validation import engine
 
-    monkeypatch.setattr(engine, "placement_checker", lambda: None)
+    monkeypatch.setattr(engine, "checker", lambda collection, semantics: None)
     assert validate(tmp_path / "d").findings == report.findings

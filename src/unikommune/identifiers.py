@@ -43,7 +43,9 @@ SCHEME_PATTERNS: MappingProxyType[IdentifierScheme, str] = MappingProxyType(
     }
 )
 
-_COMPILED = {scheme: re.compile(pattern) for scheme, pattern in SCHEME_PATTERNS.items()}
+_COMPILED: dict[str, re.Pattern[str]] = {
+    scheme.value: re.compile(pattern) for scheme, pattern in SCHEME_PATTERNS.items()
+}
 
 _SHAPES = MappingProxyType(
     {
@@ -91,6 +93,8 @@ _CHECKS: MappingProxyType[IdentifierScheme, Callable[[str], str | None]] = Mappi
     }
 )
 
+_CHECK_BY_NAME = {scheme.value: check for scheme, check in _CHECKS.items()}
+
 
 def identifier_problem(scheme: IdentifierScheme | str, value: str) -> str | None:
     """Return why ``value`` is not a valid identifier of ``scheme``, or ``None`` if it is.
@@ -98,10 +102,15 @@ def identifier_problem(scheme: IdentifierScheme | str, value: str) -> str | None
     Raises:
         ValueError: ``scheme`` is not a known identifier scheme.
     """
-    scheme = IdentifierScheme(scheme)
-    if not _COMPILED[scheme].fullmatch(value):
-        return f"{value!r} is not a valid {scheme.value} identifier: expected {_SHAPES[scheme]}"
-    check = _CHECKS.get(scheme)
+    # A dict lookup, not IdentifierScheme(scheme): this runs for every identifier of a dataset.
+    pattern = _COMPILED.get(str(scheme))
+    if pattern is None:
+        known = ", ".join(item.value for item in IdentifierScheme)
+        raise ValueError(f"{scheme!r} is not an identifier scheme; expected one of {known}")
+    if not pattern.fullmatch(value):
+        shape = _SHAPES[IdentifierScheme(scheme)]
+        return f"{value!r} is not a valid {scheme} identifier: expected {shape}"
+    check = _CHECK_BY_NAME.get(str(scheme))
     return check(value) if check else None
 
 

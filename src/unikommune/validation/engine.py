@@ -11,21 +11,20 @@ from __future__ import annotations
 
 import gc
 import os
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from pydantic import ValidationError
 
-from unikommune import types
 from unikommune.errors import DatasetReadError
 from unikommune.format import schema_id
 from unikommune.io import DATASET_FILE, MAX_DOCUMENT_BYTES, PROFILE_FILE, dump_document
 from unikommune.models import COLLECTIONS, Dataset, Profile, default_profile
 from unikommune.validation.codes import CODES
-from unikommune.validation.fast import placement_checker, plain_placement, record_checker
+from unikommune.validation.fast import Checker, checker, well_formed_ids
 from unikommune.validation.locate import LineIndex, find_offsets
 from unikommune.validation.reader import Parsed, RawFinding, decode, parse_text, read_file
 from unikommune.validation.report import Finding, Report
@@ -48,7 +47,7 @@ _CHUNK = 8 * 1024 * 1024
 Progress = Callable[[int], None]
 _NOT_METADATA = frozenset((*COLLECTIONS, "profile"))
 _PART_KEYS = frozenset(("$schema", *COLLECTIONS))
-_LOCAL_ID = re.compile(types.LOCAL_ID_PATTERN)
+_ID = attrgetter("id")
 
 
 def _documents_of(directory: Path) -> list[Path]:
@@ -192,7 +191,6 @@ class _Run:
     def lines(self, collection: str, path: Path) -> None:
         assert self.semantics is not None
         self.files.append(str(path))
-        validator = record_validator(collection)
         semantics = self.semantics
         file = str(path)
         limit = self.max_line_bytes
@@ -205,7 +203,7 @@ class _Run:
         collecting = gc.isenabled()
         gc.disable()
         try:
-            self._stream_lines(collection, stream, file, limit, validator, semantics)
+            self._stream_lines(collection, stream, file, limit, semantics)
         finally:
             if collecting:
                 gc.enable()
@@ -216,42 +214,24 @@ class _Run:
         stream: BinaryIO,
         file: str,
         limit: int,
-        validator: Any,
         semantics: Semantics,
     ) -> None:
-        fast = placement_checker() if collection == "placements" and self.accelerate else None
-        if fast is not None and not (
-            semantics.is_done("partners") and semantics.is_done("agreements")
-        ):
-            fast = None  # pragma: no cover - placements are always read after both
-        # Other records that decode cleanly are either done at once (a project, thesis or
-        # learning activity that gives no finding) or go to the semantic checks as the
-        # general path would hand them over; anything else takes the general path.
-        checker = (
-            record_checker(collection) if collection != "placements" and self.accelerate else None
-        )
-        partners = semantics.ids["partners"]
-        agreements = semantics.ids["agreements"]
-        own = semantics.ids[collection]
-        tags: set[str] = set()
+        accelerator = checker(collection, semantics) if self.accelerate else None
         with stream:
             number = 0
             pending = b""
             while True:
                 chunk = stream.read(_CHUNK)
                 buffer = pending + chunk
-                if fast is not None and chunk and len(buffer) <= limit:
-                    # No line of this chunk is too long: its placements take the tight loop.
-                    lines = buffer.split(b"\n")
-                    pending = lines.pop()
-                    self.records += self._placements(fast, lines, number, file, tags)
+                lines = buffer.split(b"\n") if chunk else [pending]
+                pending = lines.pop() if chunk else b""
+                if accelerator is not None and chunk and len(buffer) <= limit:
+                    # No line of this chunk is too long: the tight loop.
+                    self._chunk(accelerator, collection, lines, number, file)
                     number += len(lines)
                     if self.progress:
                         self.progress(len(chunk))
                     continue
-                else:
-                    lines = buffer.split(b"\n") if chunk else [pending]
-                    pending = lines.pop() if chunk else b""
                 if len(pending) > limit:
                     lines.append(pending)
                 for line in lines:
@@ -269,106 +249,108 @@ class _Run:
                         )
                         chunk = b""
                         break
-                    if not line or line.isspace():
-                        continue
-                    self.records += 1
-                    if fast is not None:
-                        # A placement that is plainly fine is done here; anything else takes
-                        # the general path below, which explains every problem.
-                        try:
-                            placement = fast(line)
-                        except ValueError:
-                            placement = None
-                        if (
-                            placement is not None
-                            and placement.institution in partners
-                            and placement.host in partners
-                            and (
-                                not isinstance(placement.agreement, str)
-                                or placement.agreement in agreements
-                            )
-                            and plain_placement(placement, tags)
-                            and hash(placement.id) not in own
-                        ):
-                            own.add(hash(placement.id))
-                            continue
-                    if checker is not None:
-                        try:
-                            decoded = checker(line, semantics)
-                        except ValueError:
-                            pass
-                        else:
-                            if decoded is not None:
-                                semantics.record(collection, decoded, (file, "", number))
-                            continue
-                    try:
-                        record = validator.validate_json(line)
-                    except ValidationError:
-                        record = self._slow_line(collection, line, number, file)
-                        if record is None:
-                            continue
-                    semantics.record(collection, record, (file, "", number))
+                    self.records += self._one(accelerator, collection, line, number, file)
                 if self.progress:
                     self.progress(len(chunk))
                 if not chunk:
                     break
 
-    def _placements(
+    def _chunk(
         self,
-        fast: Callable[[bytes], Any],
+        accelerator: Checker,
+        collection: str,
         lines: list[bytes],
         number: int,
         file: str,
-        tags: set[str],
-    ) -> int:
-        """Check placement ``lines``, the first on line ``number + 1``; return how many records.
+    ) -> None:
+        """Check ``lines``, the first on line ``number + 1``, none of them too long.
 
-        This is the loop of :meth:`_stream_lines` for lines known to be short enough: a
-        placement that is plainly fine is done here, any other takes the general path.
+        Each line is decoded on its own: records decoded one by one stay in the processor's
+        cache, which makes this faster than decoding many lines with one call.
         """
         assert self.semantics is not None
         semantics = self.semantics
-        partners = semantics.ids["partners"]
-        agreements = semantics.ids["agreements"]
-        own = semantics.ids["placements"]
-        add = own.add
-        well_formed = _LOCAL_ID.fullmatch
-        known_tags = tags.issuperset
-        general = self._general_placement
-        blank = 0
-        for index, line in enumerate(lines):
+        decode = accelerator.decode
+        if collection == "placements" and self._plain_placements(accelerator, lines):
+            self.records += len(lines)
+            return
+        check = accelerator.plain
+        general = self._general
+        records = 0
+        for index, line in enumerate(lines, number + 1):
             try:
-                placement = fast(line)
+                record = decode(line)
             except ValueError:
-                if not line or line.isspace():
-                    blank += 1
-                else:
-                    general(line, number + index + 1, file)
+                if line and not line.isspace():
+                    records += 1
+                    general(collection, line, index, file)
                 continue
-            agreement = placement.agreement
-            if (
-                placement.institution in partners
-                and placement.host in partners
-                and (agreement in agreements or not isinstance(agreement, str))
-                and (known_tags(placement.programme) or plain_placement(placement, tags))
-                and well_formed(placement.id)
-            ):
-                key = hash(placement.id)
-                if key not in own:
-                    add(key)
-                    continue
-            general(line, number + index + 1, file)
-        return len(lines) - blank
+            records += 1
+            if check is None:
+                semantics.record(collection, accelerator.to_builtins(record), (file, "", index))
+            elif not check(record):
+                general(collection, line, index, file)
+        self.records += records
 
-    def _general_placement(self, line: bytes, number: int, file: str) -> None:
+    def _plain_placements(self, accelerator: Checker, lines: list[bytes]) -> bool:
+        """Check a chunk of placements at once; return whether it gave no finding.
+
+        A placement that decodes has nothing left to check but its id, new and well
+        formed; this checks the ids of the whole chunk with a few calls, and changes
+        nothing unless every line is a plain placement.
+        """
         assert self.semantics is not None
         try:
-            record = record_validator("placements").validate_json(line)
+            # The whole chunk without a Python frame per line.
+            ids = list(map(_ID, map(accelerator.decode, lines)))
+        except ValueError:
+            return False  # a line to explain, or a blank one
+        if well_formed_ids(ids) is not None:
+            return False
+        own = self.semantics.ids["placements"]
+        keys = list(map(hash, ids))
+        if not own.isdisjoint(keys):
+            return False
+        size = len(own)
+        own.update(keys)
+        if len(own) - size == len(keys):
+            return True
+        own.difference_update(keys)  # an id given twice within the chunk
+        return False
+
+    def _one(
+        self, accelerator: Checker | None, collection: str, line: bytes, number: int, file: str
+    ) -> int:
+        """Check one line; return 1 for a record, 0 for a blank line."""
+        assert self.semantics is not None
+        if not line or line.isspace():
+            return 0
+        if accelerator is not None:
+            try:
+                record = accelerator.decode(line)
+            except ValueError:
+                pass
+            else:
+                if accelerator.plain is None:
+                    self.semantics.record(
+                        collection, accelerator.to_builtins(record), (file, "", number)
+                    )
+                    return 1
+                if accelerator.plain(record):
+                    return 1
+        self._general(collection, line, number, file)
+        return 1
+
+    def _general(self, collection: str, line: bytes, number: int, file: str) -> None:
+        """Check one record on the general path, which explains every problem."""
+        assert self.semantics is not None
+        try:
+            record = record_validator(collection).validate_json(line)
         except ValidationError:
-            record = self._slow_line("placements", line, number, file)
+            record = self._slow_line(collection, line, number, file)
             if record is None:
                 return
-        self.semantics.record("placements", record, (file, "", number))
+        self.semantics.record(collection, record, (file, "", number))
 
     def _slow_line(self, collection: str, line: bytes, number: int, file: str) -> Any:
         text, findings = decode(line, file, number)

@@ -1,26 +1,27 @@
-"""An optional accelerator for the bulk of a dataset: JSON Lines records, checked by msgspec.
+"""An optional accelerator for the bulk of a dataset: JSON Lines records checked by msgspec.
 
-When the optional ``msgspec`` package is installed, each JSON Lines record is
-first decoded into a struct generated from its model's mirror (so from the
-model: the same fields, codes, ranges, lengths and patterns), which is several
-times cheaper than the general path.
+When the optional ``msgspec`` package is installed, the records of a JSON Lines
+collection are decoded into structs generated from the model's mirror (so from
+the model: the same fields, codes, ranges, lengths and patterns), built for the
+dataset at hand once the collections they refer to have been read:
 
-Placements are most of the records of a national dataset, and flat: their ids,
-references and language tags are checked here against the ids already read,
-and a clean placement is done.  A project, thesis or learning activity is
-checked here as the semantic checks would check it, against their own state
-(ids, agreement periods, mission timeframes, identifiers seen, rules), and
-recorded there if it gives no finding.  Every other record (partners, and any
-record here in doubt) is turned back into the plain dict the mirror validator
-would have returned, and goes to the same semantic checks as on the general
-path.  Patterns are matched here in a form
-that accepts no more than the general path does (ASCII classes, the whole
-string), so a string the general path might reject is never passed.
+* a reference to a collection already read accepts exactly the well-formed ids
+  of that collection (a literal), so a reference that resolves is checked in C;
+* a focus or thematic area accepts exactly the codes of the profile;
+* a date accepts exactly the calendar dates, months and years from 1900 to 2099;
+* an SDG link is one of 17 structs, tagged by its goal, whose target accepts
+  exactly the targets of that goal; its provenance is tagged by its method, and
+  a suggested link must name its tool, the tool's version and a confidence;
+* a language tag is one of the common tags.
 
-Anything unusual (a decode error, a value of the wrong form, a reference that
-does not resolve) sends the line down the general path, which finds and
-explains every problem exactly; so this module can only make clean records
-faster, never change a finding.
+Each of these accepts a subset of what the general path accepts with no
+finding.  What is left (ids given twice, periods in order and within their
+mission or agreement, check digits, identifiers seen before, the agreements'
+rules) is checked here in Python, as the semantic checks would check it.  A
+record that passes all of it is done; anything else (a decode error, a value
+out of the common range, a reference that does not resolve) goes down the
+general path, which finds and explains every problem exactly.  So this module
+can only make clean records faster, never change a finding.
 """
 
 from __future__ import annotations
@@ -28,14 +29,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sys
-from collections.abc import Callable
-from functools import cache, lru_cache
-from typing import Annotated, Any, Literal
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Annotated, Any, Literal, NewType, Union
 
 from unikommune import types
 from unikommune.codelists import SDG_TARGETS, SdgProvenance, sdg_goal_of
 from unikommune.identifiers import identifier_problem
-from unikommune.models import COLLECTIONS, Placement
+from unikommune.models import COLLECTIONS
 from unikommune.validation.mirror import mirror_schema
 from unikommune.validation.semantic import Semantics
 
@@ -45,23 +47,44 @@ try:
 except ImportError:  # pragma: no cover - the accelerator is then unused
     UNSET = None
 
-__all__ = [
-    "ACCELERATED",
-    "placement_checker",
-    "plain_learning_activity",
-    "plain_placement",
-    "plain_project",
-    "plain_thesis",
-    "record_checker",
-    "record_decoder",
-]
+__all__ = ["REFERENCES", "Checker", "checker", "well_formed_ids"]
 
-_LOCAL_ID = re.compile(types.LOCAL_ID_PATTERN)
 _LANGUAGE = re.compile(types.LANGUAGE_TAG_PATTERN)
 
+#: The reference fields a struct checks against the ids already read: for each accelerated
+#: collection, the JSON path of each field and the collection it refers to.  Every
+#: reference of these collections is here (a test holds the models to it).
+REFERENCES: Mapping[str, Mapping[str, str]] = {
+    "partners": {},
+    "projects": {
+        ".participants[].partner": "partners",
+        ".funding[].funder": "partners",
+        ".agreement": "agreements",
+        ".sdg_links[].provenance.curator": "partners",
+    },
+    "placements": {
+        ".institution": "partners",
+        ".host": "partners",
+        ".agreement": "agreements",
+    },
+    "theses": {
+        ".institution": "partners",
+        ".host": "partners",
+        ".supervising_partners[]": "partners",
+        ".agreement": "agreements",
+        ".sdg_links[].provenance.curator": "partners",
+    },
+    "learning_activities": {
+        ".organisers[]": "partners",
+        ".participants[].partner": "partners",
+        ".agreement": "agreements",
+        ".sdg_links[].provenance.curator": "partners",
+    },
+}
+_AREAS = {".focus_areas[]": "focus", ".thematic_areas[]": "thematic"}
 
 #: The keys of a mirror node that this module turns into a struct; any other key (a
-#: constraint it does not know) makes the collection take the general path.
+#: constraint it does not know) leaves the collection to the general path.
 _KNOWN_KEYS = frozenset(
     {
         "type", "strict", "schema", "fields", "extra_behavior", "ref", "expected",
@@ -70,9 +93,28 @@ _KNOWN_KEYS = frozenset(
     }
 )  # fmt: skip
 _LARGEST = sys.float_info.max
-#: Language tags matched by a hash lookup instead of the pattern; a record with any other
-#: tag takes the general path, which checks the pattern.
+#: Language tags accepted by a lookup instead of the pattern; a record with any other tag
+#: takes the general path, which checks the pattern.
 _COMMON_TAGS = ("nb", "nn", "en", "se", "sma", "smj", "sv", "da", "fi", "de", "fr", "es")
+#: Strings left unchecked by the structs (where records are done here) and checked after
+#: decoding instead, by pattern: ids (one match for the ids of a whole chunk, see
+#: :func:`well_formed_ids`), and the dates of periods (parsed, see :func:`_span`).
+_CHECKED_AFTER = {
+    types.LOCAL_ID_PATTERN: frozenset({".id"}),
+    types.PARTIAL_DATE_PATTERN: frozenset(
+        {
+            ".period.start",
+            ".period.end",
+            ".participants[].period.start",
+            ".participants[].period.end",
+        }
+    ),
+}
+#: Ids one per line, each followed by a newline: the ids of a chunk at once.
+_IDS = re.compile(f"(?a)(?:{types.LOCAL_ID_PATTERN[1:-1]}\n)*\\Z")
+_LOCAL_ID = re.compile(f"(?a)\\A(?:{types.LOCAL_ID_PATTERN})\\Z")
+_GOAL_OF = {target: sdg_goal_of(target) for target in SDG_TARGETS}
+_SUGGESTED = SdgProvenance.SUGGESTED.value
 
 
 def _whole(pattern: str) -> str:
@@ -81,23 +123,49 @@ def _whole(pattern: str) -> str:
 
 
 class _Build:
-    """What a struct is built with: msgspec, the schema's definitions, a counter for names."""
+    """What a struct is built with: msgspec, the literals by path, a counter for names."""
 
-    def __init__(self, msgspec: Any, patterns: bool) -> None:
+    def __init__(
+        self, msgspec: Any, literals: Mapping[str, tuple[str, ...]], resolves: bool
+    ) -> None:
         self.msgspec = msgspec
-        self.patterns = patterns
+        self.literals = dict(literals)
+        #: Whether every reference must be a literal (the records are then done here).
+        self.resolves = resolves
         self.definitions: dict[str, dict[str, Any]] = {}
-        self.names: list[int] = []
+        self.shared: dict[str, Any] = {}
+        self.count = 0
         self.depth = 0
 
+    def struct(
+        self, fields: Mapping[str, Any], path: str, overrides: Mapping[str, Any] = {}, **tag: Any
+    ) -> Any:
+        """Return a struct type of typed-dict ``fields`` at ``path``.
 
-def _struct_type(node: dict[str, Any], msgspec: Any, names: list[int]) -> Any:
-    build = _Build(msgspec, patterns=False)
-    build.names = names
-    return _typed(node, build)
+        ``overrides`` replaces the type of some fields (by field name).
+        """
+        msgspec = self.msgspec
+        members = []
+        for name, field in fields.items():
+            key = field.get("validation_alias", name)
+            typed = overrides.get(name) or _typed(field["schema"], self, f"{path}.{key}")
+            if field["required"] or name in overrides:
+                members.append((name, typed, msgspec.field(name=key)))
+            else:
+                default = msgspec.field(default=msgspec.UNSET, name=key)
+                members.append((name, typed | msgspec.UnsetType, default))
+        self.count += 1
+        return msgspec.defstruct(
+            f"Mirror{self.count}",
+            members,
+            forbid_unknown_fields=True,
+            kw_only=True,
+            gc=False,
+            **tag,
+        )
 
 
-def _typed(node: dict[str, Any], build: _Build) -> Any:
+def _typed(node: dict[str, Any], build: _Build, path: str) -> Any:
     msgspec = build.msgspec
     unknown = set(node) - _KNOWN_KEYS
     if unknown:
@@ -106,53 +174,60 @@ def _typed(node: dict[str, Any], build: _Build) -> Any:
     if kind == "definitions":
         for definition in node["definitions"]:
             build.definitions[definition["ref"]] = definition
-        return _typed(node["schema"], build)
+        return _typed(node["schema"], build, path)
     if kind == "definition-ref":
         build.depth += 1
         if build.depth > 32:
             raise TypeError("a recursive definition")
         try:
-            return _typed(build.definitions[node["schema_ref"]], build)
+            return _typed(build.definitions[node["schema_ref"]], build, path)
         finally:
             build.depth -= 1
     if kind == "typed-dict":
         if node.get("extra_behavior") != "forbid":
             raise TypeError("a typed dict that allows unknown fields")
-        names = build.names
-        fields = []
-        for name, field in node["fields"].items():
-            typed = _typed(field["schema"], build)
-            key = field.get("validation_alias", name)
-            if field["required"]:
-                fields.append((name, typed, msgspec.field(name=key)))
-            else:
-                default = msgspec.field(default=msgspec.UNSET, name=key)
-                fields.append((name, typed | msgspec.UnsetType, default))
-        names.append(len(names))
-        return msgspec.defstruct(
-            f"Mirror{names[-1]}", fields, forbid_unknown_fields=True, kw_only=True
-        )
+        if path.endswith(".sdg_links[]"):
+            return _sdg_link(node["fields"], build, path)
+        if path.endswith(".sdg_links[].provenance"):
+            # The same for the 17 goals: built once, since msgspec hashes every literal
+            # of every struct it is given, and typing hashes a literal value by value.
+            if path not in build.shared:
+                build.shared[path] = _provenance(node["fields"], build, path)
+            return build.shared[path]
+        return build.struct(node["fields"], path)
     if kind == "literal":
         expected = tuple(node["expected"])
         if not all(type(value) is str for value in expected):
             raise TypeError("a literal other than strings")
         return Literal[expected]
     if kind == "nullable":
-        return _typed(node["schema"], build) | None
+        return _typed(node["schema"], build, path) | None
     meta: dict[str, Any] = {
         key: node[key]
         for key in ("ge", "le", "gt", "lt", "min_length", "max_length")
         if key in node
     }
     pattern = node.get("pattern")
+    if kind == "str" and path in build.literals:
+        if meta:
+            raise TypeError(f"{path}: a literal in place of another constraint")
+        values = build.literals[path]
+        if pattern is not None:  # keep the values the pattern accepts, as the general path
+            whole = re.compile(_whole(pattern))
+            values = tuple(value for value in values if whole.search(value))
+        if not values:
+            raise TypeError(f"{path}: no value to accept")
+        return _one_of(values)
     if pattern is not None:
-        if build.patterns and pattern == types.LANGUAGE_TAG_PATTERN and kind == "str":
-            tags = tuple(tag for tag in _COMMON_TAGS if _LANGUAGE.fullmatch(tag))
-            return Literal[tags]
-        if build.patterns:
-            meta["pattern"] = _whole(pattern)
-        elif pattern not in {types.LOCAL_ID_PATTERN, types.LANGUAGE_TAG_PATTERN}:
-            raise TypeError("a pattern the accelerator does not check itself")
+        if kind != "str":
+            raise TypeError("a pattern on a value other than a string")
+        if pattern == types.LANGUAGE_TAG_PATTERN:
+            return Literal[tuple(tag for tag in _COMMON_TAGS if _LANGUAGE.fullmatch(tag))]
+        if build.resolves and not meta and path in _CHECKED_AFTER.get(pattern, ()):
+            return str  # checked after decoding, with the other records of the chunk
+        if pattern == types.LOCAL_ID_PATTERN and build.resolves:
+            raise TypeError(f"{path}: a reference the accelerator does not resolve")
+        meta["pattern"] = _whole(pattern)
     base: Any
     if kind == "str":
         base = str
@@ -169,125 +244,63 @@ def _typed(node: dict[str, Any], build: _Build) -> Any:
     elif kind == "bool":
         base = bool
     elif kind == "list":
-        base = list[_typed(node["items_schema"], build)]  # type: ignore[misc]
+        base = list[_typed(node["items_schema"], build, f"{path}[]")]  # type: ignore[misc]
     elif kind == "dict":
-        keys = _typed(node["keys_schema"], build)
-        values = _typed(node["values_schema"], build)
+        keys = _typed(node["keys_schema"], build, f"{path}{{}}")
+        values = _typed(node["values_schema"], build, f"{path}{{}}")
         base = dict[keys, values]  # type: ignore[valid-type]
     else:
         raise TypeError(f"no struct for {kind}")
     return Annotated[base, msgspec.Meta(**meta)] if meta else base
 
 
-@cache
-def placement_checker() -> Callable[[bytes], Any] | None:
-    """Return a decoder of placement lines (raising on any problem), or ``None`` without msgspec."""
-    try:
-        import msgspec
-    except ImportError:
-        return None
-    try:
-        struct = _struct_type(mirror_schema(Placement), msgspec, [])
-    except TypeError:  # pragma: no cover - the placement model grew a field this cannot check
-        return None
-    decode: Callable[[bytes], Any] = msgspec.json.Decoder(struct).decode
-    return decode
+@lru_cache(maxsize=64)
+def _one_of(values: tuple[str, ...]) -> Any:
+    """Return the type of exactly ``values``: a literal, behind a type ``typing`` leaves alone.
 
-
-def plain_placement(record: Any, known_tags: set[str]) -> bool:
-    """Return whether a decoded placement has a well-formed id and language tags."""
-    if not _LOCAL_ID.fullmatch(record.id):
-        return False
-    for tag in record.programme:
-        if tag not in known_tags:
-            if not _LANGUAGE.fullmatch(tag):
-                return False
-            known_tags.add(tag)
-    return True
-
-
-#: The collections (besides placements) whose lines the accelerator decodes: those where
-#: it was measured faster than the general path's shape check.
-ACCELERATED = frozenset({"partners", "projects", "theses", "learning_activities"})
-
-
-@cache
-def record_decoder(collection: str) -> Callable[[bytes], dict[str, Any]] | None:
-    """Return a decoder of ``collection``'s lines into mirror dicts, or ``None`` if there is none.
-
-    There is none without msgspec, and none for a collection not in :data:`ACCELERATED`.
-
-    The decoder raises ``ValueError`` on any record the general path might not accept
-    exactly as it is; otherwise it returns the plain dict the mirror validator returns
-    for the same line (optional fields left out are absent, nulls kept).
+    ``typing`` walks every value of a literal each time it hashes or evaluates one, which
+    takes seconds for the ids of a national dataset; msgspec sees through the new type.
     """
-    checker = _struct_decoder(collection)
-    if checker is None:
-        return None
-    decode, to_builtins = checker
-
-    def check(line: bytes) -> dict[str, Any]:
-        record: dict[str, Any] = to_builtins(decode(line))
-        return record
-
-    return check
+    return NewType("OneOf", Literal[values])
 
 
-Checker = Callable[[bytes, Semantics], "dict[str, Any] | None"]
+def _sdg_link(fields: Mapping[str, Any], build: _Build, path: str) -> Any:
+    """Return the union of 17 link structs, tagged by goal, each taking its own targets."""
+    rest = dict(fields)
+    goal = rest.pop("goal", {}).get("schema", {})
+    if goal != {"type": "int", "strict": True, "ge": 1, "le": 17} or "target" not in rest:
+        raise TypeError("an SDG link of another shape")
+    variants = []
+    for number in range(1, 18):
+        targets = tuple(target for target, of in _GOAL_OF.items() if of == number)
+        build.literals[f"{path}.target"] = targets
+        variants.append(build.struct(rest, path, tag_field="goal", tag=number))
+    del build.literals[f"{path}.target"]
+    return Union[tuple(variants)]  # noqa: UP007 - a union built at run time
 
 
-@cache
-def record_checker(collection: str) -> Checker | None:
-    """Return a checker of ``collection``'s lines, or ``None`` if there is none.
-
-    The checker raises ``ValueError`` as the decoder of :func:`record_decoder` does.  A
-    project that gives no finding is checked and recorded at once (``None`` is returned);
-    any other record is returned as the mirror dict, for the semantic checks.
-    """
-    checker = _struct_decoder(collection)
-    if checker is None:
-        return None
-    decode, to_builtins = checker
-    plain = _PLAIN.get(collection)
-    if plain is not None:
-
-        def check_plain(line: bytes, semantics: Semantics) -> dict[str, Any] | None:
-            decoded = decode(line)
-            if (
-                semantics.is_done("partners")
-                and semantics.is_done("agreements")
-                and plain(decoded, semantics)
-            ):
-                return None
-            record: dict[str, Any] = to_builtins(decoded)
-            return record
-
-        return check_plain
-
-    def check(line: bytes, semantics: Semantics) -> dict[str, Any] | None:
-        record: dict[str, Any] = to_builtins(decode(line))
-        return record
-
-    return check
+def _provenance(fields: Mapping[str, Any], build: _Build, path: str) -> Any:
+    """Return the union of provenance structs, tagged by method; a suggestion names its tool."""
+    rest = dict(fields)
+    method = rest.pop("method", {}).get("schema", {})
+    methods = method.get("expected", ())
+    needed = ("tool", "tool_version", "confidence")
+    if method.get("type") != "literal" or _SUGGESTED not in methods:
+        raise TypeError("a provenance of another shape")
+    variants = []
+    for value in methods:
+        overrides = {}
+        if value == _SUGGESTED:
+            for name in needed:
+                inner = rest[name]["schema"]
+                if inner.get("type") != "nullable":
+                    raise TypeError("a provenance of another shape")
+                overrides[name] = _typed(inner["schema"], build, f"{path}.{name}")
+        variants.append(build.struct(rest, path, overrides, tag_field="method", tag=value))
+    return Union[tuple(variants)]  # noqa: UP007 - a union built at run time
 
 
-@cache
-def _struct_decoder(collection: str) -> tuple[Callable[[bytes], Any], Callable[[Any], Any]] | None:
-    if collection not in ACCELERATED:
-        return None
-    try:
-        import msgspec
-    except ImportError:
-        return None
-    try:
-        struct = _typed(mirror_schema(COLLECTIONS[collection]), _Build(msgspec, patterns=True))
-    except TypeError:  # pragma: no cover - the model grew a shape this cannot check
-        return None
-    return msgspec.json.Decoder(struct).decode, msgspec.to_builtins
-
-
-_GOAL_OF = {target: sdg_goal_of(target) for target in SDG_TARGETS}
-_SUGGESTED = SdgProvenance.SUGGESTED.value
+# -- the checks left after decoding ---------------------------------------------------------
 
 
 @lru_cache(maxsize=65_536)
@@ -295,73 +308,43 @@ def _date_bounds(value: str) -> tuple[dt.date, dt.date]:
     return types.date_bounds(value)
 
 
-def _bounds(period: Any) -> tuple[dt.date, dt.date | None] | None:
-    """Return a period's first and last days, as the semantic checks compute them."""
-    if not period or not isinstance(period.start, str):
+def _span(period: Any) -> tuple[dt.date, dt.date | None] | None:
+    """Return a period's first and last days, as the semantic checks compute them.
+
+    Raises:
+        ValueError: a date is not a year, a year-month or a calendar date, or the period
+            ends before it starts.
+    """
+    if not period:
         return None
-    try:
-        first = _date_bounds(period.start)[0]
-        end = period.end
-        return first, (_date_bounds(end)[1] if end else None)
-    except ValueError:  # pragma: no cover - the shape check has already passed
+    first = _date_bounds(period.start)[0]
+    if not period.end:
+        return first, None
+    last = _date_bounds(period.end)[1]
+    if last < first:
+        raise ValueError("the period ends before it starts")
+    return first, last
+
+
+def well_formed_ids(ids: list[str]) -> list[bool] | None:
+    """Return ``None`` when every id of ``ids`` is well formed, else which ones are."""
+    if _IDS.match("\n".join(ids) + "\n"):
         return None
-
-
-def _period_ok(period: Any) -> bool:
-    bounds = _bounds(period)
-    return not (bounds and bounds[1] is not None and bounds[1] < bounds[0])
-
-
-def _plain_identifiers(items: Any) -> bool:
-    return all(identifier_problem(item.scheme, item.value) is None for item in (items or ()))
+    return [_LOCAL_ID.search(value) is not None for value in ids]
 
 
 def _given(value: Any) -> bool:
     return value is not None and value is not UNSET
 
 
-def _plain_common(record: Any, collection: str, semantics: Semantics) -> bool:
-    """Return whether a record is new and its unique lists, areas and SDG links are plain."""
-    if record.id in semantics.ids[collection]:
-        return False
-    for field in semantics._unique_of[collection]:
-        items = getattr(record, field)
-        if items and len(items) != len(set(items)):
-            return False
-    focus = getattr(record, "focus_areas", None)
-    if focus and not semantics._focus.issuperset(focus):
-        return False
-    thematic = getattr(record, "thematic_areas", None)
-    if thematic and not semantics._thematic.issuperset(thematic):
-        return False
-    partners = semantics.ids["partners"]
-    for link in getattr(record, "sdg_links", None) or ():
-        target = link.target
-        if _given(target) and _GOAL_OF.get(target) != link.goal:
-            return False
-        provenance = link.provenance
-        if _given(provenance):
-            if provenance.method == _SUGGESTED and not (
-                _given(provenance.tool)
-                and _given(provenance.tool_version)
-                and _given(provenance.confidence)
-            ):
-                return False
-            curator = provenance.curator
-            if _given(curator) and curator not in partners:
-                return False
-    return True
+def _repeats(items: Any) -> bool:
+    """Return whether a list (or UNSET, or None) names an item twice."""
+    return bool(items) and len(items) != len(set(items))
 
 
-def _plain_agreement(record: Any, bounds: Any, semantics: Semantics) -> bool:
-    """Return whether a record's agreement resolves and shares a day with the record."""
-    agreement = record.agreement
-    if not _given(agreement):
-        return True
-    if agreement not in semantics.ids["agreements"]:
-        return False
-    span = semantics._agreement_periods.get(agreement)
-    return not (
+def _outside(bounds: Any, span: Any) -> bool:
+    """Return whether a record's ``bounds`` share no day with an agreement's ``span``."""
+    return (
         span is not None
         and bounds is not None
         and (
@@ -371,125 +354,214 @@ def _plain_agreement(record: Any, bounds: Any, semantics: Semantics) -> bool:
     )
 
 
-def _own_identifiers(record: Any, collection: str, semantics: Semantics) -> list[int] | None:
-    """Return the keys of a record's identifiers first seen here, or ``None`` on a problem."""
+#: A check of a decoded record, bound to the dataset being checked: ``True`` when the record
+#: gives no finding (it is then recorded), ``False`` having changed nothing otherwise.
+Plain = Callable[[Any], bool]
+
+
+def _keeper(semantics: Semantics, collection: str) -> Callable[[Any], bool]:
+    """Return a check of a record's identifiers that, when they give no finding, records it."""
+    ids = semantics.ids[collection]
     seen = semantics._seen_identifiers
-    record_id = record.id
-    new: list[int] = []
-    for identifier in record.identifiers or ():
-        scheme, value = identifier.scheme, identifier.value
-        if identifier_problem(scheme, value) is not None:
-            return None
-        key = hash((collection, scheme, value))
-        first = seen.get(key)
-        if first is None:
-            new.append(key)
-        elif first != record_id:
-            return None
-    return new
+
+    def keep(record: Any) -> bool:
+        record_id = record.id
+        if record.identifiers:
+            new: list[int] = []
+            for identifier in record.identifiers:
+                scheme, value = identifier.scheme, identifier.value
+                if identifier_problem(scheme, value) is not None:
+                    return False
+                key = hash((collection, scheme, value))
+                first = seen.get(key)
+                if first is None:
+                    new.append(key)
+                elif first != record_id:
+                    return False
+            for key in new:
+                seen.setdefault(key, record_id)
+        ids.add(record_id)
+        return True
+
+    return keep
 
 
-def _keep(record: Any, collection: str, new: list[int], semantics: Semantics) -> bool:
-    semantics.ids[collection].add(record.id)
-    seen = semantics._seen_identifiers
-    for key in new:
-        seen.setdefault(key, record.id)
-    return True
+def _placement_check(semantics: Semantics) -> Plain:
+    own = semantics.ids["placements"]
+    add = own.add
+    well_formed = _LOCAL_ID.search
 
-
-def plain_project(project: Any, semantics: Semantics) -> bool:
-    """Check a decoded project as the semantic checks would; on no finding, record it.
-
-    Return ``False``, having changed nothing, for a project that might give any finding
-    (a repeat, a reference that does not resolve, a period out of order or outside its
-    mission or agreement, an unknown area, an SDG target of another goal, an incomplete
-    suggestion, an identifier that fails its checks or names another project, a missing
-    required SDG link); the semantic checks then see it, and explain every problem.
-    Partners and agreements must have been read in full.
-    """
-    partners = semantics.ids["partners"]
-    if not _plain_common(project, "projects", semantics):
-        return False
-    participants = project.participants
-    if not partners.issuperset([participant.partner for participant in participants]):
-        return False
-    for participant in participants:
-        if participant.period and not _period_ok(participant.period):
+    def check(placement: Any) -> bool:
+        record_id = placement.id
+        key = hash(record_id)
+        if key in own or well_formed(record_id) is None:
             return False
-    for funding in project.funding or ():
-        funder = funding.funder
-        if not _given(funder):
-            if not _given(funding.funder_name):
+        add(key)
+        return True
+
+    return check
+
+
+def _project_check(semantics: Semantics) -> Plain:
+    ids = semantics.ids["projects"]
+    missions = semantics._mission_of_project
+    spans = semantics._agreement_periods
+    required = "project" in semantics._required_sdg
+    keep = _keeper(semantics, "projects")
+    well_formed = _LOCAL_ID.search
+
+    def check(project: Any) -> bool:
+        record_id = project.id
+        if (
+            record_id in ids
+            or well_formed(record_id) is None
+            or (required and not project.sdg_links)
+        ):
+            return False
+        # Unique lists, inline: a function call per list costs more than the check.
+        kinds, focus, thematic = project.kinds, project.focus_areas, project.thematic_areas
+        if (
+            (len(kinds) > 1 and len(set(kinds)) < len(kinds))
+            or (focus and len(focus) > 1 and len(set(focus)) < len(focus))
+            or (thematic and len(thematic) > 1 and len(set(thematic)) < len(thematic))
+        ):
+            return False
+        try:
+            for participant in project.participants:
+                if participant.period:
+                    _span(participant.period)
+            bounds = _span(project.period)
+        except ValueError:
+            return False
+        for funding in project.funding or ():
+            if not _given(funding.funder) and not _given(funding.funder_name):
                 return False
-        elif funder not in partners:
+            for identifier in funding.identifiers or ():
+                if identifier_problem(identifier.scheme, identifier.value) is not None:
+                    return False
+        mission = missions.get(record_id)
+        if mission is not None and bounds is not None:
+            outer = mission[1]
+            last = bounds[1] if bounds[1] is not None else bounds[0]
+            if bounds[0] < outer[0] or (outer[1] is not None and last > outer[1]):
+                return False
+        agreement = project.agreement
+        if agreement and _outside(bounds, spans.get(agreement)):
             return False
-        if not _plain_identifiers(funding.identifiers):
+        return keep(project)
+
+    return check
+
+
+def _thesis_check(semantics: Semantics) -> Plain:
+    ids = semantics.ids["theses"]
+    required = "thesis" in semantics._required_sdg
+    keep = _keeper(semantics, "theses")
+    well_formed = _LOCAL_ID.search
+
+    def check(thesis: Any) -> bool:
+        record_id = thesis.id
+        if (
+            record_id in ids
+            or well_formed(record_id) is None
+            or _repeats(thesis.supervising_partners)
+            or _repeats(thesis.thematic_areas)
+            or (required and not thesis.sdg_links)
+        ):
             return False
-    bounds = _bounds(project.period)
-    if bounds and bounds[1] is not None and bounds[1] < bounds[0]:
-        return False
-    mission = semantics._mission_of_project.get(project.id)
-    if mission is not None and bounds is not None:
-        outer = mission[1]
-        last = bounds[1] if bounds[1] is not None else bounds[0]
-        if bounds[0] < outer[0] or (outer[1] is not None and last > outer[1]):
+        return keep(thesis)
+
+    return check
+
+
+def _learning_activity_check(semantics: Semantics) -> Plain:
+    ids = semantics.ids["learning_activities"]
+    spans = semantics._agreement_periods
+    required = "learning-activity" in semantics._required_sdg
+    well_formed = _LOCAL_ID.search
+
+    def check(activity: Any) -> bool:
+        record_id = activity.id
+        if (
+            record_id in ids
+            or well_formed(record_id) is None
+            or _repeats(activity.organisers)
+            or _repeats(activity.audiences)
+            or _repeats(activity.focus_areas)
+            or _repeats(activity.thematic_areas)
+            or (required and not activity.sdg_links)
+        ):
             return False
-    if not _plain_agreement(project, bounds, semantics):
-        return False
-    if not project.sdg_links and semantics._required_sdg.get("project") is not None:
-        return False
-    new = _own_identifiers(project, "projects", semantics)
-    return new is not None and _keep(project, "projects", new, semantics)
+        try:
+            bounds = _span(activity.period)
+        except ValueError:
+            return False
+        agreement = activity.agreement
+        if agreement and _outside(bounds, spans.get(agreement)):
+            return False
+        ids.add(record_id)
+        return True
+
+    return check
 
 
-def plain_thesis(thesis: Any, semantics: Semantics) -> bool:
-    """Check a decoded thesis as the semantic checks would; on no finding, record it.
-
-    As :func:`plain_project`: ``False``, having changed nothing, on any doubt.
-    """
-    partners = semantics.ids["partners"]
-    if not _plain_common(thesis, "theses", semantics):
-        return False
-    if thesis.institution not in partners:
-        return False
-    if _given(thesis.host) and thesis.host not in partners:
-        return False
-    supervising = thesis.supervising_partners
-    if supervising and not partners.issuperset(supervising):
-        return False
-    if _given(thesis.agreement) and thesis.agreement not in semantics.ids["agreements"]:
-        return False
-    if not thesis.sdg_links and semantics._required_sdg.get("thesis") is not None:
-        return False
-    new = _own_identifiers(thesis, "theses", semantics)
-    return new is not None and _keep(thesis, "theses", new, semantics)
-
-
-def plain_learning_activity(activity: Any, semantics: Semantics) -> bool:
-    """Check a decoded learning activity as the semantic checks would; on no finding, record it.
-
-    As :func:`plain_project`: ``False``, having changed nothing, on any doubt.
-    """
-    partners = semantics.ids["partners"]
-    if not _plain_common(activity, "learning_activities", semantics):
-        return False
-    if not partners.issuperset(activity.organisers):
-        return False
-    counts = activity.participants
-    if counts and not partners.issuperset([count.partner for count in counts]):
-        return False
-    bounds = _bounds(activity.period)
-    if bounds and bounds[1] is not None and bounds[1] < bounds[0]:
-        return False
-    if not _plain_agreement(activity, bounds, semantics):
-        return False
-    if not activity.sdg_links and semantics._required_sdg.get("learning-activity") is not None:
-        return False
-    return _keep(activity, "learning_activities", [], semantics)
-
-
-_PLAIN: dict[str, Callable[[Any, Semantics], bool]] = {
-    "projects": plain_project,
-    "theses": plain_thesis,
-    "learning_activities": plain_learning_activity,
+#: The checks left for the records of each collection after decoding, and the lists each
+#: checks for repeats; a collection whose model has other unique lists is not accelerated.
+_PLAIN: dict[str, tuple[Callable[[Semantics], Plain], tuple[str, ...]]] = {
+    "placements": (_placement_check, ()),
+    "projects": (_project_check, ("kinds", "focus_areas", "thematic_areas")),
+    "theses": (_thesis_check, ("supervising_partners", "thematic_areas")),
+    "learning_activities": (
+        _learning_activity_check,
+        ("organisers", "audiences", "focus_areas", "thematic_areas"),
+    ),
 }
+
+
+@dataclass(frozen=True)
+class Checker:
+    """The accelerator of one collection of one dataset.
+
+    ``decode`` decodes one line into a struct, raising
+    ``ValueError`` on any record that might give a finding in its shape or references.
+    ``plain`` checks a decoded record as the semantic checks would and records it when it
+    gives no finding, else returns ``False`` having changed nothing; when it is ``None``,
+    ``to_builtins`` turns the record into the mirror dict for the semantic checks.
+    """
+
+    decode: Callable[[bytes], Any]
+    plain: Plain | None
+    to_builtins: Callable[[Any], Any]
+
+
+def checker(collection: str, semantics: Semantics) -> Checker | None:
+    """Return the accelerator of ``collection`` for the dataset being checked, if there is one.
+
+    There is none without msgspec, for a collection not in :data:`REFERENCES`, before the
+    collections it refers to have been read, or when one of them has no well-formed id.
+    """
+    references = REFERENCES.get(collection)
+    if references is None:
+        return None
+    try:
+        import msgspec
+    except ImportError:
+        return None
+    literals: dict[str, tuple[str, ...]] = {}
+    for path, target in references.items():
+        if not semantics.is_done(target):
+            return None
+        literals[path] = tuple(sorted(semantics.ids[target]))
+    for path, kind in _AREAS.items():
+        literals[path] = tuple(sorted(semantics._focus if kind == "focus" else semantics._thematic))
+    bind, unique = _PLAIN.get(collection, (None, ()))
+    if bind is not None and unique != semantics._unique_of[collection]:
+        return None  # pragma: no cover - the model has other unique lists now
+    build = _Build(msgspec, literals, resolves=bind is not None)
+    try:
+        struct = _typed(mirror_schema(COLLECTIONS[collection]), build, "")
+    except TypeError:  # pragma: no cover - the model grew a shape this cannot check
+        return None
+    decoder = msgspec.json.Decoder(struct)
+    plain = None if bind is None else bind(semantics)
+    return Checker(decoder.decode, plain, msgspec.to_builtins)
