@@ -24,7 +24,7 @@ from unikommune.format import schema_id
 from unikommune.io import DATASET_FILE, MAX_DOCUMENT_BYTES, PROFILE_FILE, dump_document
 from unikommune.models import COLLECTIONS, Dataset, Profile, default_profile
 from unikommune.validation.codes import CODES
-from unikommune.validation.fast import Checker, checker, well_formed_ids
+from unikommune.validation.fast import Checker, Literals, checker, well_formed_ids
 from unikommune.validation.locate import LineIndex, find_offsets
 from unikommune.validation.reader import Parsed, RawFinding, decode, parse_text, read_file
 from unikommune.validation.report import Finding, Report
@@ -42,7 +42,10 @@ __all__ = ["MAX_LINE_BYTES", "validate"]
 
 #: Longest JSON Lines record read; a longer line ends the check of its file.
 MAX_LINE_BYTES = 16 * 1024 * 1024
-_CHUNK = 8 * 1024 * 1024
+_CHUNK = 256 * 1024
+#: Bytes of lines with findings kept while checking, to place the findings without reading
+#: the files again.
+_KEPT_BYTES = 64 * 1024 * 1024
 
 Progress = Callable[[int], None]
 _NOT_METADATA = frozenset((*COLLECTIONS, "profile"))
@@ -80,6 +83,10 @@ class _Run:
         self.progress = progress
         self.semantics: Semantics | None = None
         self.accelerate = True
+        #: Lines that took the general path, by file and line number, up to a budget.
+        self.kept: dict[str, dict[int, bytes]] = defaultdict(dict)
+        self.kept_bytes = 0
+        self.types = Literals()
 
     # -- documents ----------------------------------------------------------------------------
     def read_document(self, path: Path) -> Parsed:
@@ -216,7 +223,7 @@ class _Run:
         limit: int,
         semantics: Semantics,
     ) -> None:
-        accelerator = checker(collection, semantics) if self.accelerate else None
+        accelerator = checker(collection, semantics, self.types) if self.accelerate else None
         with stream:
             number = 0
             pending = b""
@@ -344,6 +351,10 @@ class _Run:
     def _general(self, collection: str, line: bytes, number: int, file: str) -> None:
         """Check one record on the general path, which explains every problem."""
         assert self.semantics is not None
+        if self.kept_bytes < _KEPT_BYTES:
+            # The line may be needed to place a finding: keep it rather than read it again.
+            self.kept[file][number] = line
+            self.kept_bytes += len(line)
         try:
             record = record_validator(collection).validate_json(line)
         except ValidationError:
@@ -520,7 +531,9 @@ class _Run:
         for file, findings in by_document.items():
             ready.extend(_place_in_document(Path(file), findings, self.max_bytes))
         for file, findings in by_lines.items():
-            ready.extend(_place_in_lines(Path(file), findings, self.max_line_bytes))
+            ready.extend(
+                _place_in_lines(Path(file), findings, self.max_line_bytes, self.kept[file])
+            )
         return Report(ready, self.files, self.records)
 
 
@@ -578,12 +591,18 @@ def _place_in_document(path: Path, findings: list[RawFinding], max_bytes: int) -
     return _positions(text, findings, LineIndex(text))
 
 
-def _place_in_lines(path: Path, findings: list[RawFinding], limit: int) -> list[Finding]:
+def _place_in_lines(
+    path: Path, findings: list[RawFinding], limit: int, kept: Mapping[int, bytes]
+) -> list[Finding]:
     wanted: dict[int, list[RawFinding]] = defaultdict(list)
     for raw in findings:
         assert raw.record_line is not None
         wanted[raw.record_line].append(raw)
     placed: list[Finding] = []
+    for number in [number for number in wanted if number in kept]:
+        placed.extend(_place_in_line(kept[number], number, wanted.pop(number), limit))
+    if not wanted:
+        return placed
     last = max(wanted)
     number = 0
     pending = b""
@@ -595,14 +614,20 @@ def _place_in_lines(path: Path, findings: list[RawFinding], limit: int) -> list[
             for line in lines:
                 number += 1
                 if number in wanted:
-                    text = line[:limit].decode("utf-8", errors="replace")
-                    text = text.removeprefix("\ufeff").rstrip("\r")
-                    placed.extend(_positions(text, wanted.pop(number), LineIndex(text, number)))
+                    placed.extend(_place_in_line(line, number, wanted.pop(number), limit))
             if not chunk:
                 break
     for rest in wanted.values():  # pragma: no cover - the file changed while being read
         placed.extend(_final(raw, raw.record_line, None) for raw in rest)
     return placed
+
+
+def _place_in_line(
+    line: bytes, number: int, findings: list[RawFinding], limit: int
+) -> list[Finding]:
+    text = line[:limit].decode("utf-8", errors="replace")
+    text = text.removeprefix("\ufeff").rstrip("\r")
+    return _positions(text, findings, LineIndex(text, number))
 
 
 def validate(

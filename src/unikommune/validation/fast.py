@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Annotated, Any, Literal, NewType, Union
@@ -47,15 +47,19 @@ try:
 except ImportError:  # pragma: no cover - the accelerator is then unused
     UNSET = None
 
-__all__ = ["REFERENCES", "Checker", "checker", "well_formed_ids"]
+__all__ = ["REFERENCES", "Checker", "Literals", "checker", "well_formed_ids"]
 
 _LANGUAGE = re.compile(types.LANGUAGE_TAG_PATTERN)
 
 #: The reference fields a struct checks against the ids already read: for each accelerated
 #: collection, the JSON path of each field and the collection it refers to.  Every
-#: reference of these collections is here (a test holds the models to it).
+#: reference of the collections whose records are done here is listed (a struct with a
+#: reference left out cannot be built).  Partners, agreements and missions are only
+#: decoded here: they refer to collections still to come, and go on to the semantic checks.
 REFERENCES: Mapping[str, Mapping[str, str]] = {
     "partners": {},
+    "agreements": {},
+    "missions": {},
     "projects": {
         ".participants[].partner": "partners",
         ".funding[].funder": "partners",
@@ -122,14 +126,48 @@ def _whole(pattern: str) -> str:
     return f"(?a)\\A(?:{pattern})\\Z"
 
 
+class Literals:
+    """The literal types of one run: each set of ids or codes made into a type once.
+
+    ``typing`` walks every value of a literal each time it hashes one, and msgspec hashes
+    each literal of each struct it is given, so the types are made once per run and put
+    behind a new type, which ``typing`` leaves alone and msgspec sees through.
+    """
+
+    def __init__(self) -> None:
+        self._types: dict[tuple[str, str | None], Any] = {}
+
+    def of(self, name: str, values: Collection[str], pattern: str | None) -> Any:
+        """Return the type of exactly those ``values`` (named ``name``) that ``pattern`` takes.
+
+        Raises:
+            TypeError: no value is left.
+        """
+        if (name, pattern) not in self._types:
+            chosen = sorted(values)
+            if pattern is not None:  # keep the values the pattern accepts, as the general path
+                whole = re.compile(_whole(pattern))
+                chosen = [value for value in chosen if whole.search(value)]
+            if not chosen:
+                raise TypeError(f"no value of {name} to accept")
+            literal: Any = Literal[tuple(chosen)]
+            self._types[(name, pattern)] = NewType("OneOf", literal)
+        return self._types[(name, pattern)]
+
+
 class _Build:
     """What a struct is built with: msgspec, the literals by path, a counter for names."""
 
     def __init__(
-        self, msgspec: Any, literals: Mapping[str, tuple[str, ...]], resolves: bool
+        self,
+        msgspec: Any,
+        literals: Mapping[str, tuple[str, Collection[str]]],
+        resolves: bool,
+        types: Literals,
     ) -> None:
         self.msgspec = msgspec
         self.literals = dict(literals)
+        self.types = types
         #: Whether every reference must be a literal (the records are then done here).
         self.resolves = resolves
         self.definitions: dict[str, dict[str, Any]] = {}
@@ -211,13 +249,7 @@ def _typed(node: dict[str, Any], build: _Build, path: str) -> Any:
     if kind == "str" and path in build.literals:
         if meta:
             raise TypeError(f"{path}: a literal in place of another constraint")
-        values = build.literals[path]
-        if pattern is not None:  # keep the values the pattern accepts, as the general path
-            whole = re.compile(_whole(pattern))
-            values = tuple(value for value in values if whole.search(value))
-        if not values:
-            raise TypeError(f"{path}: no value to accept")
-        return _one_of(values)
+        return build.types.of(*build.literals[path], pattern)
     if pattern is not None:
         if kind != "str":
             raise TypeError("a pattern on a value other than a string")
@@ -254,16 +286,6 @@ def _typed(node: dict[str, Any], build: _Build, path: str) -> Any:
     return Annotated[base, msgspec.Meta(**meta)] if meta else base
 
 
-@lru_cache(maxsize=64)
-def _one_of(values: tuple[str, ...]) -> Any:
-    """Return the type of exactly ``values``: a literal, behind a type ``typing`` leaves alone.
-
-    ``typing`` walks every value of a literal each time it hashes or evaluates one, which
-    takes seconds for the ids of a national dataset; msgspec sees through the new type.
-    """
-    return NewType("OneOf", Literal[values])
-
-
 def _sdg_link(fields: Mapping[str, Any], build: _Build, path: str) -> Any:
     """Return the union of 17 link structs, tagged by goal, each taking its own targets."""
     rest = dict(fields)
@@ -272,8 +294,8 @@ def _sdg_link(fields: Mapping[str, Any], build: _Build, path: str) -> Any:
         raise TypeError("an SDG link of another shape")
     variants = []
     for number in range(1, 18):
-        targets = tuple(target for target, of in _GOAL_OF.items() if of == number)
-        build.literals[f"{path}.target"] = targets
+        targets = [target for target, of in _GOAL_OF.items() if of == number]
+        build.literals[f"{path}.target"] = (f"targets of goal {number}", targets)
         variants.append(build.struct(rest, path, tag_field="goal", tag=number))
     del build.literals[f"{path}.target"]
     return Union[tuple(variants)]  # noqa: UP007 - a union built at run time
@@ -534,11 +556,12 @@ class Checker:
     to_builtins: Callable[[Any], Any]
 
 
-def checker(collection: str, semantics: Semantics) -> Checker | None:
+def checker(collection: str, semantics: Semantics, types: Literals | None = None) -> Checker | None:
     """Return the accelerator of ``collection`` for the dataset being checked, if there is one.
 
     There is none without msgspec, for a collection not in :data:`REFERENCES`, before the
     collections it refers to have been read, or when one of them has no well-formed id.
+    Give the accelerators of one run the same ``types``.
     """
     references = REFERENCES.get(collection)
     if references is None:
@@ -547,17 +570,17 @@ def checker(collection: str, semantics: Semantics) -> Checker | None:
         import msgspec
     except ImportError:
         return None
-    literals: dict[str, tuple[str, ...]] = {}
+    literals: dict[str, tuple[str, Collection[str]]] = {}
     for path, target in references.items():
         if not semantics.is_done(target):
             return None
-        literals[path] = tuple(sorted(semantics.ids[target]))
+        literals[path] = (target, semantics.ids[target])
     for path, kind in _AREAS.items():
-        literals[path] = tuple(sorted(semantics._focus if kind == "focus" else semantics._thematic))
+        literals[path] = (kind, semantics._focus if kind == "focus" else semantics._thematic)
     bind, unique = _PLAIN.get(collection, (None, ()))
     if bind is not None and unique != semantics._unique_of[collection]:
         return None  # pragma: no cover - the model has other unique lists now
-    build = _Build(msgspec, literals, resolves=bind is not None)
+    build = _Build(msgspec, literals, bind is not None, types or Literals())
     try:
         struct = _typed(mirror_schema(COLLECTIONS[collection]), build, "")
     except TypeError:  # pragma: no cover - the model grew a shape this cannot check

@@ -94,59 +94,102 @@ def _scan_end(text: str, index: int) -> int:
     return index
 
 
-def _walk(
-    text: str,
-    index: int,
-    node: _Node,
-    pointer: str,
-    key_at: int | None,
-    out: dict[str, tuple[int, int]],
-) -> int:
-    index = _WS.match(text, index).end()  # type: ignore[union-attr]
-    if node.wanted:
-        out[pointer] = (index, key_at if key_at is not None else index)
-    if not node.children or index >= len(text) or text[index] not in "[{":
-        return _skip(text, index)
-    opening = text[index]
-    index += 1
-    position = 0
-    while True:
+#: One member of an object from its key to its value: a comma before it, if any, the key
+#: (group 1, as written), the colon.
+_MEMBER = re.compile(r'[ \t\n\r]*,?[ \t\n\r]*"((?:[^"\\]|\\.)*)"[ \t\n\r]*:[ \t\n\r]*', re.DOTALL)
+
+
+class _Walk:
+    """One search for the offsets of some pointers in a text."""
+
+    def __init__(self, text: str, wanted: int) -> None:
+        self.text = text
+        self.out: dict[str, tuple[int, int]] = {}
+        self.left = wanted
+        #: Keys (as written) on the paths found so far, to tell when the search may stop.
+        self.keys: set[str] = set()
+
+    def done(self, index: int) -> bool:
+        """Return whether every pointer is found and no later key can change an answer.
+
+        JSON keeps the last of two members with the same key, so the search stops early
+        only when no key on a path found appears again after ``index`` (and, to be sure of
+        that, when nothing there is escaped).
+        """
+        if self.left:
+            return False
+        text = self.text
+        if text.find("\\", index) >= 0:
+            return False
+        return all(text.find(f'"{key}"', index) < 0 for key in self.keys)
+
+    def value(self, index: int, node: _Node, pointer: str, key_at: int | None) -> int:
+        """Walk the value at ``index``; return the offset after it, or -1 once done."""
+        text = self.text
         index = _WS.match(text, index).end()  # type: ignore[union-attr]
-        if index >= len(text):
-            return index
-        if text[index] in "]}":
-            return index + 1
-        if text[index] == ",":
-            index += 1
-            continue
-        if opening == "{":
-            match = _STRING.match(text, index)
-            if match is None:
-                return len(text)
-            key_offset = index
-            raw = match.group()[1:-1]
+        if node.wanted:
+            if pointer not in self.out:
+                self.left -= 1
+            self.out[pointer] = (index, key_at if key_at is not None else index)
+        if not node.children or index >= len(text) or text[index] not in "[{":
+            end = _skip(text, index)
+            return -1 if node.wanted and self.done(end) else end
+        if text[index] == "{":
+            return self._object(index + 1, node, pointer)
+        return self._array(index + 1, node, pointer)
+
+    def _object(self, index: int, node: _Node, pointer: str) -> int:
+        text = self.text
+        children = node.children
+        while True:
+            member = _MEMBER.match(text, index)
+            if member is None:
+                index = _WS.match(text, index).end()  # type: ignore[union-attr]
+                return index + 1  # the closing brace
+            raw = member.group(1)
+            key = raw
             if "\\" in raw:
                 with contextlib.suppress(ValueError):
-                    raw = json.loads(match.group())
-            segment = escape(raw) if "~" in raw or "/" in raw else raw
-            index = _WS.match(text, match.end()).end()  # type: ignore[union-attr]
-            index += 1  # the colon
-        else:
-            key_offset = None
-            segment = str(position)
+                    key = json.loads(f'"{raw}"')
+            child = children.get(escape(key) if "~" in key or "/" in key else key)
+            if child is None:
+                index = _skip(text, member.end())
+                continue
+            self.keys.add(raw)
+            segment = escape(key) if "~" in key or "/" in key else key
+            index = self.value(member.end(), child, f"{pointer}/{segment}", member.start(1) - 1)
+            if index < 0:
+                return -1
+
+    def _array(self, index: int, node: _Node, pointer: str) -> int:
+        text = self.text
+        position = 0
+        while True:
+            index = _WS.match(text, index).end()  # type: ignore[union-attr]
+            if index >= len(text):
+                return index
+            char = text[index]
+            if char == "]":
+                return index + 1
+            if char == ",":
+                index += 1
+                continue
+            child = node.children.get(str(position))
             position += 1
-        child = node.children.get(segment)
-        if child is None:
-            index = _skip(text, _WS.match(text, index).end())  # type: ignore[union-attr]
-        else:
-            index = _walk(text, index, child, f"{pointer}/{segment}", key_offset, out)
+            if child is None:
+                index = _skip(text, index)
+            else:
+                index = self.value(index, child, f"{pointer}/{position - 1}", None)
+                if index < 0:
+                    return -1
 
 
 def find_offsets(text: str, pointers: Collection[str]) -> dict[str, tuple[int, int]]:
     """Return ``{pointer: (value offset, key offset)}`` for every pointer found in ``text``.
 
     The key offset is the offset of the member's key for an object member and the value
-    offset otherwise.  Pointers that name nothing are left out.
+    offset otherwise.  Pointers that name nothing are left out.  Of two members with the
+    same key, the last counts, as in a JSON parser.
     """
     root = _Node()
     for pointer in pointers:
@@ -154,10 +197,10 @@ def find_offsets(text: str, pointers: Collection[str]) -> dict[str, tuple[int, i
         for segment in pointer.split("/")[1:] if pointer else []:
             node = node.children.setdefault(segment, _Node())
         node.wanted = True
-    out: dict[str, tuple[int, int]] = {}
+    walk = _Walk(text, len(set(pointers)))
     if text:
-        _walk(text, 0, root, "", None, out)
-    return out
+        walk.value(0, root, "", None)
+    return walk.out
 
 
 def duplicate_keys(text: str) -> Iterator[tuple[str, int]]:

@@ -76,6 +76,7 @@ class Semantics:
         self.ids: dict[str, set[Any]] = {name: set() for name in COLLECTIONS}
         self._done: set[str] = set()
         self._deferred: list[tuple[str, str, Where, str, str, int]] = []
+        self._deferred_lists: list[tuple[str, list[Any], Where, str, str]] = []
         self._focus = profile.focus_area_codes()
         self._thematic = profile.thematic_area_codes()
         self._profile_id = profile.id
@@ -132,7 +133,10 @@ class Semantics:
         )
 
     def refs(self, target: str, values: Iterable[Any], where: Where, sub: str, field: str) -> None:
-        """Check every id of a list of references."""
+        """Check every id of a list of references (at the end, as one, if they must wait)."""
+        if target not in self._done:
+            self._deferred_lists.append((target, list(values), where, sub, field))
+            return
         for index, value in enumerate(values):
             self.ref(target, value, where, sub, field, index)
 
@@ -617,6 +621,12 @@ class Semantics:
             if value not in self.ids[target]:
                 self._unresolved(target, value, where, sub, field, index)
         self._deferred.clear()
+        for target, values, where, sub, field in self._deferred_lists:
+            ids = self.ids[target]
+            for index, value in enumerate(values):
+                if isinstance(value, str) and value not in ids:
+                    self._unresolved(target, value, where, sub, field, index)
+        self._deferred_lists.clear()
         self._cycles(self._parents, "parent", "partner")
         self._cycles(self._supersedes, "supersedes", "agreement")
         return self.findings
