@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache
 from types import MappingProxyType
 
 from stdnum.iso7064 import mod_11_2
@@ -22,7 +23,13 @@ from stdnum.no import orgnr
 
 from unikommune.codelists import IdentifierScheme
 
-__all__ = ["SCHEME_PATTERNS", "URL_PATTERN", "identifier_problem", "is_valid_identifier"]
+__all__ = [
+    "SCHEME_PATTERNS",
+    "URL_PATTERN",
+    "identifier_problem",
+    "identifier_test",
+    "is_valid_identifier",
+]
 
 _CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"
 #: An http or https address: no spaces or control characters.
@@ -112,6 +119,25 @@ def identifier_problem(scheme: IdentifierScheme | str, value: str) -> str | None
         return f"{value!r} is not a valid {scheme} identifier: expected {shape}"
     check = _CHECK_BY_NAME.get(str(scheme))
     return check(value) if check else None
+
+
+@cache
+def identifier_test(scheme: IdentifierScheme | str) -> Callable[[str], object]:
+    """Return a quick test of values of ``scheme``: truthy when valid, check digits included.
+
+    For a scheme without check digits the test is the compiled pattern's ``fullmatch``.
+
+    Raises:
+        ValueError: ``scheme`` is not a known identifier scheme.
+    """
+    pattern = _COMPILED.get(str(scheme))
+    if pattern is None:
+        identifier_problem(scheme, "")  # raises, naming the schemes
+    assert pattern is not None
+    check = _CHECK_BY_NAME.get(str(scheme))
+    if check is None:
+        return pattern.fullmatch
+    return lambda value: pattern.fullmatch(value) is not None and check(value) is None
 
 
 def is_valid_identifier(scheme: IdentifierScheme | str, value: str) -> bool:

@@ -32,11 +32,12 @@ import sys
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 from typing import Annotated, Any, Literal, NewType, Union
 
 from unikommune import types
-from unikommune.codelists import SDG_TARGETS, SdgProvenance, sdg_goal_of
-from unikommune.identifiers import identifier_problem
+from unikommune.codelists import SDG_TARGETS, IdentifierScheme, SdgProvenance, sdg_goal_of
+from unikommune.identifiers import identifier_test
 from unikommune.models import COLLECTIONS
 from unikommune.validation.mirror import mirror_schema
 from unikommune.validation.semantic import Semantics
@@ -136,6 +137,8 @@ class Literals:
 
     def __init__(self) -> None:
         self._types: dict[tuple[str, str | None], Any] = {}
+        #: Other types made once per run, by what they are made for.
+        self.shared: dict[tuple[str, bool], Any] = {}
 
     def of(self, name: str, values: Collection[str], pattern: str | None) -> Any:
         """Return the type of exactly those ``values`` (named ``name``) that ``pattern`` takes.
@@ -225,10 +228,14 @@ def _typed(node: dict[str, Any], build: _Build, path: str) -> Any:
         if node.get("extra_behavior") != "forbid":
             raise TypeError("a typed dict that allows unknown fields")
         if path.endswith(".sdg_links[]"):
-            return _sdg_link(node["fields"], build, path)
+            # The same in every collection of a run (and the provenance the same for the 17
+            # goals): built once, since msgspec hashes every literal of every struct it is
+            # given, and typing hashes a literal value by value.
+            key = (path, build.resolves)
+            if key not in build.types.shared:
+                build.types.shared[key] = _sdg_link(node["fields"], build, path)
+            return build.types.shared[key]
         if path.endswith(".sdg_links[].provenance"):
-            # The same for the 17 goals: built once, since msgspec hashes every literal
-            # of every struct it is given, and typing hashes a literal value by value.
             if path not in build.shared:
                 build.shared[path] = _provenance(node["fields"], build, path)
             return build.shared[path]
@@ -355,10 +362,6 @@ def well_formed_ids(ids: list[str]) -> list[bool] | None:
     return [_LOCAL_ID.search(value) is not None for value in ids]
 
 
-def _given(value: Any) -> bool:
-    return value is not None and value is not UNSET
-
-
 def _repeats(items: Any) -> bool:
     """Return whether a list (or UNSET, or None) names an item twice."""
     return bool(items) and len(items) != len(set(items))
@@ -381,10 +384,16 @@ def _outside(bounds: Any, span: Any) -> bool:
 Plain = Callable[[Any], bool]
 
 
+#: A quick test of an identifier's value, by scheme (check digits included).
+_VALID_IDENTIFIER = {scheme.value: identifier_test(scheme) for scheme in IdentifierScheme}
+_PERIOD = attrgetter("period")
+
+
 def _keeper(semantics: Semantics, collection: str) -> Callable[[Any], bool]:
     """Return a check of a record's identifiers that, when they give no finding, records it."""
     ids = semantics.ids[collection]
     seen = semantics._seen_identifiers
+    valid = _VALID_IDENTIFIER
 
     def keep(record: Any) -> bool:
         record_id = record.id
@@ -392,7 +401,7 @@ def _keeper(semantics: Semantics, collection: str) -> Callable[[Any], bool]:
             new: list[int] = []
             for identifier in record.identifiers:
                 scheme, value = identifier.scheme, identifier.value
-                if identifier_problem(scheme, value) is not None:
+                if not valid[scheme](value):
                     return False
                 key = hash((collection, scheme, value))
                 first = seen.get(key)
@@ -431,6 +440,7 @@ def _project_check(semantics: Semantics) -> Plain:
     required = "project" in semantics._required_sdg
     keep = _keeper(semantics, "projects")
     well_formed = _LOCAL_ID.search
+    valid = _VALID_IDENTIFIER
 
     def check(project: Any) -> bool:
         record_id = project.id
@@ -449,17 +459,18 @@ def _project_check(semantics: Semantics) -> Plain:
         ):
             return False
         try:
-            for participant in project.participants:
-                if participant.period:
+            if any(map(_PERIOD, project.participants)):
+                for participant in project.participants:
                     _span(participant.period)
             bounds = _span(project.period)
         except ValueError:
             return False
         for funding in project.funding or ():
-            if not _given(funding.funder) and not _given(funding.funder_name):
+            # A funder is an id, a funder name a language map: neither is ever empty.
+            if not funding.funder and not funding.funder_name:
                 return False
             for identifier in funding.identifiers or ():
-                if identifier_problem(identifier.scheme, identifier.value) is not None:
+                if not valid[identifier.scheme](identifier.value):
                     return False
         mission = missions.get(record_id)
         if mission is not None and bounds is not None:
