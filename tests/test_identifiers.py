@@ -7,7 +7,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from unikommune.codelists import IdentifierScheme
-from unikommune.identifiers import SCHEME_PATTERNS, identifier_problem, is_valid_identifier
+from unikommune.identifiers import (
+    SCHEME_PATTERNS,
+    identifier_problem,
+    identifier_test,
+    is_valid_identifier,
+)
 
 VALID = [
     ("no-orgnr", "942110464"),  # Trondheim kommune
@@ -62,6 +67,7 @@ def test_hand_computed_orgnr_example() -> None:
 def test_valid_identifiers(scheme: str, value: str) -> None:
     assert identifier_problem(scheme, value) is None
     assert is_valid_identifier(scheme, value)
+    assert identifier_test(scheme)(value)
 
 
 @pytest.mark.parametrize(("scheme", "value", "said"), INVALID)
@@ -70,6 +76,7 @@ def test_invalid_identifiers_say_why(scheme: str, value: str, said: str) -> None
     assert problem is not None
     assert said in problem
     assert not is_valid_identifier(scheme, value)
+    assert not identifier_test(scheme)(value)
 
 
 @given(st.from_regex(r"[0-9]{8}", fullmatch=True))
@@ -95,3 +102,13 @@ def test_every_scheme_has_a_pattern() -> None:
 def test_unknown_scheme_is_misuse() -> None:
     with pytest.raises(ValueError, match="isbn"):
         identifier_problem("isbn", "978-3-16-148410-0")
+    with pytest.raises(ValueError, match="isbn"):
+        identifier_test("isbn")
+
+
+@given(
+    st.sampled_from(sorted(SCHEME_PATTERNS)),
+    st.one_of(st.text(max_size=40), st.from_regex(r"[0-9X-]{4,19}", fullmatch=True)),
+)
+def test_the_quick_test_agrees_with_the_explained_one(scheme: str, value: str) -> None:
+    assert bool(identifier_test(scheme)(value)) == (identifier_problem(scheme, value) is None)

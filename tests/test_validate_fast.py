@@ -368,3 +368,23 @@ def test_odd_placement_lines_give_the_same_findings_either_way(
             "invalid_json",
             "unresolved_reference",
         }
+
+
+@pytest.mark.parametrize(
+    ("collection", "path"),
+    [
+        (collection, path)
+        for collection, paths in REFERENCES.items()
+        for path in paths
+        if collection not in {"partners", "agreements", "missions"}
+    ],
+)
+def test_a_reference_left_out_leaves_the_collection_to_the_general_path(
+    collection: str, path: str, tiny: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from unikommune.validation import fast
+
+    fewer = {key: value for key, value in REFERENCES[collection].items() if key != path}
+    monkeypatch.setitem(fast.REFERENCES, collection, fewer)
+    with pytest.raises(AssertionError):
+        _checker(tiny, collection)

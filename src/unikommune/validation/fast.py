@@ -8,20 +8,24 @@ dataset at hand once the collections they refer to have been read:
 * a reference to a collection already read accepts exactly the well-formed ids
   of that collection (a literal), so a reference that resolves is checked in C;
 * a focus or thematic area accepts exactly the codes of the profile;
-* a date accepts exactly the calendar dates, months and years from 1900 to 2099;
 * an SDG link is one of 17 structs, tagged by its goal, whose target accepts
   exactly the targets of that goal; its provenance is tagged by its method, and
   a suggested link must name its tool, the tool's version and a confidence;
 * a language tag is one of the common tags.
 
 Each of these accepts a subset of what the general path accepts with no
-finding.  What is left (ids given twice, periods in order and within their
-mission or agreement, check digits, identifiers seen before, the agreements'
-rules) is checked here in Python, as the semantic checks would check it.  A
-record that passes all of it is done; anything else (a decode error, a value
-out of the common range, a reference that does not resolve) goes down the
-general path, which finds and explains every problem exactly.  So this module
-can only make clean records faster, never change a finding.
+finding.  What is left (ids well formed and new, the dates of periods, periods
+in order and within their mission or agreement, check digits, identifiers seen
+before, the agreements' rules) is checked here in Python, as the semantic
+checks would check it.  A record that passes all of it is done; anything else
+(a decode error, an uncommon language tag, a reference that does not resolve)
+goes down the general path, which finds and explains every problem exactly.
+So this module can only make clean records faster, never change a finding
+(``tests/test_validate_fast.py`` compares the two paths).
+
+Partners, agreements and missions refer to collections still to come: they are
+only decoded here, into the plain dicts the general path would hand on, and go
+to the semantic checks.
 """
 
 from __future__ import annotations
