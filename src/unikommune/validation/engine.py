@@ -223,7 +223,7 @@ class _Run:
         limit: int,
         semantics: Semantics,
     ) -> None:
-        accelerator = checker(collection, semantics, self.types) if self.accelerate else None
+        accelerator = checker(collection, semantics, self.types, file) if self.accelerate else None
         with stream:
             number = 0
             pending = b""
@@ -295,7 +295,7 @@ class _Run:
             records += 1
             if check is None:
                 semantics.record(collection, accelerator.to_builtins(record), (file, "", index))
-            elif not check(record):
+            elif not check(record, index):
                 general(collection, line, index, file)
         self.records += records
 
@@ -343,7 +343,7 @@ class _Run:
                         collection, accelerator.to_builtins(record), (file, "", number)
                     )
                     return 1
-                if accelerator.plain(record):
+                if accelerator.plain(record, number):
                     return 1
         self._general(collection, line, number, file)
         return 1

@@ -383,9 +383,10 @@ def _outside(bounds: Any, span: Any) -> bool:
     )
 
 
-#: A check of a decoded record, bound to the dataset being checked: ``True`` when the record
-#: gives no finding (it is then recorded), ``False`` having changed nothing otherwise.
-Plain = Callable[[Any], bool]
+#: A check of a decoded record and its line number, bound to the dataset being checked:
+#: ``True`` when the record gives no finding (it is then recorded), ``False`` having changed
+#: nothing otherwise.
+Plain = Callable[[Any, int], bool]
 
 
 #: A quick test of an identifier's value, by scheme (check digits included).
@@ -421,12 +422,28 @@ def _keeper(semantics: Semantics, collection: str) -> Callable[[Any], bool]:
     return keep
 
 
-def _placement_check(semantics: Semantics) -> Plain:
+def _partner_check(semantics: Semantics, file: str | None) -> Plain:
+    ids = semantics.ids["partners"]
+    keep = _keeper(semantics, "partners")
+
+    def check(partner: Any, number: int) -> bool:
+        # The id's pattern is checked while decoding: partners refer to partners, so the
+        # struct resolves no reference and keeps every pattern.
+        if partner.id in ids or not keep(partner):
+            return False
+        if partner.parent:
+            semantics.parent(partner.id, partner.parent, (file, "", number))
+        return True
+
+    return check
+
+
+def _placement_check(semantics: Semantics, file: str | None) -> Plain:
     own = semantics.ids["placements"]
     add = own.add
     well_formed = _LOCAL_ID.search
 
-    def check(placement: Any) -> bool:
+    def check(placement: Any, number: int) -> bool:
         record_id = placement.id
         key = hash(record_id)
         if key in own or well_formed(record_id) is None:
@@ -437,7 +454,7 @@ def _placement_check(semantics: Semantics) -> Plain:
     return check
 
 
-def _project_check(semantics: Semantics) -> Plain:
+def _project_check(semantics: Semantics, file: str | None) -> Plain:
     ids = semantics.ids["projects"]
     missions = semantics._mission_of_project
     spans = semantics._agreement_periods
@@ -446,7 +463,7 @@ def _project_check(semantics: Semantics) -> Plain:
     well_formed = _LOCAL_ID.search
     valid = _VALID_IDENTIFIER
 
-    def check(project: Any) -> bool:
+    def check(project: Any, number: int) -> bool:
         record_id = project.id
         if (
             record_id in ids
@@ -490,13 +507,13 @@ def _project_check(semantics: Semantics) -> Plain:
     return check
 
 
-def _thesis_check(semantics: Semantics) -> Plain:
+def _thesis_check(semantics: Semantics, file: str | None) -> Plain:
     ids = semantics.ids["theses"]
     required = "thesis" in semantics._required_sdg
     keep = _keeper(semantics, "theses")
     well_formed = _LOCAL_ID.search
 
-    def check(thesis: Any) -> bool:
+    def check(thesis: Any, number: int) -> bool:
         record_id = thesis.id
         if (
             record_id in ids
@@ -511,13 +528,13 @@ def _thesis_check(semantics: Semantics) -> Plain:
     return check
 
 
-def _learning_activity_check(semantics: Semantics) -> Plain:
+def _learning_activity_check(semantics: Semantics, file: str | None) -> Plain:
     ids = semantics.ids["learning_activities"]
     spans = semantics._agreement_periods
     required = "learning-activity" in semantics._required_sdg
     well_formed = _LOCAL_ID.search
 
-    def check(activity: Any) -> bool:
+    def check(activity: Any, number: int) -> bool:
         record_id = activity.id
         if (
             record_id in ids
@@ -542,15 +559,18 @@ def _learning_activity_check(semantics: Semantics) -> Plain:
     return check
 
 
-#: The checks left for the records of each collection after decoding, and the lists each
-#: checks for repeats; a collection whose model has other unique lists is not accelerated.
-_PLAIN: dict[str, tuple[Callable[[Semantics], Plain], tuple[str, ...]]] = {
-    "placements": (_placement_check, ()),
-    "projects": (_project_check, ("kinds", "focus_areas", "thematic_areas")),
-    "theses": (_thesis_check, ("supervising_partners", "thematic_areas")),
+#: The checks left for the records of each collection after decoding, the lists each
+#: checks for repeats (a collection whose model has other unique lists is not
+#: accelerated), and whether its struct resolves its references.
+_PLAIN: dict[str, tuple[Callable[[Semantics, str | None], Plain], tuple[str, ...], bool]] = {
+    "partners": (_partner_check, (), False),
+    "placements": (_placement_check, (), True),
+    "projects": (_project_check, ("kinds", "focus_areas", "thematic_areas"), True),
+    "theses": (_thesis_check, ("supervising_partners", "thematic_areas"), True),
     "learning_activities": (
         _learning_activity_check,
         ("organisers", "audiences", "focus_areas", "thematic_areas"),
+        True,
     ),
 }
 
@@ -571,12 +591,18 @@ class Checker:
     to_builtins: Callable[[Any], Any]
 
 
-def checker(collection: str, semantics: Semantics, types: Literals | None = None) -> Checker | None:
+def checker(
+    collection: str,
+    semantics: Semantics,
+    types: Literals | None = None,
+    file: str | None = None,
+) -> Checker | None:
     """Return the accelerator of ``collection`` for the dataset being checked, if there is one.
 
     There is none without msgspec, for a collection not in :data:`REFERENCES`, before the
     collections it refers to have been read, or when one of them has no well-formed id.
-    Give the accelerators of one run the same ``types``.
+    Give the accelerators of one run the same ``types``; ``file`` is the file the records
+    come from, which findings found later name.
     """
     references = REFERENCES.get(collection)
     if references is None:
@@ -592,14 +618,14 @@ def checker(collection: str, semantics: Semantics, types: Literals | None = None
         literals[path] = (target, semantics.ids[target])
     for path, kind in _AREAS.items():
         literals[path] = (kind, semantics._focus if kind == "focus" else semantics._thematic)
-    bind, unique = _PLAIN.get(collection, (None, ()))
+    bind, unique, resolves = _PLAIN.get(collection, (None, (), False))
     if bind is not None and unique != semantics._unique_of[collection]:
         return None  # pragma: no cover - the model has other unique lists now
-    build = _Build(msgspec, literals, bind is not None, types or Literals())
+    build = _Build(msgspec, literals, resolves, types or Literals())
     try:
         struct = _typed(mirror_schema(COLLECTIONS[collection]), build, "")
     except TypeError:  # pragma: no cover - the model grew a shape this cannot check
         return None
     decoder = msgspec.json.Decoder(struct)
-    plain = None if bind is None else bind(semantics)
+    plain = None if bind is None else bind(semantics, file)
     return Checker(decoder.decode, plain, msgspec.to_builtins)

@@ -393,11 +393,15 @@ class Semantics:
                 self._unique_list(items, where, f"/{field}", field)
         self._check[collection](record, where)
 
+    def parent(self, record_id: str, parent: str, where: Where) -> None:
+        """Check a partner's parent (at the end, with the other partners) and its cycles."""
+        self.ref("partners", parent, where, "/parent", "parent")
+        self._parents[record_id] = (parent, where)
+
     def _partners(self, record: Mapping[str, Any], where: Where) -> None:
         parent = record.get("parent")
         if parent is not None:
-            self.ref("partners", parent, where, "/parent", "parent")
-            self._parents[record["id"]] = (parent, where)
+            self.parent(record["id"], parent, where)
         self._identifiers(
             "partners", record, where, record.get("identifiers"), "/identifiers", True
         )
