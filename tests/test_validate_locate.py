@@ -8,7 +8,15 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from unikommune.validation.locate import LineIndex, duplicate_keys, escape, find_offsets, unescape
+from unikommune.validation.locate import (
+    LineIndex,
+    duplicate_keys,
+    escape,
+    find_offsets,
+    names_nothing,
+    probe_offset,
+    unescape,
+)
 
 TEXT = '{\n  "a": [1, {"b": "x", "b": 2}],\n  "c": {"d": [true, null, {"e": 5}]}, "a~/": 1\n}'
 
@@ -77,3 +85,40 @@ def test_every_pointer_finds_its_value(value: Any, indent: int | None) -> None:
     decoder = json.JSONDecoder()
     for pointer, expected in pairs:
         assert decoder.raw_decode(text, offsets[pointer][0])[0] == expected
+
+
+@given(JSON, st.sampled_from([None, 1, 2]))
+def test_a_probe_finds_what_the_walk_finds(value: Any, indent: int | None) -> None:
+    text = json.dumps(value, indent=indent, ensure_ascii=False)
+    pointers = [pointer for pointer, _ in _pointers(value)]
+    walked = find_offsets(text, pointers)
+    for pointer in pointers:
+        probed = probe_offset(text, pointer)
+        if probed is not None:
+            assert probed == walked[pointer]
+
+
+def test_a_probe_takes_the_last_of_two_keys_and_proves_its_place() -> None:
+    offsets = find_offsets(TEXT, ["/a/1/b", "/c/d/2/e", "/a~0~1"])
+    for pointer, expected in offsets.items():
+        assert probe_offset(TEXT, pointer) == expected
+    # "e" appears only inside /c/d/2: a pointer to another object's "e" is not proven.
+    assert probe_offset(TEXT, "/c/e") is None
+    assert probe_offset('{"s": "\\"e\\": 1", "t": {"e": 2}}', "/e") is None
+
+
+@given(JSON, st.text(max_size=4))
+def test_a_pointer_that_names_nothing_is_not_found(value: Any, key: str) -> None:
+    text = json.dumps(value, ensure_ascii=False)
+    for pointer, _ in _pointers(value):
+        child = f"{pointer}/{escape(key)}"
+        if names_nothing(text, child):
+            assert child not in find_offsets(text, [child])
+    assert not names_nothing(text, "")
+
+
+def test_names_nothing_is_never_sure_of_an_escaped_text() -> None:
+    assert names_nothing('{"a": 1}', "/students")
+    assert not names_nothing('{"a": 1}', "/a")
+    assert not names_nothing('{"\\u0061": 1}', "/a")  # "a", written with an escape
+    assert not names_nothing('{"a": [1]}', "/a/0")

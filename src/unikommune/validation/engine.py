@@ -25,7 +25,7 @@ from unikommune.io import DATASET_FILE, MAX_DOCUMENT_BYTES, PROFILE_FILE, dump_d
 from unikommune.models import COLLECTIONS, Dataset, Profile, default_profile
 from unikommune.validation.codes import CODES
 from unikommune.validation.fast import Checker, Literals, checker, well_formed_ids
-from unikommune.validation.locate import LineIndex, find_offsets
+from unikommune.validation.locate import LineIndex, find_offsets, names_nothing, probe_offset
 from unikommune.validation.reader import Parsed, RawFinding, decode, parse_text, read_file
 from unikommune.validation.report import Finding, Report
 from unikommune.validation.semantic import Semantics, Where
@@ -565,8 +565,25 @@ def _ancestors(pointer: str) -> Iterable[str]:
 
 
 def _positions(text: str, findings: list[RawFinding], index: LineIndex) -> list[Finding]:
-    wanted = {ancestor for raw in findings for ancestor in _ancestors(raw.pointer)}
-    offsets = find_offsets(text, wanted)
+    # Most pointers are found by a probe; a missing field's surely names nothing, so only
+    # its ancestors are looked for; the root is where the text starts.
+    start = len(text) - len(text.lstrip(" \t\n\r"))
+    offsets: dict[str, tuple[int, int]] = {"": (start, start)}
+    wanted: set[str] = set()
+    for raw in findings:
+        pointer = raw.pointer
+        if pointer in offsets:
+            continue
+        found = probe_offset(text, pointer)
+        if found is not None:
+            offsets[pointer] = found
+            continue
+        ancestors = list(_ancestors(pointer))
+        if names_nothing(text, pointer):
+            ancestors = ancestors[1:]
+        wanted.update(ancestor for ancestor in ancestors if ancestor not in offsets)
+    if wanted:
+        offsets.update(find_offsets(text, wanted))
     placed = []
     for raw in findings:
         for ancestor in _ancestors(raw.pointer):
