@@ -7,7 +7,6 @@ import importlib.util
 import os
 import socket
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -58,7 +57,7 @@ def _refuse(*args: Any, **kwargs: Any) -> Any:
 
 
 @pytest.fixture(autouse=True)
-def _no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fail any test that opens an internet connection; local sockets stay allowed."""
     real_connect = socket.socket.connect
 
