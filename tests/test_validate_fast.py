@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import benchmark_generator
 from unikommune.models import COLLECTIONS, default_profile
@@ -161,6 +163,9 @@ EDGES: list[tuple[str, dict[str, Any]]] = [
     ("projects", {"period": {"start": "1899-12", "end": "1900"}}),
     ("projects", {"period": {"start": "2099-12-31"}}),
     ("projects", {"period": {"start": "2100"}}),
+    ("projects", {"period": {"start": "2024", "end": ""}}),
+    ("projects", {"period": {"start": "", "end": None}}),
+    ("learning_activities", {"period": {"start": "2024-01", "end": ""}}),
     (
         "projects",
         {
@@ -394,3 +399,23 @@ def test_a_reference_left_out_leaves_the_collection_to_the_general_path(
     monkeypatch.setitem(fast.REFERENCES, collection, fewer)
     with pytest.raises(AssertionError):
         _checker(tiny, collection)
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._~:-]{0,130}", fullmatch=True),
+            st.text(max_size=6),
+        ),
+        max_size=6,
+    )
+)
+def test_the_ids_of_a_chunk_are_checked_as_the_pattern_checks_each(ids: list[str]) -> None:
+    import re
+
+    from unikommune import types
+    from unikommune.validation.fast import well_formed_ids
+
+    each = [re.fullmatch(types.LOCAL_ID_PATTERN[1:-1], value) is not None for value in ids]
+    each = [ok and "\n" not in value for ok, value in zip(each, ids, strict=True)]
+    assert well_formed_ids(ids) == (None if all(each) else each)

@@ -337,8 +337,15 @@ def _provenance(fields: Mapping[str, Any], build: _Build, path: str) -> Any:
 
 
 @lru_cache(maxsize=65_536)
-def _date_bounds(value: str) -> tuple[dt.date, dt.date]:
-    return types.date_bounds(value)
+def _period_span(start: str, end: str | None) -> tuple[dt.date, dt.date | None]:
+    # Periods repeat a great deal across records (years, months): work each out once.
+    first = types.date_bounds(start)[0]
+    if end is None:
+        return first, None
+    last = types.date_bounds(end)[1]
+    if last < first:
+        raise ValueError("the period ends before it starts")
+    return first, last
 
 
 def _span(period: Any) -> tuple[dt.date, dt.date | None] | None:
@@ -350,18 +357,13 @@ def _span(period: Any) -> tuple[dt.date, dt.date | None] | None:
     """
     if not period:
         return None
-    first = _date_bounds(period.start)[0]
-    if not period.end:
-        return first, None
-    last = _date_bounds(period.end)[1]
-    if last < first:
-        raise ValueError("the period ends before it starts")
-    return first, last
+    end = period.end
+    return _period_span(period.start, None if end is UNSET else end)
 
 
 def well_formed_ids(ids: list[str]) -> list[bool] | None:
     """Return ``None`` when every id of ``ids`` is well formed, else which ones are."""
-    if _IDS.match("\n".join(ids) + "\n"):
+    if not ids or _IDS.match("\n".join(ids) + "\n"):
         return None
     return [_LOCAL_ID.search(value) is not None for value in ids]
 
