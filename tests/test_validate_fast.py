@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import benchmark_generator
+from unikommune import types
 from unikommune.models import COLLECTIONS, default_profile
 from unikommune.validation import Report, engine, validate
 from unikommune.validation.fast import REFERENCES, Checker, checker
@@ -419,3 +422,102 @@ def test_the_ids_of_a_chunk_are_checked_as_the_pattern_checks_each(ids: list[str
     each = [re.fullmatch(types.LOCAL_ID_PATTERN[1:-1], value) is not None for value in ids]
     each = [ok and "\n" not in value for ok, value in zip(each, ids, strict=True)]
     assert well_formed_ids(ids) == (None if all(each) else each)
+
+
+#: Schema file of each collection the accelerator checks record by record.
+_SCHEMA_OF = {
+    "partners": "partner.json",
+    "projects": "project.json",
+    "placements": "placement.json",
+    "theses": "thesis.json",
+    "learning_activities": "learning-activity.json",
+}
+
+
+def _known(folder: Path, collection: str) -> list[str]:
+    lines = (folder / f"{collection}.jsonl").read_bytes().split(b"\n")
+    return [json.loads(line)["id"] for line in lines if line][:5]
+
+
+_COMMON = ("nb", "en", "nn", "se", "sv", "da", "fi", "de")
+
+
+def _common_tags(node: Any) -> Any:
+    """Return ``node`` with the keys of its language maps made common tags (nb, en, ...)."""
+    if isinstance(node, list):
+        return [_common_tags(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if (
+        node
+        and all(isinstance(value, str) for value in node.values())
+        and all(re.fullmatch(types.LANGUAGE_TAG_PATTERN[1:-1], key) for key in node)
+    ):
+        return dict(zip(_COMMON, node.values(), strict=False))
+    return {key: _common_tags(value) for key, value in node.items()}
+
+
+def _point(record: Any, path: str, choose: Callable[[], str]) -> None:
+    """Set every value at a REFERENCES-style ``path`` of ``record`` to ``choose()``."""
+    steps = path.strip(".").replace("[]", ".[]").split(".")
+
+    def walk(node: Any, rest: list[str]) -> None:
+        if not rest or node is None:
+            return
+        step, more = rest[0], rest[1:]
+        if step == "[]":
+            if isinstance(node, list):
+                for index, item in enumerate(node):
+                    if more:
+                        walk(item, more)
+                    elif isinstance(item, str):
+                        node[index] = choose()
+            return
+        if isinstance(node, dict) and step in node:
+            if more:
+                walk(node[step], more)
+            elif isinstance(node[step], str):
+                node[step] = choose()
+
+    walk(record, steps)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), collection=st.sampled_from(sorted(_SCHEMA_OF)))
+def test_records_drawn_from_the_schemas_give_the_same_findings_either_way(
+    data: st.DataObject, collection: str, tiny: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    from strategies import documents, mutations
+
+    folder = tmp_path_factory.mktemp("drawn")
+    _copy(tiny, folder / "d")
+    folder = folder / "d"
+    partners, agreements = _known(tiny, "partners"), _known(tiny, "agreements")
+    focus, thematic = (
+        sorted(default_profile().focus_area_codes()),
+        sorted(default_profile().thematic_area_codes()),
+    )
+    lines = []
+    for number in range(data.draw(st.integers(1, 4), label="records")):
+        if data.draw(st.booleans(), label="broken"):
+            record, _ = data.draw(mutations(_SCHEMA_OF[collection]), label="broken record")
+        else:
+            record = data.draw(documents(_SCHEMA_OF[collection]), label="record")
+        if isinstance(record, dict) and data.draw(st.booleans(), label="common tags"):
+            record = _common_tags(record)
+        if isinstance(record, dict):
+            # Let most references resolve and most areas exist, so the fast path is taken.
+            for path, target in REFERENCES[collection].items():
+                known = partners if target == "partners" else agreements
+                _point(record, path, lambda known=known: data.draw(st.sampled_from(known)))
+            _point(record, ".focus_areas[]", lambda: data.draw(st.sampled_from(focus)))
+            _point(record, ".thematic_areas[]", lambda: data.draw(st.sampled_from(thematic)))
+            if isinstance(record.get("id"), str) and data.draw(st.booleans(), label="new id"):
+                record["id"] = f"drawn-{number}"
+        lines.append(json.dumps(record, ensure_ascii=False).encode())
+    with (folder / f"{collection}.jsonl").open("ab") as stream:
+        stream.write(b"\n".join(lines) + b"\n")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        accelerated, general = _both(folder, monkeypatch)
+    assert accelerated.findings == general.findings
+    assert accelerated.records == general.records
