@@ -482,7 +482,7 @@ def _point(record: Any, path: str, choose: Callable[[], str]) -> None:
     walk(record, steps)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data(), collection=st.sampled_from(sorted(_SCHEMA_OF)))
 def test_records_drawn_from_the_schemas_give_the_same_findings_either_way(
     data: st.DataObject, collection: str, tiny: Path, tmp_path_factory: pytest.TempPathFactory
