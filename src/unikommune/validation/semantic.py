@@ -626,10 +626,7 @@ class Semantics:
                 self._unresolved(target, value, where, sub, field, index)
         self._deferred.clear()
         for target, values, where, sub, field in self._deferred_lists:
-            ids = self.ids[target]
-            for index, value in enumerate(values):
-                if isinstance(value, str) and value not in ids:
-                    self._unresolved(target, value, where, sub, field, index)
+            self.refs(target, values, where, sub, field)  # every collection is done now
         self._deferred_lists.clear()
         self._cycles(self._parents, "parent", "partner")
         self._cycles(self._supersedes, "supersedes", "agreement")
