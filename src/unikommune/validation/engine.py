@@ -2,9 +2,12 @@
 
 The clean path is one pass: each JSON Lines record goes from its bytes through
 the mirror validator (shape, in Rust) into the semantic checker, and nothing is
-kept but ids.  Only a record that fails takes the slow path: a strict parse
-that explains broken JSON, then every structural problem of the record.  Lines
-and columns are computed at the end, for the findings alone.
+kept but ids.  With msgspec installed, records are first decoded by structs
+built for the dataset at hand (:mod:`unikommune.validation.fast`), and a record
+that gives no finding is done there.  Only a record that fails takes the slow
+path: a strict parse that explains broken JSON, then every structural problem
+of the record.  Lines and columns are computed at the end, for the findings
+alone, from the lines of those records (kept, up to a budget).
 """
 
 from __future__ import annotations
