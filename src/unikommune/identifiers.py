@@ -103,17 +103,22 @@ _CHECKS: MappingProxyType[IdentifierScheme, Callable[[str], str | None]] = Mappi
 _CHECK_BY_NAME = {scheme.value: check for scheme, check in _CHECKS.items()}
 
 
+def _pattern_of(scheme: IdentifierScheme | str) -> re.Pattern[str]:
+    # A dict lookup, not IdentifierScheme(scheme): this runs for every identifier of a dataset.
+    pattern = _COMPILED.get(str(scheme))
+    if pattern is None:
+        known = ", ".join(item.value for item in IdentifierScheme)
+        raise ValueError(f"{scheme!r} is not an identifier scheme; expected one of {known}")
+    return pattern
+
+
 def identifier_problem(scheme: IdentifierScheme | str, value: str) -> str | None:
     """Return why ``value`` is not a valid identifier of ``scheme``, or ``None`` if it is.
 
     Raises:
         ValueError: ``scheme`` is not a known identifier scheme.
     """
-    # A dict lookup, not IdentifierScheme(scheme): this runs for every identifier of a dataset.
-    pattern = _COMPILED.get(str(scheme))
-    if pattern is None:
-        known = ", ".join(item.value for item in IdentifierScheme)
-        raise ValueError(f"{scheme!r} is not an identifier scheme; expected one of {known}")
+    pattern = _pattern_of(scheme)
     if not pattern.fullmatch(value):
         shape = _SHAPES[IdentifierScheme(scheme)]
         return f"{value!r} is not a valid {scheme} identifier: expected {shape}"
@@ -130,10 +135,7 @@ def identifier_test(scheme: IdentifierScheme | str) -> Callable[[str], object]:
     Raises:
         ValueError: ``scheme`` is not a known identifier scheme.
     """
-    pattern = _COMPILED.get(str(scheme))
-    if pattern is None:
-        identifier_problem(scheme, "")  # raises, naming the schemes
-    assert pattern is not None
+    pattern = _pattern_of(scheme)
     check = _CHECK_BY_NAME.get(str(scheme))
     if check is None:
         return pattern.fullmatch

@@ -159,12 +159,12 @@ class _Walk:
             if "\\" in raw:
                 with contextlib.suppress(ValueError):
                     key = json.loads(f'"{raw}"')
-            child = children.get(escape(key) if "~" in key or "/" in key else key)
+            segment = escape(key) if "~" in key or "/" in key else key
+            child = children.get(segment)
             if child is None:
                 index = _skip(text, member.end())
                 continue
             self.keys.add(raw)
-            segment = escape(key) if "~" in key or "/" in key else key
             index = self.value(member.end(), child, f"{pointer}/{segment}", member.start(1) - 1)
             if index < 0:
                 return -1
