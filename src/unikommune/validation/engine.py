@@ -236,7 +236,7 @@ class _Run:
                 lines = buffer.split(b"\n") if chunk else [pending]
                 pending = lines.pop() if chunk else b""
                 if accelerator is not None and chunk and len(buffer) <= limit:
-                    # No line of this chunk is too long: the tight loop.
+                    # No line of this chunk is too long: placements may be checked at once.
                     self._chunk(accelerator, collection, lines, number, file)
                     number += len(lines)
                     if self.progress:
@@ -275,32 +275,15 @@ class _Run:
     ) -> None:
         """Check ``lines``, the first on line ``number + 1``, none of them too long.
 
-        Each line is decoded on its own: records decoded one by one stay in the processor's
-        cache, which makes this faster than decoding many lines with one call.
+        A chunk of placements with nothing to explain is checked at once; otherwise each
+        line is decoded on its own (records decoded one by one stay in the processor's
+        cache, which makes this faster than decoding many lines with one call).
         """
-        assert self.semantics is not None
-        semantics = self.semantics
-        decode = accelerator.decode
         if collection == "placements" and self._plain_placements(accelerator, lines):
             self.records += len(lines)
             return
-        check = accelerator.plain
-        general = self._general
-        records = 0
         for index, line in enumerate(lines, number + 1):
-            try:
-                record = decode(line)
-            except ValueError:
-                if line and not line.isspace():
-                    records += 1
-                    general(collection, line, index, file)
-                continue
-            records += 1
-            if check is None:
-                semantics.record(collection, accelerator.to_builtins(record), (file, "", index))
-            elif not check(record, index):
-                general(collection, line, index, file)
-        self.records += records
+            self.records += self._one(accelerator, collection, line, index, file)
 
     def _plain_placements(self, accelerator: Checker, lines: list[bytes]) -> bool:
         """Check a chunk of placements at once; return whether it gave no finding.
