@@ -470,15 +470,10 @@ def _project_check(semantics: Semantics, file: str | None) -> Plain:
         if (
             record_id in ids
             or well_formed(record_id) is None
+            or _repeats(project.kinds)
+            or _repeats(project.focus_areas)
+            or _repeats(project.thematic_areas)
             or (required and not project.sdg_links)
-        ):
-            return False
-        # Unique lists, inline: a function call per list costs more than the check.
-        kinds, focus, thematic = project.kinds, project.focus_areas, project.thematic_areas
-        if (
-            (len(kinds) > 1 and len(set(kinds)) < len(kinds))
-            or (focus and len(focus) > 1 and len(set(focus)) < len(focus))
-            or (thematic and len(thematic) > 1 and len(set(thematic)) < len(thematic))
         ):
             return False
         try:
