@@ -111,13 +111,7 @@ class _Run:
         if not parsed.ok:
             return None
         if not isinstance(parsed.value, dict):
-            self.raw.append(
-                RawFinding(
-                    "wrong_type",
-                    f"expected {what} (a JSON object), found {describe(parsed.value)}",
-                    file,
-                )
-            )
+            self.raw.append(_not_an_object(parsed.value, what, file))
             return None
         return parsed.value
 
@@ -360,14 +354,7 @@ class _Run:
         if not parsed.ok:
             return None
         if not isinstance(parsed.value, dict):
-            self.raw.append(
-                RawFinding(
-                    "wrong_type",
-                    f"expected a record (a JSON object), found {describe(parsed.value)}",
-                    file,
-                    record_line=number,
-                )
-            )
+            self.raw.append(_not_an_object(parsed.value, "a record", file, number))
             return None
         record, problems = record_findings(collection, parsed.value, file, "", number)
         if record is None:
@@ -521,6 +508,17 @@ class _Run:
                 _place_in_lines(Path(file), findings, self.max_line_bytes, self.kept[file])
             )
         return Report(ready, self.files, self.records)
+
+
+def _not_an_object(
+    value: Any, what: str, file: str | None, record_line: int | None = None
+) -> RawFinding:
+    return RawFinding(
+        "wrong_type",
+        f"expected {what} (a JSON object), found {describe(value)}",
+        file,
+        record_line=record_line,
+    )
 
 
 def _at_line(finding: RawFinding, number: int) -> RawFinding:
