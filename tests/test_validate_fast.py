@@ -523,3 +523,45 @@ def test_records_drawn_from_the_schemas_give_the_same_findings_either_way(
         accelerated, general = _both(folder, monkeypatch)
     assert accelerated.findings == general.findings
     assert accelerated.records == general.records
+
+
+_PLACEMENT_KINDS = ("clean", "clean", "clean", "dangling", "wrong-type", "bad-id", "blank", "json")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    lines=st.lists(
+        st.tuples(st.sampled_from(_PLACEMENT_KINDS), st.integers(0, 5)), min_size=1, max_size=40
+    ),
+    chunk=st.sampled_from([64, 700, 4096, 256 * 1024]),
+)
+def test_runs_of_placements_around_broken_lines_give_the_same_findings_either_way(
+    lines: list[tuple[str, int]],
+    chunk: int,
+    tiny: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Ids drawn from a small pool repeat, within a run of decoded lines, across runs and
+    # across chunks, and between lines that decode and lines that are explained.
+    folder = tmp_path_factory.mktemp("runs") / "d"
+    _copy(tiny, folder)
+    first = json.loads(_line("placements", tiny))
+    made = {
+        "clean": lambda n: {**first, "id": f"run-{n}"},
+        "dangling": lambda n: {**first, "id": f"run-{n}", "host": "partner-missing"},
+        "wrong-type": lambda n: {**first, "id": f"run-{n}", "students": "many"},
+        "bad-id": lambda n: {**first, "id": f"run {n}"},
+    }
+    text = [
+        b"" if kind == "blank"
+        else b'{"id": "run-%d",' % n if kind == "json"
+        else json.dumps(made[kind](n)).encode()
+        for kind, n in lines
+    ]
+    (folder / "placements.jsonl").write_bytes(b"\n".join(text) + b"\n")
+    with monkeypatch.context() as patch:
+        patch.setattr(engine, "_CHUNK", chunk)
+        accelerated, general = _both(folder, patch)
+    assert accelerated.findings == general.findings
+    assert accelerated.records == general.records

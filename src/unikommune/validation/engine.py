@@ -269,41 +269,72 @@ class _Run:
     ) -> None:
         """Check ``lines``, the first on line ``number + 1``, none of them too long.
 
-        A chunk of placements with nothing to explain is checked at once; otherwise each
+        Placements are decoded a chunk at a time (see :meth:`_placements`); otherwise each
         line is decoded on its own (records decoded one by one stay in the processor's
         cache, which makes this faster than decoding many lines with one call).
         """
-        if collection == "placements" and self._plain_placements(accelerator, lines):
-            self.records += len(lines)
+        if collection == "placements":
+            self._placements(accelerator, lines, number, file)
             return
         for index, line in enumerate(lines, number + 1):
             self.records += self._one(accelerator, collection, line, index, file)
 
-    def _plain_placements(self, accelerator: Checker, lines: list[bytes]) -> bool:
-        """Check a chunk of placements at once; return whether it gave no finding.
+    def _placements(
+        self, accelerator: Checker, lines: list[bytes], number: int, file: str
+    ) -> None:
+        """Check a chunk of placements with as little Python per line as can be.
 
         A placement that decodes has nothing left to check but its id, new and well
-        formed; this checks the ids of the whole chunk with a few calls, and changes
-        nothing unless every line is a plain placement.
+        formed.  The chunk is decoded without a Python frame per line, going on past each
+        line that does not decode; the ids of each run of decoded lines between two such
+        lines are then checked with a few set operations, and the lines between go down
+        the general path in their turn, so every finding is the one a line-by-line check
+        gives.
         """
         assert self.semantics is not None
-        try:
-            # The whole chunk without a Python frame per line.
-            ids = list(map(_ID, map(accelerator.decode, lines)))
-        except ValueError:
-            return False  # a line to explain, or a blank one
-        if well_formed_ids(ids) is not None:
-            return False
+        decoded: list[Any] = []
+        others: list[int] = []  # indexes of the lines that did not decode
+        records = map(accelerator.decode, lines)
+        while True:
+            try:
+                decoded.extend(records)  # keeps what it decoded when a line raises
+            except ValueError:
+                others.append(len(decoded) + len(others))
+                continue
+            break
+        ids = list(map(_ID, decoded))
         own = self.semantics.ids["placements"]
-        keys = list(map(hash, ids))
-        if not own.isdisjoint(keys):
-            return False
-        size = len(own)
-        own.update(keys)
-        if len(own) - size == len(keys):
-            return True
-        own.difference_update(keys)  # an id given twice within the chunk
-        return False
+        if well_formed_ids(ids) is None:
+            keys = list(map(hash, ids))
+            if not others and own.isdisjoint(keys):
+                size = len(own)
+                own.update(keys)
+                if len(own) - size == len(keys):
+                    self.records += len(lines)
+                    return
+                own.difference_update(keys)  # an id given twice within the chunk
+        else:
+            keys = []
+        plain = accelerator.plain
+        assert plain is not None
+        start = 0  # the first decoded record of the run
+        line_at = 0  # the index of its line
+        for other in (*others, len(lines)):
+            end = start + other - line_at
+            run = keys[start:end]
+            if run and own.isdisjoint(run) and len(set(run)) == len(run):
+                own.update(run)
+                self.records += len(run)
+            else:
+                for offset, record in enumerate(decoded[start:end]):
+                    index = line_at + offset
+                    self.records += 1
+                    if not plain(record, number + 1 + index):
+                        self._general("placements", lines[index], number + 1 + index, file)
+            if other < len(lines):
+                self.records += self._one(None, "placements", lines[other], number + 1 + other, file)
+            start = end
+            line_at = other + 1
 
     def _one(
         self, accelerator: Checker | None, collection: str, line: bytes, number: int, file: str
