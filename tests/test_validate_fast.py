@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from conftest import benchmark_generator
 from unikommune import types
@@ -18,7 +19,9 @@ from unikommune.models import COLLECTIONS, default_profile
 from unikommune.validation import Report, engine, validate
 from unikommune.validation.fast import REFERENCES, Checker, checker
 from unikommune.validation.mirror import mirror_validator
+from unikommune.validation.reader import parse_text
 from unikommune.validation.semantic import Semantics
+from unikommune.validation.structural import record_findings, record_validator, structural_findings
 
 msgspec = pytest.importorskip("msgspec")
 
@@ -528,7 +531,9 @@ def test_records_drawn_from_the_schemas_give_the_same_findings_either_way(
 _PLACEMENT_KINDS = ("clean", "clean", "clean", "dangling", "wrong-type", "bad-id", "blank", "json")
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     lines=st.lists(
         st.tuples(st.sampled_from(_PLACEMENT_KINDS), st.integers(0, 5)), min_size=1, max_size=40
@@ -554,8 +559,10 @@ def test_runs_of_placements_around_broken_lines_give_the_same_findings_either_wa
         "bad-id": lambda n: {**first, "id": f"run {n}"},
     }
     text = [
-        b"" if kind == "blank"
-        else b'{"id": "run-%d",' % n if kind == "json"
+        b""
+        if kind == "blank"
+        else b'{"id": "run-%d",' % n
+        if kind == "json"
         else json.dumps(made[kind](n)).encode()
         for kind, n in lines
     ]
@@ -565,3 +572,36 @@ def test_runs_of_placements_around_broken_lines_give_the_same_findings_either_wa
         accelerated, general = _both(folder, patch)
     assert accelerated.findings == general.findings
     assert accelerated.records == general.records
+
+
+_EVERY_SCHEMA = {**_SCHEMA_OF, "agreements": "agreement.json", "missions": "mission.json"}
+
+
+@settings(deadline=None, max_examples=200)
+@given(data=st.data(), collection=st.sampled_from(sorted(_EVERY_SCHEMA)))
+def test_a_broken_line_is_explained_alike_from_its_bytes_and_from_its_parse(
+    data: st.DataObject, collection: str
+) -> None:
+    # The engine explains a line with the errors pydantic found reading its bytes, once the
+    # strict parse has read the line; they must be the errors of the parsed value.
+    from strategies import mutations
+
+    record, _ = data.draw(mutations(_EVERY_SCHEMA[collection]), label="broken record")
+    text = json.dumps(record, ensure_ascii=data.draw(st.booleans(), label="ascii"))
+    if isinstance(record, dict) and record and data.draw(st.booleans(), label="twice"):
+        key = data.draw(st.sampled_from(sorted(record)), label="key given twice")
+        text = f"{text[:-1]}, {json.dumps(key)}: {json.dumps(record[key])}}}"
+    parsed = parse_text(text, "f", first_line=7)
+    if not parsed.ok:
+        return
+    try:
+        record_validator(collection).validate_json(text.encode())
+    except ValidationError as error:
+        if not engine._read_alike(error, text):
+            return
+        from_bytes = structural_findings(error, "f", "", 7, COLLECTIONS[collection])
+        event("explained from the bytes")
+    else:
+        from_bytes = []
+    _, from_parse = record_findings(collection, parsed.value, "f", "", 7)
+    assert from_bytes == from_parse

@@ -279,9 +279,7 @@ class _Run:
         for index, line in enumerate(lines, number + 1):
             self.records += self._one(accelerator, collection, line, index, file)
 
-    def _placements(
-        self, accelerator: Checker, lines: list[bytes], number: int, file: str
-    ) -> None:
+    def _placements(self, accelerator: Checker, lines: list[bytes], number: int, file: str) -> None:
         """Check a chunk of placements with as little Python per line as can be.
 
         A placement that decodes has nothing left to check but its id, new and well
@@ -332,7 +330,9 @@ class _Run:
                     if not plain(record, number + 1 + index):
                         self._general("placements", lines[index], number + 1 + index, file)
             if other < len(lines):
-                self.records += self._one(None, "placements", lines[other], number + 1 + other, file)
+                self.records += self._one(
+                    None, "placements", lines[other], number + 1 + other, file
+                )
             start = end
             line_at = other + 1
 
@@ -368,13 +368,16 @@ class _Run:
             self.kept_bytes += len(line)
         try:
             record = record_validator(collection).validate_json(line)
-        except ValidationError:
-            record = self._slow_line(collection, line, number, file)
+        except ValidationError as error:
+            record = self._slow_line(collection, line, number, file, error)
             if record is None:
                 return
         self.semantics.record(collection, record, (file, "", number))
 
-    def _slow_line(self, collection: str, line: bytes, number: int, file: str) -> Any:
+    def _slow_line(
+        self, collection: str, line: bytes, number: int, file: str, error: ValidationError
+    ) -> Any:
+        """Explain a line the mirror validator rejected: broken JSON, then every problem."""
         text, findings = decode(line, file, number)
         self.raw.extend(findings)
         if text is None:
@@ -386,6 +389,13 @@ class _Run:
             return None
         if not isinstance(parsed.value, dict):
             self.raw.append(_not_an_object(parsed.value, "a record", file, number))
+            return None
+        if _read_alike(error, text):
+            # The strict parse found nothing the mirror validator did not read alike, so its
+            # errors are those of the parsed value: no need to validate that again.
+            model = COLLECTIONS[collection]
+            self.raw.extend(structural_findings(error, file, "", number, model))
+            self._keep_id(collection, parsed.value)
             return None
         record, problems = record_findings(collection, parsed.value, file, "", number)
         if record is None:
@@ -550,6 +560,16 @@ def _not_an_object(
         file,
         record_line=record_line,
     )
+
+
+def _read_alike(error: ValidationError, text: str) -> bool:
+    """Return whether ``error``, from a line read by pydantic, is about what the strict parse read.
+
+    It is, unless pydantic could not read the line (the strict parse takes a few things
+    it does not) or the line has a Unicode escape (a lone surrogate, which it reads
+    otherwise).  Keys given twice are read alike: both keep the last value.
+    """
+    return "\\u" not in text and all(detail["type"] != "json_invalid" for detail in error.errors())
 
 
 def _at_line(finding: RawFinding, number: int) -> RawFinding:

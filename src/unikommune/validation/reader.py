@@ -118,6 +118,31 @@ def _reject_constant(name: str) -> Any:
     raise _NotANumber(name)
 
 
+class _KeyTwice(ValueError):
+    pass
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise _KeyTwice
+    return result
+
+
+# Made once: ``json.loads`` with hooks makes a decoder, and its scanner, on every call.
+_STRICT = json.JSONDecoder(object_pairs_hook=_unique_pairs, parse_constant=_reject_constant)
+_STRICT_LONG = json.JSONDecoder(
+    object_pairs_hook=_unique_pairs,
+    parse_constant=_reject_constant,
+    parse_int=_parse_int,
+    parse_float=_parse_float,
+)
+_LENIENT = json.JSONDecoder(parse_constant=_reject_constant)
+_LENIENT_LONG = json.JSONDecoder(
+    parse_constant=_reject_constant, parse_int=_parse_int, parse_float=_parse_float
+)
+
+
 def decode(
     data: bytes, file: str | None, first_line: int = 1
 ) -> tuple[str | None, list[RawFinding]]:
@@ -185,14 +210,6 @@ def parse_text(
         return Parsed(
             None, None, [RawFinding("empty_file", message, file, line=first_line, column=1)]
         )
-    duplicates: list[bool] = []
-
-    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        result = dict(pairs)
-        if len(result) != len(pairs):
-            duplicates.append(True)
-        return result
-
     index = LineIndex(text, first_line) if first_line == 1 else None
 
     def at(offset: int) -> tuple[int, int]:
@@ -202,14 +219,17 @@ def parse_text(
         line, column = at(offset)
         return Parsed(None, None, [RawFinding(code, message, file, line=line, column=column)])
 
+    # A number can only be too long to read in a text longer than that.
+    decoder = _STRICT_LONG if len(text) > MAX_NUMBER_DIGITS else _STRICT
+    duplicates = False
     try:
-        value = json.loads(
-            text,
-            object_pairs_hook=pairs_hook,
-            parse_constant=_reject_constant,
-            parse_int=_parse_int,
-            parse_float=_parse_float,
-        )
+        try:
+            if text.startswith("\ufeff"):  # as json.loads says it
+                raise json.JSONDecodeError("Unexpected UTF-8 BOM", text, 0)
+            value = decoder.decode(text)
+        except _KeyTwice:  # rare: read it again, keeping the last value as JSON readers do
+            duplicates = True
+            value = (_LENIENT_LONG if decoder is _STRICT_LONG else _LENIENT).decode(text)
     except json.JSONDecodeError as error:
         return failed(
             "invalid_json",

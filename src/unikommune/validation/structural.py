@@ -156,6 +156,19 @@ def _suggestion(value: str, options: tuple[str, ...]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
+#: Errors whose message does not depend on the value found.
+_VALUELESS = frozenset({"missing", "extra_forbidden"})
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+#: Errors with a message of their own; pydantic's message is kept for any other.
+_KNOWN_KINDS = frozenset(
+    {
+        *_VALUELESS, *_TYPE_NAMES, "union_type", "literal_error", "enum",
+        "string_pattern_mismatch", "string_too_short", "too_short", "string_too_long",
+        "too_long", "greater_than_equal", "greater_than", "less_than_equal", "less_than",
+    }
+)  # fmt: skip
+
+
 def _finding(
     detail: Mapping[str, Any],
     file: str | None,
@@ -167,15 +180,50 @@ def _finding(
     loc = tuple(detail["loc"])
     value = detail.get("input")
     ctx = detail.get("ctx") or {}
+    if kind not in _KNOWN_KINDS:  # pragma: no cover - every kind the mirror gives is known
+        ctx = {**ctx, "msg": detail.get("msg", kind)}
+    # Broken data repeats its mistakes: explain each (error, place, value) once.
+    typed: tuple[type, Any] | None = None
+    cached = kind in _VALUELESS
+    if not cached and type(value) in _SCALARS and (type(value) is not str or len(value) <= 200):
+        typed, cached = (type(value), value), True  # the type keeps 1, 1.0 and true apart
+    try:
+        if not cached:
+            raise TypeError("a value not worth keeping")
+        code, message, pointer, key = _explained(kind, loc, typed, tuple(ctx.items()), model)
+    except TypeError:  # that, or a context value that cannot be hashed
+        code, message, pointer, key = _explain(kind, loc, value, ctx, model)
+    return RawFinding(code, message, file, prefix + pointer, key=key, record_line=line)
+
+
+@lru_cache(maxsize=4096)
+def _explained(
+    kind: str,
+    loc: tuple[int | str, ...],
+    typed: tuple[type, Any] | None,
+    context: tuple[tuple[str, Any], ...],
+    model: type[BaseModel] | None,
+) -> tuple[str, str, str, bool]:
+    return _explain(kind, loc, None if typed is None else typed[1], dict(context), model)
+
+
+def _explain(
+    kind: str,
+    loc: tuple[int | str, ...],
+    value: Any,
+    ctx: Mapping[str, Any],
+    model: type[BaseModel] | None,
+) -> tuple[str, str, str, bool]:
+    """Return the code, message, pointer (under the record) and key flag of one error."""
     key = bool(loc) and loc[-1] == "[key]"
     if key:
         loc = loc[:-1]
-    pointer = prefix + "".join(f"/{escape(str(part))}" for part in loc)
+    pointer = "".join(f"/{escape(str(part))}" for part in loc)
     field = str(next((part for part in reversed(loc) if isinstance(part, str)), ""))
     path = _path(loc)
 
-    def made(code: str, message: str) -> RawFinding:
-        return RawFinding(code, message, file, pointer, key=key, record_line=line)
+    def made(code: str, message: str) -> tuple[str, str, str, bool]:
+        return code, message, pointer, key
 
     if kind == "missing":
         description = _description(model, loc)
@@ -233,7 +281,7 @@ def _finding(
             "less_than": f"less than {ctx.get('lt')}",
         }[kind]
         return made("out_of_range", f"{path}: expected a number {bound}, found {value!r}")
-    return made("wrong_type", f"{path}: {detail.get('msg', kind)}")  # pragma: no cover
+    return made("wrong_type", f"{path}: {ctx.get('msg', kind)}")  # pragma: no cover
 
 
 def _branch_at(loc: tuple[Any, ...]) -> int | None:
