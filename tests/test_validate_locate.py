@@ -122,3 +122,28 @@ def test_names_nothing_is_never_sure_of_an_escaped_text() -> None:
     assert not names_nothing('{"a": 1}', "/a")
     assert not names_nothing('{"\\u0061": 1}', "/a")  # "a", written with an escape
     assert not names_nothing('{"a": [1]}', "/a/0")
+
+
+@given(st.lists(st.tuples(st.sampled_from("abc"), JSON), min_size=1, max_size=5))
+def test_a_probe_places_a_member_of_the_root_as_the_walk_does(
+    members: list[tuple[str, Any]],
+) -> None:
+    # Members given twice, and the same keys again inside the values.
+    text = (
+        "{"
+        + ", ".join(f'"{key}": {json.dumps(value, ensure_ascii=False)}' for key, value in members)
+        + "}"
+    )
+    for key in "abcd":
+        walked = find_offsets(text, [f"/{key}"])
+        probed = probe_offset(text, f"/{key}")
+        if probed is not None:
+            assert probed == walked[f"/{key}"]
+        elif "\\" not in text:  # counting brackets proves every member of such a text
+            assert f"/{key}" not in walked
+
+
+def test_a_probe_does_not_take_a_nested_member_for_one_of_the_root() -> None:
+    assert probe_offset('{"a": {"e": 1}}', "/e") is None
+    assert probe_offset('{"e": {"e": 1}, "x": ["}"]}', "/e") == (6, 1)
+    assert probe_offset('{"x": "{", "e": [{"e": 0}]}', "/e") == (16, 11)

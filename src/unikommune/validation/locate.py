@@ -29,6 +29,9 @@ _WS = re.compile(r"[ \t\n\r]*")
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _SCALAR = re.compile(r"-?(?:Infinity|[0-9][0-9.eE+-]*)|true|false|null|NaN")
 _DECODER = json.JSONDecoder()
+_NEWLINE = re.compile("\n")
+#: A string in a text without backslashes.
+_PLAIN_STRING = re.compile('"[^"]*"')
 
 
 def escape(token: str) -> str:
@@ -45,7 +48,9 @@ class LineIndex:
     """Turn character offsets of a text into 1-based line and column numbers."""
 
     def __init__(self, text: str, first_line: int = 1) -> None:
-        self._starts = [0] + [match.end() for match in re.finditer("\n", text)]
+        self._starts = [0]
+        if "\n" in text:  # not in a JSON Lines record
+            self._starts += [match.end() for match in _NEWLINE.finditer(text)]
         self._first = first_line
 
     def position(self, offset: int) -> tuple[int, int]:
@@ -247,6 +252,9 @@ def probe_offset(text: str, pointer: str) -> tuple[int, int] | None:
     if not segments or segments[-1].isdigit():
         return None
     key = segments[-1]
+    # A member of the root object of a text without escapes is proven by counting the
+    # brackets before it, outside strings (in such a text, every quote starts or ends one).
+    top = len(segments) == 1 and "\\" not in text and text.lstrip(" \t\n\r")[:1] == "{"
     needle = _needle(key)
     closing = "".join("]" if segment.isdigit() else "}" for segment in reversed(segments))
     end = len(text)
@@ -258,6 +266,12 @@ def probe_offset(text: str, pointer: str) -> tuple[int, int] | None:
         colon = _COLON.match(text, at + len(needle))
         if colon is None or colon.end() == at + len(needle):
             continue  # not followed by a colon: not a key
+        if top:
+            outside = _PLAIN_STRING.sub("", text[:at])
+            opened = outside.count("{") + outside.count("[")
+            if opened - outside.count("}") - outside.count("]") == 1:
+                return colon.end(), at
+            continue
         try:
             node = json.loads(f"{text[:at]}{json.dumps(_PROBE)}:0{closing}")
             for segment in segments[:-1]:
