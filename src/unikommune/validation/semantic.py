@@ -363,14 +363,7 @@ class Semantics:
         # ids has odds of about one in three hundred thousand).
         key = hash(record_id) if collection == "placements" else record_id
         if key in ids:
-            noun = RECORD_TYPES[collection].value.replace("-", " ")
-            self.add(
-                "duplicate_id",
-                f"id: {record_id!r} is already the id of another {noun}; ids are unique within "
-                "their collection",
-                where,
-                "/id",
-            )
+            self.repeated_id(collection, record_id, where)
         ids.add(key)
         if collection == "placements":  # the bulk of a dataset: keep this path short
             if "partners" in self._done:
@@ -392,6 +385,17 @@ class Semantics:
             if items and len(items) != len(set(items)):
                 self._unique_list(items, where, f"/{field}", field)
         self._check[collection](record, where)
+
+    def repeated_id(self, collection: str, record_id: str, where: Where) -> None:
+        """Report that a record of ``collection`` has an id another record has."""
+        noun = RECORD_TYPES[collection].value.replace("-", " ")
+        self.add(
+            "duplicate_id",
+            f"id: {record_id!r} is already the id of another {noun}; ids are unique within "
+            "their collection",
+            where,
+            "/id",
+        )
 
     def parent(self, record_id: str, parent: str, where: Where) -> None:
         """Check a partner's parent (at the end, with the other partners) and its cycles."""
