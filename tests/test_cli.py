@@ -6,7 +6,9 @@ import io
 import json
 import subprocess
 import sys
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -172,8 +174,37 @@ def test_a_progress_bar_only_on_a_terminal() -> None:
     with _progress([folder], io.StringIO()) as progress:
         assert progress is None
     terminal = _Terminal()
+    threads = threading.active_count()
     with _progress([folder], terminal) as progress:
         assert progress is not None
+        # The bar is refreshed by the calls, not by a thread, so workers may be forked.
+        assert threading.active_count() == threads
         report = validate(folder, progress=progress)
     assert report.records == 7
     assert "validating" in terminal.getvalue()
+
+
+@pytest.mark.parametrize("jobs", ["0", "-1", "two"])
+def test_jobs_must_be_a_whole_number_of_one_or_more(
+    jobs: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["validate", "--jobs", jobs, str(DATA / "validate" / "lines")])
+    assert stopped.value.code == 2
+    assert "--jobs: expected a whole number of 1 or more" in capsys.readouterr().err
+
+
+def test_jobs_are_passed_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    import unikommune.cli.validate as command
+
+    asked: list[int | None] = []
+
+    def recording(*args: Any, jobs: int | None = None, **options: Any) -> Report:
+        asked.append(jobs)
+        return validate(*args, jobs=jobs, **options)
+
+    monkeypatch.setattr(command, "validate", recording)
+    folder = str(DATA / "validate" / "lines")
+    assert main(["validate", "--jobs", "3", folder]) == 0
+    assert main(["validate", folder]) == 0
+    assert asked == [3, None]

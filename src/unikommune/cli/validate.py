@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -62,7 +63,25 @@ def register(subparsers: Any) -> None:
         help="in text output, show N findings of a group of alike ones "
         "(same code, file and field) before a count of the rest (default 3)",
     )
+    parser.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=None,
+        metavar="N",
+        help="check a large file of placements in parts, with up to N processes "
+        "(default: one per usable core; 1 checks everything in one process)",
+    )
     parser.set_defaults(run=run)
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, not {text!r}")
+    return value
 
 
 def _load_profile(path: Path) -> Profile:
@@ -199,6 +218,8 @@ def _progress(paths: Sequence[Path], stream: TextIO) -> Iterator[Callable[[int],
     from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
     total = sum(_size(path) for path in paths)
+    # Refreshed from the calls below rather than by a thread of its own: with no other
+    # thread running, large files may be checked in parts by forked workers.
     with Progress(
         "[progress.description]{task.description}",
         BarColumn(),
@@ -206,9 +227,19 @@ def _progress(paths: Sequence[Path], stream: TextIO) -> Iterator[Callable[[int],
         TimeRemainingColumn(),
         console=Console(file=stream),
         transient=True,
+        auto_refresh=False,
     ) as bar:
         task = bar.add_task("validating", total=total or None)
-        yield lambda advance: bar.advance(task, advance)
+        shown = [time.monotonic()]
+
+        def advance(size: int) -> None:
+            bar.advance(task, size)
+            now = time.monotonic()
+            if now - shown[0] >= 0.1:
+                shown[0] = now
+                bar.refresh()
+
+        yield advance
 
 
 def run(args: argparse.Namespace) -> int:
@@ -219,7 +250,9 @@ def run(args: argparse.Namespace) -> int:
     with _progress(args.paths, sys.stderr) as progress:
         for path in args.paths:
             try:
-                report = report.merge(validate(path, profile=profile, progress=progress))
+                report = report.merge(
+                    validate(path, profile=profile, progress=progress, jobs=args.jobs)
+                )
             except DatasetReadError as error:
                 print(f"unikommune: error: {error}", file=sys.stderr)
                 unreadable += 1

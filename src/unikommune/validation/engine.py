@@ -12,13 +12,13 @@ alone, from the lines of those records (kept, up to a budget).
 
 from __future__ import annotations
 
+import copy
 import gc
 import os
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache, partial
-from io import BufferedReader
 from operator import attrgetter
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -33,7 +33,7 @@ from unikommune.validation.codes import CODES
 from unikommune.validation.fast import REFERENCES, Checker, Literals, checker, well_formed_ids
 from unikommune.validation.locate import LineIndex, find_offsets, names_nothing, probe_offset
 from unikommune.validation.reader import Parsed, RawFinding, decode, parse_text, read_file
-from unikommune.validation.report import Finding, Report
+from unikommune.validation.report import Finding, Report, Severity
 from unikommune.validation.semantic import Semantics, Where
 from unikommune.validation.structural import (
     describe,
@@ -43,15 +43,7 @@ from unikommune.validation.structural import (
     record_validator,
     structural_findings,
 )
-from unikommune.validation.workers import (
-    Part,
-    Pool,
-    Range,
-    default_jobs,
-    fork_is_safe,
-    lines_before,
-    parts_of,
-)
+from unikommune.validation.workers import Part, Pool, Range, default_jobs, fork_is_safe, parts_of
 
 __all__ = ["MAX_LINE_BYTES", "validate"]
 
@@ -67,6 +59,9 @@ _KEPT_BYTES = 64 * 1024 * 1024
 _IN_PARTS = ("placements",)
 #: The smallest file checked in parts; below it, starting workers costs more than it saves.
 _PART_BYTES = 32 * 1024 * 1024
+#: Parts per process: small enough that no process waits long for the others at the end.
+_PARTS_PER_JOB = 4
+_LAST = list(COLLECTIONS)[-1]
 
 Progress = Callable[[int], None]
 _NOT_METADATA = frozenset((*COLLECTIONS, "profile"))
@@ -110,10 +105,10 @@ class _Run:
         self.kept_bytes = 0
         self.types = Literals()
         self.jobs = jobs
-        self.pool = Pool()
-        #: Findings the workers placed, and the parts each collection was checked in.
+        #: Findings placed as parts of a file were checked.
         self.ready: list[Finding] = []
-        self.parts: dict[str, list[Part] | None] = {}
+        #: Files checked in parts: the parts, and the workers taking them, by collection.
+        self.parts: dict[str, tuple[list[Part], Pool] | None] = {}
 
     # -- documents ----------------------------------------------------------------------------
     def read_document(self, path: Path) -> Parsed:
@@ -216,8 +211,11 @@ class _Run:
             self.semantics.keep_id(collection, item["id"])
 
     # -- JSON Lines ---------------------------------------------------------------------------
-    def lines(self, collection: str, path: Path, part: Part | None = None) -> None:
-        """Check the records of a JSON Lines file, or of the ``part`` of it given."""
+    def lines(self, collection: str, path: Path, part: Part | None = None) -> int:
+        """Check the records of a JSON Lines file, or of the ``part`` of it given.
+
+        Returns the number of the last line read (lines of a part count from its start).
+        """
         assert self.semantics is not None
         semantics = self.semantics
         file = str(path)
@@ -226,19 +224,14 @@ class _Run:
             stream: BinaryIO | Range = path.open("rb")
         except OSError as error:
             raise DatasetReadError(f"cannot read the file: {error.strerror}", path=file) from None
-        first = 0
-        if part is None:
-            self.files.append(file)
-        else:
-            assert isinstance(stream, BufferedReader)
-            first = lines_before(stream, part.start)
-            stream = Range(stream, part.start, part.end)
+        if part is not None:
+            stream = Range(stream, part.start, part.end)  # type: ignore[arg-type]
         # The loop makes no reference cycles: every record is freed as soon as it is checked,
         # so the cycle collector would only scan the growing id sets over and over.
         collecting = gc.isenabled()
         gc.disable()
         try:
-            self._stream_lines(collection, stream, file, limit, semantics, first)
+            return self._stream_lines(collection, stream, file, limit, semantics)
         finally:
             if collecting:
                 gc.enable()
@@ -250,9 +243,9 @@ class _Run:
         file: str,
         limit: int,
         semantics: Semantics,
-        number: int = 0,
-    ) -> None:
+    ) -> int:
         accelerator = checker(collection, semantics, self.types, file) if self.accelerate else None
+        number = 0
         with stream:
             pending = b""
             while True:
@@ -289,6 +282,7 @@ class _Run:
                     self.progress(len(chunk))
                 if not chunk:
                     break
+        return number
 
     def _chunk(
         self,
@@ -346,9 +340,17 @@ class _Run:
             keys = []
         plain = accelerator.plain
         assert plain is not None
+        # The shapes of the lines that did not decode depend on no other line: check them
+        # together first, which keeps the code and data of those checks in cache.
+        shapes = [
+            self._shape("placements", lines[other], number + 1 + other, file)
+            if lines[other] and not lines[other].isspace()
+            else None
+            for other in others
+        ]
         start = 0  # the first decoded record of the run
         line_at = 0  # the index of its line
-        for other in (*others, len(lines)):
+        for other, shaped in zip((*others, len(lines)), (*shapes, None), strict=True):
             end = start + other - line_at
             run = keys[start:end]
             if run and own.isdisjoint(run) and len(set(run)) == len(run):
@@ -360,10 +362,9 @@ class _Run:
                     self.records += 1
                     if not plain(record, number + 1 + index):
                         self._general("placements", lines[index], number + 1 + index, file)
-            if other < len(lines):
-                self.records += self._one(
-                    None, "placements", lines[other], number + 1 + other, file
-                )
+            if shaped is not None:
+                self.records += 1
+                self._take("placements", shaped, number + 1 + other, file)
             start = end
             line_at = other + 1
 
@@ -392,47 +393,60 @@ class _Run:
 
     def _general(self, collection: str, line: bytes, number: int, file: str) -> None:
         """Check one record on the general path, which explains every problem."""
-        assert self.semantics is not None
+        self._take(collection, self._shape(collection, line, number, file), number, file)
+
+    def _shape(self, collection: str, line: bytes, number: int, file: str) -> _Shaped:
+        """Check the shape of one record, which depends on no other record.
+
+        Returns the mirror record when its shape is right, else the findings that explain
+        every problem and the id to count (see :meth:`_take`).
+        """
         if self.kept_bytes < _KEPT_BYTES:
             # The line may be needed to place a finding: keep it rather than read it again.
             self.kept[file][number] = line
             self.kept_bytes += len(line)
         try:
-            record = record_validator(collection).validate_json(line)
+            return record_validator(collection).validate_json(line), [], None
         except ValidationError as error:
-            record = self._slow_line(collection, line, number, file, error)
-            if record is None:
-                return
-        self.semantics.record(collection, record, (file, "", number))
+            return self._explain(collection, line, number, file, error)
 
-    def _slow_line(
+    def _take(self, collection: str, shaped: _Shaped, number: int, file: str) -> None:
+        """Take in a record's shape: check a record of the right shape against the others."""
+        assert self.semantics is not None
+        record, findings, record_id = shaped
+        self.raw.extend(findings)
+        if record is not None:
+            self.semantics.record(collection, record, (file, "", number))
+        elif record_id is not None:
+            self.semantics.keep_id(collection, record_id)
+
+    def _explain(
         self, collection: str, line: bytes, number: int, file: str, error: ValidationError
-    ) -> Any:
+    ) -> _Shaped:
         """Explain a line the mirror validator rejected: broken JSON, then every problem."""
         text, findings = decode(line, file, number)
-        self.raw.extend(findings)
         if text is None:
-            return None
+            return None, findings, None
         parsed = parse_text(text.rstrip("\r\n"), file, first_line=number)
-        for finding in parsed.findings:
-            self.raw.append(_at_line(finding, number))
+        findings.extend(_at_line(finding, number) for finding in parsed.findings)
         if not parsed.ok:
-            return None
-        if not isinstance(parsed.value, dict):
-            self.raw.append(_not_an_object(parsed.value, "a record", file, number))
-            return None
+            return None, findings, None
+        value = parsed.value
+        if not isinstance(value, dict):
+            findings.append(_not_an_object(value, "a record", file, number))
+            return None, findings, None
         if _read_alike(error, text):
             # The strict parse found nothing the mirror validator did not read alike, so its
             # errors are those of the parsed value: no need to validate that again.
             model = COLLECTIONS[collection]
-            self.raw.extend(structural_findings(error, file, "", number, model))
-            self._keep_id(collection, parsed.value)
-            return None
-        record, problems = record_findings(collection, parsed.value, file, "", number)
-        if record is None:
-            self.raw.extend(problems)
-            self._keep_id(collection, parsed.value)
-        return record
+            findings.extend(structural_findings(error, file, "", number, model))
+        else:
+            record, problems = record_findings(collection, value, file, "", number)
+            if record is not None:
+                return record, findings, None
+            findings.extend(problems)
+        record_id = value.get("id")
+        return None, findings, record_id if isinstance(record_id, str) else None
 
     # -- the layouts --------------------------------------------------------------------------
     def document(self, path: Path) -> None:
@@ -558,11 +572,14 @@ class _Run:
                 self.records_of(collection, part.get(collection), file, f"/{collection}")
             lines_path = root / f"{collection}.jsonl"
             if lines_path.is_file():
-                started = self.parts.get(collection)
-                if started:
-                    self._gather(collection, lines_path, started)
-                else:
+                self.files.append(str(lines_path))
+                if not self.parts.get(collection):
                     self.lines(collection, lines_path)
+            if collection == _LAST:
+                # The other files are done: take in the parts (nothing waits for them).
+                for name, started in self.parts.items():
+                    if started:
+                        self._gather(name, root / f"{name}.jsonl", *started)
 
         self.from_mapping(document, str(main), profile, extra)
 
@@ -586,54 +603,66 @@ class _Run:
             path = root / f"{collection}.jsonl"
             self.parts[collection] = None if inline else self._split(collection, path)
 
-    def _split(self, collection: str, path: Path) -> list[Part] | None:
-        """Start a worker on each part of ``path``, if that is worth it and safe."""
+    def _split(self, collection: str, path: Path) -> tuple[list[Part], Pool] | None:
+        """Start workers on the parts of ``path``, if that is worth it and safe."""
         try:
             worth_it = path.is_file() and path.stat().st_size >= _PART_BYTES
         except OSError:
             worth_it = False
         if self.jobs < 2 or not worth_it or not fork_is_safe():
             return None
-        pieces = parts_of(path, self.jobs)
+        pieces = parts_of(path, self.jobs * _PARTS_PER_JOB)
         if len(pieces) < 2:
             return None
-        for piece in pieces:
-            self.pool.start(partial(self._part, collection, path, piece))
+        # The decoder is made here, once, for the workers and for this process.
+        assert self.semantics is not None
+        checker(collection, self.semantics, self.types)
+        pool = Pool(partial(self._part, collection, path, pieces), len(pieces), self.jobs)
         if self.progress is not None:
-            shown, pool = self.progress, self.pool
+            shown = self.progress
 
             def progress(size: int) -> None:
                 shown(size + pool.progress())
 
             self.progress = progress
-        return pieces
+        return pieces, pool
 
     def _part(
-        self, collection: str, path: Path, part: Part, count: Progress
-    ) -> tuple[list[Finding], int, array[int], int]:
-        """Check one part of a file, in a worker; return its findings, records and ids.
+        self, collection: str, path: Path, parts: list[Part], index: int, count: Progress
+    ) -> tuple[list[_Sent], int, array[int], int]:
+        """Check one part of a file on its own; return its findings, records, ids and lines.
 
-        Also returns the number of lines before the part.  Any finding that could only be
-        made later (a reference waiting for a collection still to come) makes the part
-        fail, and the caller then checks the whole file itself.
+        Runs in a worker or here, and changes nothing here.  The part is checked as if
+        the file began with it, by a run of its own that knows every collection read so
+        far but none of the ids of this one; line numbers count from the start of the
+        part.  Any reference that would wait for a collection still to come makes it
+        raise, and the caller then checks the whole file itself.
         """
-        semantics = self.semantics
-        assert semantics is not None
-        self.raw, semantics.findings = [], []
-        self.kept, self.kept_bytes, self.records = defaultdict(dict), 0, 0
-        self.progress = count
-        waiting = len(semantics._deferred), len(semantics._deferred_lists)
-        semantics.ids[collection] = set()
-        self.lines(collection, path, part)
-        if (len(semantics._deferred), len(semantics._deferred_lists)) != waiting:
+        assert self.semantics is not None
+        run = _Run(self.profile_override, self.max_bytes, self.max_line_bytes, count)
+        run.types = self.types
+        semantics = run.semantics = copy.copy(self.semantics)
+        semantics.findings, semantics._deferred, semantics._deferred_lists = [], [], []
+        semantics.ids = {**semantics.ids, collection: set()}
+        last = run.lines(collection, path, parts[index])
+        if semantics._deferred or semantics._deferred_lists:
             raise RuntimeError("a reference of this collection waits for another")
-        placed = self._placed([*self.raw, *semantics.findings])
-        with path.open("rb") as stream:
-            before = lines_before(stream, part.start)
-        return placed, self.records, array("q", semantics.ids[collection]), before
+        placed = [
+            (
+                found.code,
+                found.severity.value,
+                found.message,
+                found.line,
+                found.column,
+                found.pointer,
+            )
+            for found in run._placed([*run.raw, *semantics.findings])
+        ]  # tuples, which pickle many times faster than findings
+        # A part ends with a newline (but the last), so it has one line less than counted.
+        return placed, run.records, array("q", semantics.ids[collection]), last - 1
 
-    def _gather(self, collection: str, path: Path, parts: list[Part]) -> None:
-        """Take in what the workers found in the parts of ``path``, in the order of the file.
+    def _gather(self, collection: str, path: Path, parts: list[Part], pool: Pool) -> None:
+        """Take parts until none is left, then take in what every part gave, in file order.
 
         A part checked on its own did not know the ids of the parts before it: the first
         record of the part with an id given in an earlier part is found again and, if it
@@ -641,21 +670,40 @@ class _Run:
         """
         semantics = self.semantics
         assert semantics is not None
-        results = list(self.pool.results(self.progress))
-        if any(result is None for result in results):
-            self.lines(collection, path)  # a worker failed: check the file here
+        own = self.progress or _ignore
+        try:
+            results, failed = pool.gather(
+                lambda index: self._part(collection, path, parts, index, own), self.progress
+            )
+        finally:
+            pool.stop()
+        if failed:
+            self.lines(collection, path)  # something unforeseen: check the file here
             return
-        self.files.append(str(path))
         seen = semantics.ids[collection]
-        for part, (placed, records, ids, before) in zip(parts, results, strict=True):
-            self.ready.extend(placed)
+        before = 0
+        file = str(path)
+        for part, (placed, records, ids, lines) in zip(parts, results, strict=True):
+            self.ready.extend(
+                Finding(
+                    code,
+                    _SEVERITY[severity],
+                    message,
+                    file,
+                    None if line is None else line + before,
+                    column,
+                    pointer,
+                )
+                for code, severity, message, line, column, pointer in placed
+            )
             self.records += records
-            own = set(ids)
-            repeated = own & seen
+            found = set(ids)
+            repeated = found & seen
             if repeated:
                 self._repeated_across(collection, path, part, before, repeated)
-            seen |= own
-            if any(finding.code == "too_large" for finding in placed):
+            seen |= found
+            before += lines
+            if any(sent[0] == "too_large" for sent in placed):
                 break  # the rest of the file is not checked, as in one pass
 
     def _repeated_across(
@@ -742,6 +790,15 @@ def _id_decoder() -> Callable[[bytes], Any]:
 
     struct = msgspec.defstruct("RecordId", [("id", object, None)])
     return msgspec.json.Decoder(struct).decode
+
+
+#: A finding of a part as it is sent back: code, severity, message, line, column, pointer.
+_Sent = tuple[str, str, str, int | None, int | None, str]
+_SEVERITY = {severity.value: severity for severity in Severity}
+
+#: A record's shape: the mirror record when it is right, else ``None``; the findings that
+#: explain it; the id of a record of the wrong shape, which references may still name.
+_Shaped = tuple[dict[str, Any] | None, list[RawFinding], str | None]
 
 
 def _not_an_object(
@@ -915,7 +972,9 @@ def validate(
     try:
         return _validate(run, source)
     finally:
-        run.pool.stop()
+        for started in run.parts.values():
+            if started:
+                started[1].stop()
 
 
 def _validate(run: _Run, source: str | os.PathLike[str] | Dataset | Mapping[str, Any]) -> Report:
@@ -941,3 +1000,7 @@ def _validate(run: _Run, source: str | os.PathLike[str] | Dataset | Mapping[str,
         else:
             raise DatasetReadError("no such file or folder", path=str(path))
     return run.report()
+
+
+def _ignore(size: int) -> None:
+    """Count nothing (a part checked here without a progress bar)."""

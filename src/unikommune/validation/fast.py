@@ -141,8 +141,8 @@ class Literals:
 
     def __init__(self) -> None:
         self._types: dict[tuple[str, str | None], Any] = {}
-        #: Other types made once per run, by what they are made for.
-        self.shared: dict[tuple[str, bool], Any] = {}
+        #: Other types (and decoders) made once per run, by what they are made for.
+        self.shared: dict[tuple[str, Any], Any] = {}
 
     def of(self, name: str, values: Collection[str], pattern: str | None) -> Any:
         """Return the type of exactly those ``values`` (named ``name``) that ``pattern`` takes.
@@ -598,8 +598,9 @@ def checker(
 
     There is none without msgspec, for a collection not in :data:`REFERENCES`, before the
     collections it refers to have been read, or when one of them has no well-formed id.
-    Give the accelerators of one run the same ``types``; ``file`` is the file the records
-    come from, which findings found later name.
+    Give the accelerators of one run the same ``types``, which keeps the decoder of each
+    collection (so the parts of a file share one); ``file`` is the file the records come
+    from, which findings found later name.
     """
     references = REFERENCES.get(collection)
     if references is None:
@@ -618,11 +619,19 @@ def checker(
     bind, unique, resolves = _PLAIN.get(collection, (None, (), False))
     if bind is not None and unique != semantics._unique_of[collection]:
         return None  # pragma: no cover - the model has other unique lists now
-    build = _Build(msgspec, literals, resolves, types or Literals())
-    try:
-        struct = _typed(mirror_schema(COLLECTIONS[collection]), build, "")
-    except TypeError:  # pragma: no cover - the model grew a shape this cannot check
+    types = types or Literals()
+    # The parts of a file are checked with one decoder: what it accepts is the same.
+    key = ("decoder", collection)
+    if key not in types.shared:
+        build = _Build(msgspec, literals, resolves, types)
+        try:
+            struct = _typed(mirror_schema(COLLECTIONS[collection]), build, "")
+        except TypeError:  # pragma: no cover - the model grew a shape this cannot check
+            types.shared[key] = None
+        else:
+            types.shared[key] = msgspec.json.Decoder(struct).decode
+    decode = types.shared[key]
+    if decode is None:  # pragma: no cover - as above
         return None
-    decoder = msgspec.json.Decoder(struct)
     plain = None if bind is None else bind(semantics, file)
-    return Checker(decoder.decode, plain, msgspec.to_builtins)
+    return Checker(decode, plain, msgspec.to_builtins)

@@ -1,10 +1,12 @@
-"""Check parts of a large JSON Lines file in forked worker processes, while the caller goes on.
+"""Check the parts of a large JSON Lines file in forked worker processes, and in this one.
 
-Only what is safe is done here, and nothing is ever required of it: a worker is a
-fork of the validating process, which already holds everything the records refer
-to, and sends back what it found through a pipe.  Where forking is not safe or not
-possible (not Linux, other threads running, a single usable core) no worker is
-started, and whenever a worker fails the caller checks its part itself.
+Nothing is ever required of a worker.  A worker is a fork of the validating
+process, which already holds everything the records refer to; it takes parts one
+at a time and sends back what it found in each through a pipe, while the
+validating process goes on with the other files and then takes parts itself.  A
+part a worker could not finish is checked by the validating process.  Where
+forking is not safe or not possible (not Linux, other threads running, a single
+usable core) no worker is started and every part is checked here.
 """
 
 from __future__ import annotations
@@ -14,26 +16,19 @@ import multiprocessing
 import os
 import sys
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, BinaryIO
 
-__all__ = [
-    "Part",
-    "Pool",
-    "Range",
-    "default_jobs",
-    "fork_is_safe",
-    "lines_before",
-    "parts_of",
-    "pool",
-]
+__all__ = ["Part", "Pool", "Range", "default_jobs", "fork_is_safe", "parts_of"]
 
-#: The most parts a file is checked in, whatever the number of cores.
+#: The most processes a file is checked by, whatever the number of cores.
 MAX_JOBS = 8
+
+#: A task: check the part of this index, counting the bytes read with the callable given.
+Task = Callable[[int, Callable[[int], None]], Any]
 
 
 def default_jobs() -> int:
@@ -70,28 +65,13 @@ def parts_of(path: Path, count: int) -> list[Part]:
     cuts = [0]
     with path.open("rb") as stream:
         for number in range(1, count):
-            at = max(size * number // count, cuts[-1])
-            stream.seek(at)
-            stream.readline()  # to the start of the next line
-            cut = min(stream.tell(), size)
-            if cut > cuts[-1] and cut < size:
+            stream.seek(max(size * number // count, cuts[-1]))
+            stream.readline()  # on to the start of the next line
+            cut = stream.tell()
+            if cuts[-1] < cut < size:
                 cuts.append(cut)
     cuts.append(size)
     return [Part(start, end) for start, end in itertools.pairwise(cuts)]
-
-
-def lines_before(stream: BinaryIO, offset: int, chunk: int = 1 << 20) -> int:
-    """Return the number of newlines in the first ``offset`` bytes of ``stream``."""
-    stream.seek(0)
-    count = 0
-    left = offset
-    while left > 0:
-        data = stream.read(min(chunk, left))
-        if not data:
-            break
-        count += data.count(b"\n")
-        left -= len(data)
-    return count
 
 
 class Range:
@@ -116,42 +96,60 @@ class Range:
 
 
 class Pool:
-    """Workers, each running one task in a fork of this process.
+    """Worker processes that share out ``count`` parts, one task per part.
 
-    ``progress`` holds, per worker, the number of bytes it has read so far (shared memory),
-    for the caller's progress bar.
+    The workers start at once; :meth:`gather` lets this process take parts too, and
+    returns every part's result.
     """
 
-    def __init__(self) -> None:
-        self._context = multiprocessing.get_context("fork")
+    def __init__(self, task: Task, count: int, workers: int) -> None:
+        context = multiprocessing.get_context("fork")
+        self._task = task
+        self._count = count
+        self._next = context.Value("i", 0)  # the next part to take
         self._workers: list[tuple[Any, Connection, Any]] = []
         self._reported: list[int] = []
+        for _ in range(workers):
+            receiving, sending = context.Pipe(duplex=False)
+            counter = context.Value("q", 0, lock=False)
+            worker = context.Process(
+                target=self._work, args=(receiving, sending, counter), daemon=True
+            )
+            worker.start()
+            sending.close()
+            self._workers.append((worker, receiving, counter))
+            self._reported.append(0)
 
-    def start(self, task: Callable[[Callable[[int], None]], Any]) -> None:
-        """Start ``task`` in a new worker; it is given a callable that counts bytes read."""
-        receiving, sending = self._context.Pipe(duplex=False)
-        counter = self._context.Value("q", 0, lock=False)
+    def _take(self) -> int | None:
+        with self._next.get_lock():
+            index = int(self._next.value)
+            if index >= self._count:
+                return None
+            self._next.value = index + 1
+        return index
 
-        def run() -> None:
-            receiving.close()
-            try:
+    def _work(self, receiving: Connection, sending: Connection, counter: Any) -> None:
+        """Take parts until none is left, then send the results (runs in the worker).
 
-                def count(size: int) -> None:
-                    counter.value += size
+        Sending as it goes would block the worker until this process reads, which it
+        does only once it has no part left to take.
+        """
+        receiving.close()
 
-                result = ("ok", task(count))
-            except BaseException as error:  # sent back: the caller checks this part itself
-                result = ("failed", f"{type(error).__name__}: {error}")
-            try:
+        def count(size: int) -> None:
+            counter.value += size
+
+        done: list[tuple[str, int, Any]] = []
+        try:
+            while (index := self._take()) is not None:
+                try:
+                    done.append(("ok", index, self._task(index, count)))
+                except Exception as error:  # the part is then checked elsewhere
+                    done.append(("failed", index, f"{type(error).__name__}: {error}"))
+            for result in done:
                 sending.send(result)
-            finally:
-                sending.close()
-
-        worker = self._context.Process(target=run, daemon=True)
-        worker.start()
-        sending.close()
-        self._workers.append((worker, receiving, counter))
-        self._reported.append(0)
+        finally:
+            sending.close()
 
     def progress(self) -> int:
         """Return the bytes the workers have read since this was last called."""
@@ -162,27 +160,39 @@ class Pool:
             self._reported[index] = now
         return total
 
-    def results(self, progress: Callable[[int], None] | None = None) -> Iterator[Any]:
-        """Yield each task's result in the order the tasks were started; ``None`` if it failed."""
-        for worker, receiving, _ in self._workers:
-            result: Any = None
-            try:
-                while not receiving.poll(0.2):
-                    if progress is not None:
-                        progress(self.progress())
-                    if not worker.is_alive() and not receiving.poll(0):
-                        break
+    def gather(
+        self, own: Callable[[int], Any], progress: Callable[[int], None] | None = None
+    ) -> tuple[list[Any], bool]:
+        """Take parts here until none is left, then wait for the workers.
+
+        Returns the result of every part, by index, and whether a task failed (raised) in
+        a worker.  A part a worker took but did not finish (it died) is checked here with
+        ``own``.
+        """
+        results: dict[int, Any] = {}
+        failed = False
+        while (index := self._take()) is not None:
+            results[index] = own(index)
+        waiting = {receiving: worker for worker, receiving, _ in self._workers}
+        while waiting:
+            for ready in wait(list(waiting), timeout=0.2):
+                assert isinstance(ready, Connection)
+                try:
+                    status, index, value = ready.recv()
+                except (EOFError, OSError):  # the worker has ended
+                    waiting.pop(ready).join()
+                    ready.close()
+                    continue
+                if status == "ok":
+                    results[index] = value
                 else:
-                    status, value = receiving.recv()
-                    result = value if status == "ok" else None
-            except (EOFError, OSError):  # the worker died before it sent anything
-                result = None
-            finally:
-                receiving.close()
-                worker.join()
+                    failed = True
             if progress is not None:
                 progress(self.progress())
-            yield result
+        for index in range(self._count):
+            if index not in results:
+                results[index] = own(index)
+        return [results[index] for index in range(self._count)], failed
 
     def stop(self) -> None:
         """Stop every worker still running (after an error or an interrupt)."""
@@ -191,13 +201,3 @@ class Pool:
                 worker.terminate()
             worker.join()
             receiving.close()
-
-
-@contextmanager
-def pool() -> Iterator[Pool]:
-    """Return a pool whose workers are stopped however the block is left."""
-    workers = Pool()
-    try:
-        yield workers
-    finally:
-        workers.stop()

@@ -1,0 +1,226 @@
+"""A large file of placements checked in parts, by worker processes, gives the one-pass report."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import shutil
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import benchmark_generator
+from unikommune.validation import Report, engine, validate, workers
+
+pytest.importorskip("msgspec")
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="parts are checked by forked workers on Linux"
+)
+
+
+def _same(folder: Path, jobs: int = 3, **options: Any) -> tuple[Report, Report]:
+    one = validate(folder, jobs=1, **options)
+    parts = validate(folder, jobs=jobs, **options)
+    assert parts.findings == one.findings
+    assert parts.records == one.records
+    assert parts.files == one.files
+    return one, parts
+
+
+@pytest.fixture
+def small_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Check every file of placements in parts, however small."""
+    monkeypatch.setattr(engine, "_PART_BYTES", 1)
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("parts") / "city"
+    benchmark_generator().generate("city", folder, seed=3, broken=0.05)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("parts") / "tiny"
+    benchmark_generator().generate("tiny", folder, seed=4, broken=0.0)
+    return folder
+
+
+def _started(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the pools started (each with its number of parts)."""
+    counts: list[int] = []
+    original = workers.Pool.__init__
+
+    def counting(self: workers.Pool, task: Any, count: int, processes: int) -> None:
+        counts.append(count)
+        original(self, task, count, processes)
+
+    monkeypatch.setattr(workers.Pool, "__init__", counting)
+    return counts
+
+
+def test_a_broken_dataset_gives_the_same_report_in_parts(
+    city: Path, small_parts: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started = _started(monkeypatch)
+    one, _ = _same(city)
+    assert started == [12]  # three processes, four parts each
+    assert {"duplicate_id", "unresolved_reference", "wrong_type"} <= one.codes()
+
+
+@pytest.mark.parametrize("jobs", [2, 5])
+def test_the_number_of_processes_changes_nothing(city: Path, small_parts: None, jobs: int) -> None:
+    _same(city, jobs)
+
+
+def test_small_files_and_one_process_are_checked_here(
+    city: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started = _started(monkeypatch)
+    validate(city)  # its placements are under 32 MB
+    monkeypatch.setattr(engine, "_PART_BYTES", 1)
+    validate(city, jobs=1)
+    assert started == []
+
+
+def test_no_worker_is_forked_while_another_thread_runs(
+    city: Path, small_parts: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started = _started(monkeypatch)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        _same(city)
+    finally:
+        stop.set()
+        other.join()
+    assert started == []
+
+
+def test_jobs_must_be_one_or_more(tiny: Path) -> None:
+    with pytest.raises(ValueError, match="jobs"):
+        validate(tiny, jobs=0)
+
+
+def _placement(tiny: Path) -> dict[str, Any]:
+    line = (tiny / "placements.jsonl").read_bytes().split(b"\n", 1)[0]
+    record: dict[str, Any] = json.loads(line)
+    return record
+
+
+_KINDS = ("clean", "clean", "clean", "clean", "dangling", "wrong-type", "blank", "json", "crlf")
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    lines=st.lists(st.tuples(st.sampled_from(_KINDS), st.integers(0, 9)), min_size=1, max_size=60),
+    jobs=st.integers(2, 4),
+    newline=st.booleans(),
+)
+def test_ids_repeated_across_parts_are_reported_as_in_one_pass(
+    lines: list[tuple[str, int]],
+    jobs: int,
+    newline: bool,
+    tiny: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Ids from a small pool repeat within parts and across them, first given by a record
+    # of the right shape or of the wrong one.
+    folder = tmp_path_factory.mktemp("repeats") / "d"
+    shutil.copytree(tiny, folder)
+    first = _placement(tiny)
+    made = {
+        "clean": lambda n: json.dumps({**first, "id": f"p-{n}"}),
+        "crlf": lambda n: json.dumps({**first, "id": f"p-{n}"}) + "\r",
+        "dangling": lambda n: json.dumps({**first, "id": f"p-{n}", "host": "partner-x"}),
+        "wrong-type": lambda n: json.dumps({**first, "id": f"p-{n}", "students": "many"}),
+        "blank": lambda n: "",
+        "json": lambda n: f'{{"id": "p-{n}",',
+    }
+    text = "\n".join(made[kind](n) for kind, n in lines) + ("\n" if newline else "")
+    (folder / "placements.jsonl").write_text(text, encoding="utf-8")
+    with monkeypatch.context() as patch:
+        patch.setattr(engine, "_PART_BYTES", 1)
+        patch.setattr(engine, "_PARTS_PER_JOB", 3)
+        _same(folder, jobs)
+
+
+def test_a_line_too_long_ends_the_file_in_parts_as_in_one_pass(
+    tiny: Path, tmp_path: Path, small_parts: None
+) -> None:
+    folder = tmp_path / "d"
+    shutil.copytree(tiny, folder)
+    first = _placement(tiny)
+    lines = [json.dumps({**first, "id": f"p-{n}"}) for n in range(60)]
+    lines[20] = json.dumps({**first, "id": "long", "programme": {"nb": "x" * 600}})
+    lines[40] = json.dumps({**first, "id": "p-1"})  # after the long line: not checked
+    (folder / "placements.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    one, _ = _same(folder, 4, max_line_bytes=500)
+    assert "too_large" in one.codes()
+    assert "duplicate_id" not in one.codes()
+
+
+def test_a_part_that_fails_in_a_worker_is_checked_again_here(
+    city: Path, small_parts: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parent = os.getpid()
+    original = engine._Run._part
+
+    def failing(self: engine._Run, *args: Any) -> Any:
+        if os.getpid() != parent:
+            raise RuntimeError("a worker fails")
+        return original(self, *args)
+
+    monkeypatch.setattr(engine._Run, "_part", failing)
+    _same(city)
+
+
+def test_a_worker_that_dies_leaves_its_parts_to_this_process(
+    city: Path, small_parts: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parent = os.getpid()
+    original = engine._Run._part
+
+    def dying(self: engine._Run, *args: Any) -> Any:
+        if os.getpid() != parent:
+            os._exit(3)
+        return original(self, *args)
+
+    monkeypatch.setattr(engine._Run, "_part", dying)
+    _same(city)
+
+
+def test_progress_counts_every_byte_in_parts(city: Path, small_parts: None) -> None:
+    read: list[int] = []
+    report = validate(city, jobs=3, progress=read.append)
+    assert sum(read) == sum(Path(file).stat().st_size for file in report.files)
+
+
+def test_parts_are_whole_lines_of_about_equal_size(tmp_path: Path) -> None:
+    path = tmp_path / "lines.jsonl"
+    path.write_bytes(b"".join(b"x" * (n % 7) + b"\n" for n in range(1000)))
+    parts = workers.parts_of(path, 4)
+    assert len(parts) == 4
+    assert parts[0].start == 0
+    assert parts[-1].end == path.stat().st_size
+    data = path.read_bytes()
+    for before, after in itertools.pairwise(parts):
+        assert before.end == after.start
+        assert data[after.start - 1 : after.start] == b"\n"
+    sizes = [part.end - part.start for part in parts]
+    assert max(sizes) - min(sizes) < 20
+    assert workers.parts_of(path, 1) == [workers.Part(0, len(data))]
+    short = tmp_path / "short.jsonl"
+    short.write_bytes(b'{"a": 1}\n')
+    assert workers.parts_of(short, 4) == [workers.Part(0, 9)]
