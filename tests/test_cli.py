@@ -204,7 +204,7 @@ def test_jobs_are_passed_on(monkeypatch: pytest.MonkeyPatch) -> None:
         return validate(*args, jobs=jobs, **options)
 
     monkeypatch.setattr(command, "validate", recording)
-    folder = str(DATA / "validate" / "lines")
+    folder = str(ROOT / "examples" / "trondheim")
     assert main(["validate", "--jobs", "3", folder]) == 0
     assert main(["validate", folder]) == 0
     assert asked == [3, None]
