@@ -326,20 +326,16 @@ class _Run:
                 continue
             break
         ids = list(map(_ID, decoded))
+        keys = list(map(hash, ids))
+        well = well_formed_ids(ids)  # None when every id is well formed
         own = self.semantics.ids["placements"]
-        if well_formed_ids(ids) is None:
-            keys = list(map(hash, ids))
-            if not others and own.isdisjoint(keys):
-                size = len(own)
-                own.update(keys)
-                if len(own) - size == len(keys):
-                    self.records += len(lines)
-                    return
-                own.difference_update(keys)  # an id given twice within the chunk
-        else:
-            keys = []
-        plain = accelerator.plain
-        assert plain is not None
+        if not others and well is None and own.isdisjoint(keys):
+            size = len(own)
+            own.update(keys)
+            if len(own) - size == len(keys):
+                self.records += len(lines)
+                return
+            own.difference_update(keys)  # an id given twice within the chunk
         # The shapes of the lines that did not decode depend on no other line: check them
         # together first, which keeps the code and data of those checks in cache.
         shapes = [
@@ -353,14 +349,15 @@ class _Run:
         for other, shaped in zip((*others, len(lines)), (*shapes, None), strict=True):
             end = start + other - line_at
             run = keys[start:end]
-            if run and own.isdisjoint(run) and len(set(run)) == len(run):
+            self.records += len(run)
+            if well is None and own.isdisjoint(run) and len(set(run)) == len(run):
                 own.update(run)
-                self.records += len(run)
-            else:
-                for offset, record in enumerate(decoded[start:end]):
-                    index = line_at + offset
-                    self.records += 1
-                    if not plain(record, number + 1 + index):
+            else:  # as the accelerator's check of one placement: a new, well-formed id
+                for offset, key in enumerate(run, start):
+                    if key not in own and (well is None or well[offset]):
+                        own.add(key)
+                    else:
+                        index = line_at + offset - start
                         self._general("placements", lines[index], number + 1 + index, file)
             if shaped is not None:
                 self.records += 1
