@@ -614,7 +614,7 @@ class _Run:
         # The decoder is made here, once, for the workers and for this process.
         assert self.semantics is not None
         checker(collection, self.semantics, self.types)
-        pool = Pool(partial(self._part, collection, path, pieces), len(pieces), self.jobs)
+        pool = Pool(partial(self._part, collection, path, pieces), len(pieces), self.jobs - 1)
         if self.progress is not None:
             shown = self.progress
 
@@ -667,6 +667,10 @@ class _Run:
         """
         semantics = self.semantics
         assert semantics is not None
+        # While the workers go on, place what this process has found so far.
+        self.ready.extend(self._placed([*self.raw, *semantics.findings]))
+        self.raw.clear()
+        semantics.findings.clear()
         own = self.progress or _ignore
         try:
             results, failed = pool.gather(
@@ -694,11 +698,10 @@ class _Run:
                 for code, severity, message, line, column, pointer in placed
             )
             self.records += records
-            found = set(ids)
-            repeated = found & seen
+            repeated = seen.intersection(ids)
             if repeated:
                 self._repeated_across(collection, path, part, before, repeated)
-            seen |= found
+            seen.update(ids)
             before += lines
             if any(sent[0] == "too_large" for sent in placed):
                 break  # the rest of the file is not checked, as in one pass
