@@ -8,6 +8,11 @@ that gives no finding is done there.  Only a record that fails takes the slow
 path: a strict parse that explains broken JSON, then every structural problem
 of the record.  Lines and columns are computed at the end, for the findings
 alone, from the lines of those records (kept, up to a budget).
+
+A large file of placements (which nothing refers to) may be checked in parts,
+by forked workers (:mod:`unikommune.validation.workers`) while this process
+checks the other files; the parts' findings are put together as one pass would
+have made them.
 """
 
 from __future__ import annotations
@@ -315,17 +320,16 @@ class _Run:
         gives.
         """
         assert self.semantics is not None
-        decoded: list[Any] = []
+        ids: list[str] = []  # of the lines that decoded
         others: list[int] = []  # indexes of the lines that did not decode
-        records = map(accelerator.decode, lines)
+        decoded = map(_ID, map(accelerator.decode, lines))  # each record freed at once
         while True:
             try:
-                decoded.extend(records)  # keeps what it decoded when a line raises
+                ids.extend(decoded)  # keeps what it decoded when a line raises
             except ValueError:
-                others.append(len(decoded) + len(others))
+                others.append(len(ids) + len(others))
                 continue
             break
-        ids = list(map(_ID, decoded))
         keys = list(map(hash, ids))
         well = well_formed_ids(ids)  # None when every id is well formed
         own = self.semantics.ids["placements"]
