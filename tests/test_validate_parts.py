@@ -71,7 +71,7 @@ def test_a_broken_dataset_gives_the_same_report_in_parts(
 ) -> None:
     started = _started(monkeypatch)
     one, _ = _same(city)
-    assert started == [12]  # three processes, four parts each
+    assert started == [24]  # three processes, eight parts each
     assert {"duplicate_id", "unresolved_reference", "wrong_type"} <= one.codes()
 
 
@@ -224,3 +224,37 @@ def test_parts_are_whole_lines_of_about_equal_size(tmp_path: Path) -> None:
     short = tmp_path / "short.jsonl"
     short.write_bytes(b'{"a": 1}\n')
     assert workers.parts_of(short, 4) == [workers.Part(0, 9)]
+
+
+def _in_a_daemon(folder: Path, sending: Any) -> None:
+    report = validate(folder, jobs=3)
+    sending.send((len(report.findings), report.records))
+
+
+def test_a_daemon_process_checks_its_parts_itself(
+    city: Path, small_parts: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A daemon process (a worker of a multiprocessing pool) may not start processes.
+    import multiprocessing
+
+    one = validate(city, jobs=1)
+    context = multiprocessing.get_context("fork")
+    receiving, sending = context.Pipe(duplex=False)
+    daemon = context.Process(target=_in_a_daemon, args=(city, sending), daemon=True)
+    daemon.start()
+    assert receiving.poll(60)
+    assert receiving.recv() == (len(one.findings), one.records)
+    daemon.join()
+    assert daemon.exitcode == 0
+
+
+def test_a_worker_that_cannot_start_leaves_its_parts_to_this_process(
+    city: Path, small_parts: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import multiprocessing.process
+
+    def refused(self: Any) -> None:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", refused)
+    _same(city)

@@ -65,7 +65,7 @@ _IN_PARTS = ("placements",)
 #: The smallest file checked in parts; below it, starting workers costs more than it saves.
 _PART_BYTES = 32 * 1024 * 1024
 #: Parts per process: small enough that no process waits long for the others at the end.
-_PARTS_PER_JOB = 4
+_PARTS_PER_JOB = 8
 _LAST = list(COLLECTIONS)[-1]
 
 Progress = Callable[[int], None]

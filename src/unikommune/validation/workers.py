@@ -42,13 +42,16 @@ def default_jobs() -> int:
 
 
 def fork_is_safe() -> bool:
-    """Return whether this process may fork workers: Linux, and no other thread running.
+    """Return whether this process may fork workers: Linux, no other thread, not a daemon.
 
     A fork copies only the thread that makes it; a lock another thread held would stay
-    locked in the worker for ever.
+    locked in the worker for ever.  A daemon process may not start processes.
     """
     return (
-        sys.platform.startswith("linux") and hasattr(os, "fork") and threading.active_count() == 1
+        sys.platform.startswith("linux")
+        and hasattr(os, "fork")
+        and threading.active_count() == 1
+        and not multiprocessing.current_process().daemon  # which may not have children
     )
 
 
@@ -116,8 +119,13 @@ class Pool:
             worker = context.Process(
                 target=self._work, args=(receiving, sending, counter), daemon=True
             )
-            worker.start()
-            sending.close()
+            try:
+                worker.start()
+            except OSError:  # no process to be had (memory, limits): fewer workers
+                receiving.close()
+                break
+            finally:
+                sending.close()
             self._workers.append((worker, receiving, counter))
             self._reported.append(0)
 
