@@ -258,3 +258,18 @@ def test_a_worker_that_cannot_start_leaves_its_parts_to_this_process(
 
     monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", refused)
     _same(city)
+
+
+def test_workers_are_stopped_when_the_check_is_interrupted(
+    city: Path, small_parts: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import multiprocessing
+
+    def interrupted(self: engine._Run, *args: Any) -> None:
+        assert multiprocessing.active_children()  # the workers are running
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(engine._Run, "_gather", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        validate(city, jobs=3)
+    assert multiprocessing.active_children() == []

@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 from collections.abc import Callable
@@ -144,6 +145,8 @@ class Pool:
         does only once it has no part left to take.
         """
         receiving.close()
+        # An interrupt is the validating process's to handle: it stops the workers.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
         def count(size: int) -> None:
             counter.value += size
@@ -157,6 +160,8 @@ class Pool:
                     done.append(("failed", index, f"{type(error).__name__}: {error}"))
             for result in done:
                 sending.send(result)
+        except OSError:  # the validating process has gone: nobody to tell
+            pass
         finally:
             sending.close()
 
