@@ -273,3 +273,14 @@ def test_workers_are_stopped_when_the_check_is_interrupted(
     with pytest.raises(KeyboardInterrupt):
         validate(city, jobs=3)
     assert multiprocessing.active_children() == []
+
+
+def test_no_worker_is_forked_while_a_thread_of_an_extension_runs(
+    city: Path, small_parts: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Threads started by compiled code are not in threading's count; the system's is read.
+    assert workers._threads() == threading.active_count()
+    started = _started(monkeypatch)
+    monkeypatch.setattr(workers, "_threads", lambda: 2)
+    _same(city)
+    assert started == []

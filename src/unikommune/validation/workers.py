@@ -52,8 +52,21 @@ def fork_is_safe() -> bool:
         sys.platform.startswith("linux")
         and hasattr(os, "fork")
         and threading.active_count() == 1
+        and _threads() == 1  # counting those an extension started
         and not multiprocessing.current_process().daemon  # which may not have children
     )
+
+
+def _threads() -> int:
+    """Return the number of threads of this process, as the system counts them."""
+    try:
+        with Path("/proc/self/status").open("rb") as status:
+            for line in status:
+                if line.startswith(b"Threads:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0  # not known: not safe
 
 
 @dataclass(frozen=True)
