@@ -314,10 +314,10 @@ class _Run:
 
         A placement that decodes has nothing left to check but its id, new and well
         formed.  The chunk is decoded without a Python frame per line, going on past each
-        line that does not decode; the ids of each run of decoded lines between two such
-        lines are then checked with a few set operations, and the lines between go down
-        the general path in their turn, so every finding is the one a line-by-line check
-        gives.
+        line that does not decode.  The shapes of those lines, which depend on no other
+        line, are checked next, together; then, in the order of the file, the ids of each
+        run of decoded lines are checked with a few set operations and each line between
+        is taken in, so every finding is the one a line-by-line check gives.
         """
         assert self.semantics is not None
         ids: list[str] = []  # of the lines that decoded
