@@ -26,7 +26,7 @@ from typing import Any, BinaryIO
 __all__ = ["Part", "Pool", "Range", "default_jobs", "fork_is_safe", "parts_of"]
 
 #: The most processes a file is checked by unless more are asked for: each worker holds
-#: the ids of the part it checks (about 300 MB at most on the stress dataset).
+#: the ids of the part it checks (about 250 MB at most on the stress dataset).
 MAX_JOBS = 4
 
 #: A task: check the part of this index, counting the bytes read with the callable given.
