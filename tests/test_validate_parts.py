@@ -163,12 +163,13 @@ def test_a_line_too_long_ends_the_file_in_parts_as_in_one_pass(
     shutil.copytree(tiny, folder)
     first = _placement(tiny)
     lines = [json.dumps({**first, "id": f"p-{n}"}) for n in range(60)]
+    lines[15] = json.dumps({**first, "id": "p-2"})  # repeats line 3, in an earlier part
     lines[20] = json.dumps({**first, "id": "long", "programme": {"nb": "x" * 600}})
     lines[40] = json.dumps({**first, "id": "p-1"})  # after the long line: not checked
     (folder / "placements.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     one, _ = _same(folder, 4, max_line_bytes=500)
     assert "too_large" in one.codes()
-    assert "duplicate_id" not in one.codes()
+    assert [f.line for f in one.findings if f.code == "duplicate_id"] == [16]
 
 
 def test_a_part_that_fails_in_a_worker_is_checked_again_here(

@@ -725,8 +725,12 @@ class _Run:
                 chunk = stream.read(_CHUNK)
                 lines = (pending + chunk).split(b"\n") if chunk else [pending]
                 pending = lines.pop() if chunk else b""
+                if len(pending) > self.max_line_bytes:
+                    chunk = b""  # a line too long ends the file, as in one pass
                 for line in lines:
                     number += 1
+                    if len(line) > self.max_line_bytes:
+                        return
                     try:
                         found = ids(line).id
                     except ValueError:
