@@ -80,3 +80,12 @@ def _guarded_getaddrinfo(real: Any) -> Any:
         return real(host, *args, **kwargs)
 
     return guarded
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the checks of files in parts first, before a test imports networkit.
+
+    networkit starts OpenMP threads when it is imported, and a process with other
+    threads does not fork workers, so those checks would find no worker to test.
+    """
+    items.sort(key=lambda item: item.path.name != "test_validate_parts.py")

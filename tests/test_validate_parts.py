@@ -24,6 +24,15 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+@pytest.fixture(autouse=True)
+def _no_other_thread() -> None:
+    if workers._threads() != 1:
+        pytest.skip(
+            "another thread runs in this test process (networkit starts OpenMP threads when "
+            "imported), so no worker is forked; conftest runs this module first"
+        )
+
+
 def _same(folder: Path, jobs: int = 3, **options: Any) -> tuple[Report, Report]:
     one = validate(folder, jobs=1, **options)
     parts = validate(folder, jobs=jobs, **options)
