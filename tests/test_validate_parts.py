@@ -181,33 +181,27 @@ def test_a_line_too_long_ends_the_file_in_parts_as_in_one_pass(
     assert [f.line for f in one.findings if f.code == "duplicate_id"] == [16]
 
 
-def test_a_part_that_fails_in_a_worker_is_checked_again_here(
-    city: Path, small_parts: None, monkeypatch: pytest.MonkeyPatch
+def _fail() -> None:
+    raise RuntimeError("a worker fails")
+
+
+def _die() -> None:
+    os._exit(3)
+
+
+@pytest.mark.parametrize("end", [_fail, _die], ids=["fails", "dies"])
+def test_a_part_a_worker_cannot_finish_is_checked_here(
+    end: Any, city: Path, small_parts: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     parent = os.getpid()
     original = engine._Run._part
 
-    def failing(self: engine._Run, *args: Any) -> Any:
+    def ending(self: engine._Run, *args: Any) -> Any:
         if os.getpid() != parent:
-            raise RuntimeError("a worker fails")
+            end()
         return original(self, *args)
 
-    monkeypatch.setattr(engine._Run, "_part", failing)
-    _same(city)
-
-
-def test_a_worker_that_dies_leaves_its_parts_to_this_process(
-    city: Path, small_parts: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    parent = os.getpid()
-    original = engine._Run._part
-
-    def dying(self: engine._Run, *args: Any) -> Any:
-        if os.getpid() != parent:
-            os._exit(3)
-        return original(self, *args)
-
-    monkeypatch.setattr(engine._Run, "_part", dying)
+    monkeypatch.setattr(engine._Run, "_part", ending)
     _same(city)
 
 

@@ -212,8 +212,9 @@ class _Run:
 
     def _keep_id(self, collection: str, item: Any) -> None:
         assert self.semantics is not None
-        if isinstance(item, dict) and isinstance(item.get("id"), str):
-            self.semantics.keep_id(collection, item["id"])
+        record_id = _string_id(item)
+        if record_id is not None:
+            self.semantics.keep_id(collection, record_id)
 
     # -- JSON Lines ---------------------------------------------------------------------------
     def lines(self, collection: str, path: Path, part: Part | None = None) -> int:
@@ -446,8 +447,7 @@ class _Run:
             if record is not None:
                 return record, findings, None
             findings.extend(problems)
-        record_id = value.get("id")
-        return None, findings, record_id if isinstance(record_id, str) else None
+        return None, findings, _string_id(value)
 
     # -- the layouts --------------------------------------------------------------------------
     def document(self, path: Path) -> None:
@@ -745,7 +745,6 @@ class _Run:
                         continue
                     repeated.discard(hash(record_id))
                     if shaped:
-                        self.kept[file][number] = line
                         semantics.repeated_id(collection, record_id, (file, "", number))
                 if not chunk:
                     break
@@ -754,19 +753,8 @@ class _Run:
         self, collection: str, line: bytes, file: str, number: int
     ) -> tuple[str | None, bool]:
         """Return the id a line gives (``None`` if none) and whether its shape is right."""
-        try:
-            record = record_validator(collection).validate_json(line)
-        except ValidationError:
-            pass
-        else:
-            return record["id"], True
-        text, _ = decode(line, file, number)
-        if text is None:
-            return None, False
-        parsed = parse_text(text.rstrip("\r\n"), file, first_line=number)
-        value = parsed.value if parsed.ok else None
-        found = value.get("id") if isinstance(value, dict) else None
-        return (found if isinstance(found, str) else None), False
+        record, _, record_id = self._shape(collection, line, number, file)
+        return (record_id, False) if record is None else (record["id"], True)
 
     # -- positions ----------------------------------------------------------------------------
     def report(self) -> Report:
@@ -807,6 +795,12 @@ _SEVERITY = {severity.value: severity for severity in Severity}
 #: A record's shape: the mirror record when it is right, else ``None``; the findings that
 #: explain it; the id of a record of the wrong shape, which references may still name.
 _Shaped = tuple[dict[str, Any] | None, list[RawFinding], str | None]
+
+
+def _string_id(value: Any) -> str | None:
+    """Return the id of a record of the wrong shape, if it has one that references may name."""
+    found = value.get("id") if isinstance(value, dict) else None
+    return found if isinstance(found, str) else None
 
 
 def _not_an_object(
