@@ -288,3 +288,28 @@ def test_no_worker_is_forked_while_a_thread_of_an_extension_runs(
     monkeypatch.setattr(workers, "_threads", lambda: 2)
     _same(city)
     assert started == []
+
+
+def test_a_run_in_parts_is_freed_as_soon_as_it_returns(
+    city: Path, small_parts: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+    import weakref
+
+    runs: list[weakref.ref[Any]] = []
+    original = engine._Run.__init__
+
+    def remembered(self: Any, *args: Any, **options: Any) -> None:
+        original(self, *args, **options)
+        runs.append(weakref.ref(self))
+
+    monkeypatch.setattr(engine._Run, "__init__", remembered)
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        validate(city, jobs=3)
+        assert len(runs) > 1  # the run, and the runs of the parts checked here
+        assert all(run() is None for run in runs)
+    finally:
+        if collecting:
+            gc.enable()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache, lru_cache
 from typing import Any
 
@@ -86,8 +86,10 @@ class Semantics:
         self._mission_of_project: dict[str, tuple[str, _Bounds]] = {}
         self._required_sdg: dict[str, str] = {}
         self._activities_without_sdg: list[tuple[str, Where, str]] = []
-        self._check = {
-            name: getattr(self, f"_{name}") for name in COLLECTIONS if name != "placements"
+        # Functions, not bound methods: a bound method kept here would make the checker a
+        # reference cycle, which only the cycle collector frees, ids and all.
+        self._check: dict[str, Callable[[Semantics, Mapping[str, Any], Where], None]] = {
+            name: getattr(Semantics, f"_{name}") for name in COLLECTIONS if name != "placements"
         }
         self._unique_of = _unique_fields()
         # Keyed by a hash of (collection, scheme, value): a dataset may hold millions of
@@ -384,7 +386,7 @@ class Semantics:
             items = record.get(field)
             if items and len(items) != len(set(items)):
                 self._unique_list(items, where, f"/{field}", field)
-        self._check[collection](record, where)
+        self._check[collection](self, record, where)
 
     def repeated_id(self, collection: str, record_id: str, where: Where) -> None:
         """Report that a record of ``collection`` has an id another record has."""

@@ -122,7 +122,7 @@ class Pool:
 
     def __init__(self, task: Task, count: int, workers: int) -> None:
         context = multiprocessing.get_context("fork")
-        self._task = task
+        self._task: Task | None = task
         self._count = count
         self._next = context.Value("i", 0)  # the next part to take
         self._workers: list[tuple[Any, Connection, Any]] = []
@@ -166,9 +166,11 @@ class Pool:
 
         done: list[tuple[str, int, Any]] = []
         try:
+            task = self._task
+            assert task is not None
             while (index := self._take()) is not None:
                 try:
-                    done.append(("ok", index, self._task(index, count)))
+                    done.append(("ok", index, task(index, count)))
                 except Exception as error:  # the part is then checked elsewhere
                     done.append(("failed", index, f"{type(error).__name__}: {error}"))
             for result in done:
@@ -223,6 +225,7 @@ class Pool:
 
     def stop(self) -> None:
         """Stop every worker still running (after an error or an interrupt)."""
+        self._task = None  # which refers to the caller: no reference cycle is left behind
         for worker, receiving, _ in self._workers:
             if worker.is_alive():
                 worker.terminate()
