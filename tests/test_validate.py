@@ -391,16 +391,17 @@ def test_a_run_is_freed_as_soon_as_it_returns(monkeypatch: pytest.MonkeyPatch) -
     import gc
     import weakref
 
-    from unikommune.validation import engine
+    from unikommune.validation import engine, semantic
 
     runs: list[weakref.ref[Any]] = []
-    original = engine._Run.__init__
+    for kind in (engine._Run, semantic.Semantics):  # the run, and the checker with the ids
+        original = kind.__init__
 
-    def remembered(self: Any, *args: Any, **options: Any) -> None:
-        original(self, *args, **options)
-        runs.append(weakref.ref(self))
+        def remembered(self: Any, *args: Any, original: Any = original, **options: Any) -> None:
+            original(self, *args, **options)
+            runs.append(weakref.ref(self))
 
-    monkeypatch.setattr(engine._Run, "__init__", remembered)
+        monkeypatch.setattr(kind, "__init__", remembered)
     collecting = gc.isenabled()
     gc.disable()
     try:
