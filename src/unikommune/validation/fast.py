@@ -44,7 +44,7 @@ from unikommune.codelists import SDG_TARGETS, IdentifierScheme, SdgProvenance, s
 from unikommune.identifiers import identifier_test
 from unikommune.models import COLLECTIONS
 from unikommune.validation.mirror import mirror_schema
-from unikommune.validation.semantic import Semantics
+from unikommune.validation.semantic import Semantics, shares_no_day
 
 UNSET: Any
 try:
@@ -373,18 +373,6 @@ def _repeats(items: Any) -> bool:
     return bool(items) and len(items) != len(set(items))
 
 
-def _outside(bounds: Any, span: Any) -> bool:
-    """Return whether a record's ``bounds`` share no day with an agreement's ``span``."""
-    return (
-        span is not None
-        and bounds is not None
-        and (
-            (span[1] is not None and bounds[0] > span[1])
-            or (bounds[1] is not None and bounds[1] < span[0])
-        )
-    )
-
-
 #: A check of a decoded record and its line number, bound to the dataset being checked:
 #: ``True`` when the record gives no finding (it is then recorded), ``False`` having changed
 #: nothing otherwise.
@@ -497,7 +485,7 @@ def _project_check(semantics: Semantics, file: str | None) -> Plain:
             if bounds[0] < outer[0] or (outer[1] is not None and last > outer[1]):
                 return False
         agreement = project.agreement
-        if agreement and _outside(bounds, spans.get(agreement)):
+        if agreement and shares_no_day(bounds, spans.get(agreement)):
             return False
         return keep(project)
 
@@ -548,7 +536,7 @@ def _learning_activity_check(semantics: Semantics, file: str | None) -> Plain:
         except ValueError:
             return False
         agreement = activity.agreement
-        if agreement and _outside(bounds, spans.get(agreement)):
+        if agreement and shares_no_day(bounds, spans.get(agreement)):
             return False
         ids.add(record_id)
         return True

@@ -23,7 +23,7 @@ from unikommune.identifiers import SCHEME_PATTERNS, identifier_problem
 from unikommune.models import COLLECTIONS, RECORD_TYPES, Profile
 from unikommune.validation.reader import RawFinding
 
-__all__ = ["Semantics", "Where"]
+__all__ = ["Semantics", "Where", "shares_no_day"]
 
 _GOAL_OF = {target: sdg_goal_of(target) for target in SDG_TARGETS}
 _SCHEME_RE = {scheme.value: re.compile(pattern) for scheme, pattern in SCHEME_PATTERNS.items()}
@@ -62,6 +62,22 @@ def _bounds(period: Mapping[str, Any] | None) -> _Bounds | None:
         return first, (_date_bounds(end)[1] if end else None)
     except ValueError:  # pragma: no cover - the shape check has already passed
         return None
+
+
+def shares_no_day(bounds: _Bounds | None, span: _Bounds | None) -> bool:
+    """Return whether a record's ``bounds`` share no day with an agreement's ``span``.
+
+    A project begun under an agreement may outlive it; only a record with no day in the
+    agreement's period is suspicious.  Either unknown (``None``) shares a day.
+    """
+    return (
+        span is not None
+        and bounds is not None
+        and (
+            (span[1] is not None and bounds[0] > span[1])
+            or (bounds[1] is not None and bounds[1] < span[0])
+        )
+    )
 
 
 def _label(record_type: str, record: Mapping[str, Any]) -> str:
@@ -328,17 +344,7 @@ class Semantics:
         if agreement is None:
             return
         self.ref("agreements", agreement, where, "/agreement", "agreement")
-        outer = self._agreement_periods.get(agreement)
-        # A project begun under an agreement may outlive it; only a record with no day in
-        # the agreement's period is suspicious.
-        if (
-            outer is not None
-            and bounds is not None
-            and (
-                (outer[1] is not None and bounds[0] > outer[1])
-                or (bounds[1] is not None and bounds[1] < outer[0])
-            )
-        ):
+        if shares_no_day(bounds, self._agreement_periods.get(agreement)):
             self.add(
                 "activity_outside_agreement_period",
                 f"{_label(record_type, record)} runs wholly outside the period of agreement "
