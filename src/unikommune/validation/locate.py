@@ -14,6 +14,7 @@ import json
 import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 __all__ = [
     "LineIndex",
@@ -238,6 +239,20 @@ def names_nothing(text: str, pointer: str) -> bool:
     return _needle(unescape(segments[-1])) not in text
 
 
+@lru_cache(maxsize=1024)
+def _plan(pointer: str) -> tuple[tuple[str, ...], str, str] | None:
+    """Return what a probe of ``pointer`` looks for, ``None`` if it names no object member.
+
+    That is its keys, the last one's text and the brackets that close it.  Findings of
+    broken data repeat their pointers: each is worked out once.
+    """
+    segments = tuple(unescape(segment) for segment in pointer.split("/")[1:])
+    if not segments or segments[-1].isdigit():
+        return None
+    closing = "".join("]" if segment.isdigit() else "}" for segment in reversed(segments))
+    return segments, _needle(segments[-1]), closing
+
+
 def probe_offset(text: str, pointer: str) -> tuple[int, int] | None:
     """Return ``(value offset, key offset)`` of an object member ``pointer`` names, or ``None``.
 
@@ -248,15 +263,13 @@ def probe_offset(text: str, pointer: str) -> tuple[int, int] | None:
     up last in the object the pointer leads to.  ``None`` means "not proven": use
     :func:`find_offsets`.
     """
-    segments = [unescape(segment) for segment in pointer.split("/")[1:]]
-    if not segments or segments[-1].isdigit():
+    plan = _plan(pointer)
+    if plan is None:
         return None
-    key = segments[-1]
+    segments, needle, closing = plan
     # A member of the root object of a text without escapes is proven by counting the
     # brackets before it, outside strings (in such a text, every quote starts or ends one).
     top = len(segments) == 1 and "\\" not in text and text.lstrip(" \t\n\r")[:1] == "{"
-    needle = _needle(key)
-    closing = "".join("]" if segment.isdigit() else "}" for segment in reversed(segments))
     end = len(text)
     for _ in range(8):
         at = text.rfind(needle, 0, end)

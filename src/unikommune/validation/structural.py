@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -21,6 +21,9 @@ from unikommune.models import COLLECTIONS, Dataset, Profile
 from unikommune.validation.locate import escape
 from unikommune.validation.mirror import BRANCH, mirror_validator
 from unikommune.validation.reader import RawFinding
+
+if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails
 
 __all__ = ["describe", "record_findings", "record_validator", "structural_findings"]
 
@@ -346,14 +349,19 @@ def closest_alternatives(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def structural_findings(
-    error: ValidationError,
+    error: ValidationError | list[ErrorDetails],
     file: str | None,
     prefix: str = "",
     line: int | None = None,
     model: type[BaseModel] | None = None,
 ) -> list[RawFinding]:
-    """Return a finding for every problem in ``error`` (of ``model``), pointers under ``prefix``."""
-    details = closest_alternatives(list(error.errors(include_url=False)))  # type: ignore[arg-type]
+    """Return a finding for every problem in ``error`` (of ``model``), pointers under ``prefix``.
+
+    ``error`` may also be its details, as ``error.errors(include_url=False)`` gives them.
+    """
+    if isinstance(error, ValidationError):
+        error = error.errors(include_url=False)
+    details = closest_alternatives(list(error))  # type: ignore[arg-type]
     return [_finding(detail, file, prefix, line, model) for detail in details]
 
 
