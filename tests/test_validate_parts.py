@@ -313,3 +313,50 @@ def test_a_run_in_parts_is_freed_as_soon_as_it_returns(
     finally:
         if collecting:
             gc.enable()
+
+
+def _square(index: int, count: Any) -> int:
+    count(1)
+    return index * index
+
+
+@pytest.mark.parametrize("spool", [True, False], ids=["spooled", "in the pipe"])
+def test_the_pool_hands_over_every_result_once(
+    spool: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not spool:  # no temporary file to be had: results are sent at the end, in the pipe
+        import tempfile
+
+        def refused() -> Any:
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(tempfile, "TemporaryFile", refused)
+    pool = workers.Pool(_square, 40, 2)
+    done: list[tuple[int, int]] = []
+    try:
+        failed = pool.gather(
+            lambda index: _square(index, lambda size: None),
+            lambda index, result: done.append((index, result)),
+        )
+    finally:
+        pool.stop()
+    assert not failed
+    assert sorted(done) == [(index, index * index) for index in range(40)]
+
+
+def test_a_result_lost_on_the_way_is_checked_here(
+    city: Path, small_parts: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def lost(*args: Any) -> Any:
+        raise EOFError("a worker's result is cut short")
+
+    monkeypatch.setattr(workers, "_unspool", lost)
+    _same(city)
+
+
+def test_results_a_worker_cannot_spool_are_sent_at_the_end(
+    city: Path, small_parts: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As when the disk fills up while a worker writes its results.
+    monkeypatch.setattr(workers, "_spooled", lambda *args: False)
+    _same(city)

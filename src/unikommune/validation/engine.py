@@ -76,7 +76,6 @@ _IN_PARTS = ("placements",)
 _PART_BYTES = 32 * 1024 * 1024
 #: Parts per process: small enough that no process waits long for the others at the end.
 _PARTS_PER_JOB = 8
-_LAST = list(COLLECTIONS)[-1]
 
 Progress = Callable[[int], None]
 _NOT_METADATA = frozenset((*COLLECTIONS, "profile"))
@@ -582,13 +581,12 @@ class _Run:
                 self.files.append(str(lines_path))
                 if not self.parts.get(collection):
                     self.lines(collection, lines_path)
-            if collection == _LAST:
-                # The other files are done: take in the parts (nothing waits for them).
-                for name, started in self.parts.items():
-                    if started:
-                        self._gather(name, root / f"{name}.jsonl", *started)
 
         self.from_mapping(document, str(main), profile, extra)
+        # Every other check is done: take in the parts (nothing waits for them).
+        for name, started in self.parts.items():
+            if started:
+                self._gather(name, root / f"{name}.jsonl", *started)
 
     # -- large files in parts -----------------------------------------------------------------
     def _start_parts(
@@ -669,52 +667,35 @@ class _Run:
         return placed, run.records, array("q", semantics.ids[collection]), last - 1
 
     def _gather(self, collection: str, path: Path, parts: list[Part], pool: Pool) -> None:
-        """Take parts until none is left, then take in what every part gave, in file order.
+        """Take parts until none is left, taking in what every part gave in file order.
 
-        A part checked on its own did not know the ids of the parts before it: the first
-        record of the part with an id given in an earlier part is found again and, if it
-        has the right shape, reported as a repeat, as a check of the whole file reports it.
+        The results of parts the workers have finished are taken in between parts checked
+        here, so little is left to do once the last part is checked.  If a task failed in
+        a worker, all of that is undone and the file is checked here in one pass.
         """
         semantics = self.semantics
         assert semantics is not None
-        # While the workers go on, place what this process has found so far.
-        self.ready.extend(self._placed([*self.raw, *semantics.findings]))
+        # While the workers go on, place what this process has found so far (the semantic
+        # findings, which the checks have finished, are among them).
+        self.ready.extend(self._placed(self.raw))
         self.raw.clear()
         semantics.findings.clear()
+        assert not semantics.ids[collection]  # the file holds every record of the collection
+        merge = _Merge(self, collection, path, parts)
         own = self.progress or _ignore
         try:
-            results, failed = pool.gather(
-                lambda index: self._part(collection, path, parts, index, own), self.progress
+            failed = pool.gather(
+                lambda index: self._part(collection, path, parts, index, own),
+                merge.add,
+                self.progress,
             )
         finally:
             pool.stop()
-        if failed:
-            self.lines(collection, path)  # something unforeseen: check the file here
-            return
-        seen = semantics.ids[collection]
-        before = 0
-        file = str(path)
-        for part, (placed, records, ids, lines) in zip(parts, results, strict=True):
-            self.ready.extend(
-                Finding(
-                    code,
-                    _SEVERITY[severity],
-                    message,
-                    file,
-                    None if line is None else line + before,
-                    column,
-                    pointer,
-                )
-                for code, severity, message, line, column, pointer in placed
-            )
-            self.records += records
-            repeated = seen.intersection(ids)
-            if repeated:
-                self._repeated_across(collection, path, part, before, repeated)
-            seen.update(ids)
-            before += lines
-            if any(sent[0] == "too_large" for sent in placed):
-                break  # the rest of the file is not checked, as in one pass
+        if failed:  # something unforeseen: check the file here
+            merge.undo()
+            self.lines(collection, path)
+        self.raw.extend(semantics.findings)  # ids repeated across parts
+        semantics.findings.clear()
 
     def _repeated_across(
         self, collection: str, path: Path, part: Part, before: int, repeated: set[int]
@@ -783,6 +764,99 @@ class _Run:
         for file, found in by_lines.items():
             ready.extend(_place_in_lines(Path(file), found, self.max_line_bytes, self.kept[file]))
         return ready
+
+
+class _Merge:
+    """Take in the results of the parts of a file, in file order, as they come.
+
+    A part checked on its own did not know the ids of the parts before it: the first
+    record of the part with an id given in an earlier part is found again and, if it has
+    the right shape, reported as a repeat, as a check of the whole file reports it.
+    """
+
+    def __init__(self, run: _Run, collection: str, path: Path, parts: list[Part]) -> None:
+        assert run.semantics is not None
+        self._run = run
+        self._collection = collection
+        self._path = path
+        self._file = str(path)
+        self._parts = parts
+        self._waiting: dict[int, tuple[list[_Sent], int, array[int], int]] = {}
+        self._next = 0  # the index of the next part to take in
+        self._before = 0  # the lines of the parts taken in
+        self._ended = False  # a line too long ended the file
+        self._taken: list[array[int]] = []  # the ids of each part taken in
+        self._sure = True  # no id of a part taken in was given in an earlier part
+        # What to undo: the findings and records there were before.
+        self._ready = len(run.ready)
+        self._records = run.records
+        self._findings = len(run.semantics.findings)
+
+    def add(self, index: int, result: tuple[list[_Sent], int, array[int], int]) -> None:
+        """Take in the result of part ``index``, and of the parts after it that wait for it."""
+        self._waiting[index] = result
+        while self._next in self._waiting:
+            self._take(self._waiting.pop(self._next))
+            self._next += 1
+
+    def _take(self, result: tuple[list[_Sent], int, array[int], int]) -> None:
+        placed, records, ids, lines = result
+        if self._ended:
+            return  # the rest of the file is not checked, as in one pass
+        run = self._run
+        semantics = run.semantics
+        assert semantics is not None
+        before = self._before
+        file = self._file
+        run.ready.extend(
+            Finding(
+                code,
+                _SEVERITY[severity],
+                message,
+                file,
+                None if line is None else line + before,
+                column,
+                pointer,
+            )
+            for code, severity, message, line, column, pointer in placed
+        )
+        run.records += records
+        repeated = self._repeated(semantics.ids[self._collection], ids)
+        if repeated:
+            run._repeated_across(
+                self._collection, self._path, self._parts[self._next], before, repeated
+            )
+        self._before += lines
+        self._ended = any(sent[0] == "too_large" for sent in placed)
+
+    def _repeated(self, seen: set[int], ids: array[int]) -> set[int]:
+        """Add ``ids`` to ``seen``; return those an earlier part gave.
+
+        Most often no id is given twice across parts: one pass over the ids shows it.
+        Once one is, the ids of each part are looked for before they are added.
+        """
+        self._taken.append(ids)
+        if self._sure:
+            size = len(seen)
+            seen.update(ids)
+            if len(seen) - size == len(ids):
+                return set()
+            self._sure = False
+            seen.clear()  # as it was before this part
+            for earlier in self._taken[:-1]:
+                seen.update(earlier)
+        repeated = seen.intersection(ids)
+        seen.update(ids)
+        return repeated
+
+    def undo(self) -> None:
+        """Undo everything taken in (the file is then checked in one pass)."""
+        run = self._run
+        assert run.semantics is not None
+        del run.ready[self._ready :]
+        run.records = self._records
+        del run.semantics.findings[self._findings :]
+        run.semantics.ids[self._collection].clear()
 
 
 @lru_cache(maxsize=1)

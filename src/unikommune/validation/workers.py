@@ -14,8 +14,10 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import os
+import pickle
 import signal
 import sys
+import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -113,11 +115,20 @@ class Range:
         self._stream.close()
 
 
+@dataclass(frozen=True)
+class _Worker:
+    process: Any
+    receiving: Connection
+    counter: Any  # the bytes it has read, in shared memory
+    spool: BinaryIO | None  # where it writes its results, read here; None: sent in the pipe
+
+
 class Pool:
     """Worker processes that share out ``count`` parts, one task per part.
 
-    The workers start at once; :meth:`gather` lets this process take parts too, and
-    returns every part's result.
+    The workers start at once.  :meth:`gather` lets this process take parts too, and
+    hands over the result of every part as soon as this process has it, so the caller
+    can take results in while the workers are still at work.
     """
 
     def __init__(self, task: Task, count: int, workers: int) -> None:
@@ -125,22 +136,30 @@ class Pool:
         self._task: Task | None = task
         self._count = count
         self._next = context.Value("i", 0)  # the next part to take
-        self._workers: list[tuple[Any, Connection, Any]] = []
+        self._workers: list[_Worker] = []
         self._reported: list[int] = []
         for _ in range(workers):
+            try:
+                # An unnamed file: a worker writes its results there as it goes, which a
+                # pipe would not take until this process reads it.
+                spool: BinaryIO | None = tempfile.TemporaryFile()  # noqa: SIM115 - closed by stop
+            except OSError:  # no room for one: results go through the pipe, at the end
+                spool = None
             receiving, sending = context.Pipe(duplex=False)
             counter = context.Value("q", 0, lock=False)
             worker = context.Process(
-                target=self._work, args=(receiving, sending, counter), daemon=True
+                target=self._work, args=(receiving, sending, counter, spool), daemon=True
             )
             try:
                 worker.start()
             except OSError:  # no process to be had (memory, limits): fewer workers
                 receiving.close()
+                if spool is not None:
+                    spool.close()
                 break
             finally:
                 sending.close()
-            self._workers.append((worker, receiving, counter))
+            self._workers.append(_Worker(worker, receiving, counter, spool))
             self._reported.append(0)
 
     def _take(self) -> int | None:
@@ -151,11 +170,14 @@ class Pool:
             self._next.value = index + 1
         return index
 
-    def _work(self, receiving: Connection, sending: Connection, counter: Any) -> None:
-        """Take parts until none is left, then send the results (runs in the worker).
+    def _work(
+        self, receiving: Connection, sending: Connection, counter: Any, spool: BinaryIO | None
+    ) -> None:
+        """Take parts until none is left, telling of each result at once (runs in the worker).
 
-        Sending as it goes would block the worker until this process reads, which it
-        does only once it has no part left to take.
+        A result is written to the spool and only its place is sent: sending the result
+        itself would block the worker until this process reads, which it does only
+        between parts of its own.  Without a spool, the results are sent at the end.
         """
         receiving.close()
         # An interrupt is the validating process's to handle: it stops the workers.
@@ -164,17 +186,19 @@ class Pool:
         def count(size: int) -> None:
             counter.value += size
 
-        done: list[tuple[str, int, Any]] = []
+        held: list[tuple[str, int, Any]] = []
         try:
             task = self._task
             assert task is not None
             while (index := self._take()) is not None:
                 try:
-                    done.append(("ok", index, task(index, count)))
+                    result: tuple[str, int, Any] = ("ok", index, task(index, count))
                 except Exception as error:  # the part is then checked elsewhere
-                    done.append(("failed", index, f"{type(error).__name__}: {error}"))
-            for result in done:
-                sending.send(result)
+                    result = ("failed", index, f"{type(error).__name__}: {error}")
+                if spool is None or not _spooled(spool, result, sending):
+                    held.append(result)
+            for result in held:
+                sending.send(("sent", result))
         except OSError:  # the validating process has gone: nobody to tell
             pass
         finally:
@@ -183,51 +207,101 @@ class Pool:
     def progress(self) -> int:
         """Return the bytes the workers have read since this was last called."""
         total = 0
-        for index, (_, _, counter) in enumerate(self._workers):
-            now = int(counter.value)
+        for index, worker in enumerate(self._workers):
+            now = int(worker.counter.value)
             total += now - self._reported[index]
             self._reported[index] = now
         return total
 
     def gather(
-        self, own: Callable[[int], Any], progress: Callable[[int], None] | None = None
-    ) -> tuple[list[Any], bool]:
+        self,
+        own: Callable[[int], Any],
+        done: Callable[[int, Any], None],
+        progress: Callable[[int], None] | None = None,
+    ) -> bool:
         """Take parts here until none is left, then wait for the workers.
 
-        Returns the result of every part, by index, and whether a task failed (raised) in
-        a worker.  A part a worker took but did not finish (it died) is checked here with
-        ``own``.
+        Calls ``done(index, result)`` for every part, in the order results come: those
+        the workers have finished are taken in before each part taken here.  A part a
+        worker took but did not finish (it died) is checked here with ``own``.  Returns
+        whether a task failed (raised) in a worker.
         """
-        results: dict[int, Any] = {}
+        waiting = {worker.receiving: worker for worker in self._workers}
+        finished: set[int] = set()
         failed = False
-        while (index := self._take()) is not None:
-            results[index] = own(index)
-        waiting = {receiving: worker for worker, receiving, _ in self._workers}
-        while waiting:
-            for ready in wait(list(waiting), timeout=0.2):
+
+        def take_in(timeout: float) -> None:
+            """Take in every notice the workers have sent, waiting ``timeout`` for the first."""
+            nonlocal failed
+            notices: list[tuple[_Worker, Any]] = []
+            for ready in wait(list(waiting), timeout=timeout):
                 assert isinstance(ready, Connection)
                 try:
-                    status, index, value = ready.recv()
+                    notices.append((waiting[ready], ready.recv()))
+                    while ready.poll():
+                        notices.append((waiting[ready], ready.recv()))
                 except (EOFError, OSError):  # the worker has ended
-                    waiting.pop(ready).join()
+                    waiting.pop(ready).process.join()
                     ready.close()
+            for worker, notice in notices:
+                try:
+                    status, index, value = (
+                        notice[1] if notice[0] == "sent" else _unspool(worker, notice)
+                    )
+                except Exception:  # a result lost on the way: its part is checked here
                     continue
                 if status == "ok":
-                    results[index] = value
+                    finished.add(index)
+                    done(index, value)
                 else:
                     failed = True
+
+        while (index := self._take()) is not None:
+            take_in(0)
+            finished.add(index)
+            done(index, own(index))
+        while waiting:
+            take_in(0.2)
             if progress is not None:
                 progress(self.progress())
         for index in range(self._count):
-            if index not in results:
-                results[index] = own(index)
-        return [results[index] for index in range(self._count)], failed
+            if index not in finished:
+                done(index, own(index))
+        return failed
 
     def stop(self) -> None:
         """Stop every worker still running (after an error or an interrupt)."""
         self._task = None  # which refers to the caller: no reference cycle is left behind
-        for worker, receiving, _ in self._workers:
-            if worker.is_alive():
-                worker.terminate()
-            worker.join()
-            receiving.close()
+        for worker in self._workers:
+            if worker.process.is_alive():
+                worker.process.terminate()
+            worker.process.join()
+            worker.receiving.close()
+            if worker.spool is not None:
+                worker.spool.close()
+
+
+def _spooled(spool: BinaryIO, result: tuple[str, int, Any], sending: Connection) -> bool:
+    """Write ``result`` to the end of ``spool`` and send where it is; ``False`` if it could not."""
+    data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        offset = spool.seek(0, os.SEEK_END)
+        spool.write(data)
+        spool.flush()
+    except OSError:  # the disk is full: the result is sent in the pipe
+        return False
+    sending.send(("spooled", offset, len(data)))
+    return True
+
+
+def _unspool(worker: _Worker, notice: tuple[str, int, int]) -> Any:
+    """Read back a result a worker wrote to its spool."""
+    _, offset, size = notice
+    assert worker.spool is not None
+    data = bytearray()
+    while len(data) < size:
+        chunk = os.pread(worker.spool.fileno(), size - len(data), offset + len(data))
+        if not chunk:
+            raise EOFError("a worker's result is cut short")
+        data += chunk
+    return pickle.loads(data)
