@@ -105,6 +105,14 @@ def _texts(draw: st.DrawFn) -> str:
 def test_the_quick_parse_reads_what_the_strict_parse_reads(text: str) -> None:
     quick = parse_short(text)
     event("read quickly" if quick is not None else "declined")
+    try:
+        data = text.encode()
+    except UnicodeEncodeError:  # a lone surrogate, which no UTF-8 line holds
+        pass
+    else:  # the line's bytes read alike
+        from_bytes = parse_short(text, data)
+        assert (from_bytes is None) == (quick is None)
+        assert from_bytes is None or quick is None or _same(from_bytes.value, quick.value)
     if quick is None:
         return
     strict = parse_text(text, "f")

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache, partial
 from operator import attrgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 from pydantic import ValidationError
 
@@ -78,6 +78,11 @@ _PART_BYTES = 32 * 1024 * 1024
 _PARTS_PER_JOB = 8
 
 Progress = Callable[[int], None]
+_T = TypeVar("_T")
+#: What a placed finding is made by: the finding, its line and its column.
+_Make = Callable[["RawFinding", int | None, int | None], _T]
+#: A finding of a part as it is sent back: code, severity, message, line, column, pointer.
+_Sent = tuple[str, str, str, int | None, int | None, str]
 _NOT_METADATA = frozenset((*COLLECTIONS, "profile"))
 _PART_KEYS = frozenset(("$schema", *COLLECTIONS))
 _ID = attrgetter("id")
@@ -434,7 +439,7 @@ class _Run:
         details = error.errors(include_url=False)
         alike = _read_alike(details, text)
         # The mirror validator read the line: its parser may read it again, much faster.
-        parsed = (alike and parse_short(text)) or parse_text(text, file, first_line=number)
+        parsed = (alike and parse_short(text, line)) or parse_text(text, file, first_line=number)
         findings.extend(_at_line(finding, number) for finding in parsed.findings)
         if not parsed.ok:
             return None, findings, None
@@ -652,17 +657,8 @@ class _Run:
         last = run.lines(collection, path, parts[index])
         if semantics._deferred or semantics._deferred_lists:
             raise RuntimeError("a reference of this collection waits for another")
-        placed = [
-            (
-                found.code,
-                found.severity.value,
-                found.message,
-                found.line,
-                found.column,
-                found.pointer,
-            )
-            for found in run._placed([*run.raw, *semantics.findings])
-        ]  # tuples, which pickle many times faster than findings
+        # Tuples, which pickle many times faster than findings.
+        placed = run._placed([*run.raw, *semantics.findings], _sent)
         # A part ends with a newline (but the last), so it has one line less than counted.
         return placed, run.records, array("q", semantics.ids[collection]), last - 1
 
@@ -677,7 +673,7 @@ class _Run:
         assert semantics is not None
         # While the workers go on, place what this process has found so far (the semantic
         # findings, which the checks have finished, are among them).
-        self.ready.extend(self._placed(self.raw))
+        self.ready.extend(self._placed(self.raw, _final))
         self.raw.clear()
         semantics.findings.clear()
         assert not semantics.ids[collection]  # the file holds every record of the collection
@@ -745,24 +741,25 @@ class _Run:
 
     # -- positions ----------------------------------------------------------------------------
     def report(self) -> Report:
-        return Report([*self._placed(self.raw), *self.ready], self.files, self.records)
+        return Report([*self._placed(self.raw, _final), *self.ready], self.files, self.records)
 
-    def _placed(self, findings: Iterable[RawFinding]) -> list[Finding]:
-        """Return ``findings`` placed: line and column in their files."""
+    def _placed(self, findings: Iterable[RawFinding], make: _Make[_T]) -> list[_T]:
+        """Return ``findings`` placed (line and column in their files), made by ``make``."""
         by_document: dict[str, list[RawFinding]] = defaultdict(list)
         by_lines: dict[str, list[RawFinding]] = defaultdict(list)
-        ready: list[Finding] = []
+        ready: list[_T] = []
         for raw in findings:
             if raw.line is not None or raw.file is None:
-                ready.append(_final(raw, raw.line, raw.column))
+                ready.append(make(raw, raw.line, raw.column))
             elif raw.record_line is not None:
                 by_lines[raw.file].append(raw)
             else:
                 by_document[raw.file].append(raw)
         for file, found in by_document.items():
-            ready.extend(_place_in_document(Path(file), found, self.max_bytes))
+            ready.extend(_place_in_document(Path(file), found, self.max_bytes, make))
         for file, found in by_lines.items():
-            ready.extend(_place_in_lines(Path(file), found, self.max_line_bytes, self.kept[file]))
+            kept = self.kept[file]
+            ready.extend(_place_in_lines(Path(file), found, self.max_line_bytes, kept, make))
         return ready
 
 
@@ -868,8 +865,6 @@ def _id_decoder() -> Callable[[bytes], Any]:
     return msgspec.json.Decoder(struct).decode
 
 
-#: A finding of a part as it is sent back: code, severity, message, line, column, pointer.
-_Sent = tuple[str, str, str, int | None, int | None, str]
 _SEVERITY = {severity.value: severity for severity in Severity}
 
 #: A record's shape: the mirror record when it is right, else ``None``; the findings that
@@ -923,6 +918,11 @@ def _final(raw: RawFinding, line: int | None, column: int | None) -> Finding:
     )
 
 
+def _sent(raw: RawFinding, line: int | None, column: int | None) -> _Sent:
+    """Return a finding of a part as it is sent back (its file is the part's)."""
+    return raw.code, CODES[raw.code].severity.value, raw.message, line, column, raw.pointer
+
+
 def _ancestors(pointer: str) -> Iterable[str]:
     while True:
         yield pointer
@@ -931,15 +931,17 @@ def _ancestors(pointer: str) -> Iterable[str]:
         pointer = pointer.rsplit("/", 1)[0]
 
 
-def _positions(text: str, findings: list[RawFinding], index: LineIndex) -> list[Finding]:
+def _positions(
+    text: str, findings: list[RawFinding], index: LineIndex, make: _Make[_T]
+) -> list[_T]:
+    """Return ``findings`` placed in ``text``, each made by ``make(raw, line, column)``."""
     # Most pointers are found by a probe; a missing field's surely names nothing, so only
     # its ancestors are looked for; the root is where the text starts.
-    start = len(text) - len(text.lstrip(" \t\n\r"))
-    offsets: dict[str, tuple[int, int]] = {"": (start, start)}
+    offsets: dict[str, tuple[int, int]] = {}
     wanted: set[str] = set()
     for raw in findings:
         pointer = raw.pointer
-        if pointer in offsets:
+        if not pointer or pointer in offsets:
             continue
         found = probe_offset(text, pointer)
         if found is not None:
@@ -948,43 +950,44 @@ def _positions(text: str, findings: list[RawFinding], index: LineIndex) -> list[
         ancestors = list(_ancestors(pointer))
         if names_nothing(text, pointer):
             ancestors = ancestors[1:]
-        wanted.update(ancestor for ancestor in ancestors if ancestor not in offsets)
+        wanted.update(ancestor for ancestor in ancestors if ancestor and ancestor not in offsets)
     if wanted:
         offsets.update(find_offsets(text, wanted))
     placed = []
     for raw in findings:
-        for ancestor in _ancestors(raw.pointer):
-            if ancestor in offsets:
-                value_at, key_at = offsets[ancestor]
-                use_key = raw.key or raw.code == "unknown_field" or ancestor != raw.pointer
-                line, column = index.position(
-                    key_at if use_key and ancestor == raw.pointer else value_at
-                )
-                placed.append(_final(raw, line, column))
-                break
-        else:  # pragma: no cover - the root is always found
-            placed.append(_final(raw, index.position(0)[0], 1))
+        found = offsets.get(raw.pointer)
+        if found is not None:  # the value itself, or its key
+            at = found[1] if raw.key or raw.code == "unknown_field" else found[0]
+        else:  # the nearest ancestor found, else the start of the text
+            at = len(text) - len(text.lstrip(" \t\n\r"))
+            for ancestor in _ancestors(raw.pointer):
+                if ancestor in offsets:
+                    at = offsets[ancestor][0]
+                    break
+        placed.append(make(raw, *index.position(at)))
     return placed
 
 
-def _place_in_document(path: Path, findings: list[RawFinding], max_bytes: int) -> list[Finding]:
+def _place_in_document(
+    path: Path, findings: list[RawFinding], max_bytes: int, make: _Make[_T]
+) -> list[_T]:
     data = read_file(path, max_bytes)
     text = None if isinstance(data, RawFinding) else decode(data, str(path))[0]
     if text is None:  # pragma: no cover - the file was read a moment ago
-        return [_final(raw, None, None) for raw in findings]
-    return _positions(text, findings, LineIndex(text))
+        return [make(raw, None, None) for raw in findings]
+    return _positions(text, findings, LineIndex(text), make)
 
 
 def _place_in_lines(
-    path: Path, findings: list[RawFinding], limit: int, kept: Mapping[int, bytes]
-) -> list[Finding]:
+    path: Path, findings: list[RawFinding], limit: int, kept: Mapping[int, bytes], make: _Make[_T]
+) -> list[_T]:
     wanted: dict[int, list[RawFinding]] = defaultdict(list)
     for raw in findings:
         assert raw.record_line is not None
         wanted[raw.record_line].append(raw)
-    placed: list[Finding] = []
+    placed: list[_T] = []
     for number in [number for number in wanted if number in kept]:
-        placed.extend(_place_in_line(kept[number], number, wanted.pop(number), limit))
+        placed.extend(_place_in_line(kept[number], number, wanted.pop(number), limit, make))
     if not wanted:
         return placed
     last = max(wanted)
@@ -998,20 +1001,20 @@ def _place_in_lines(
             for line in lines:
                 number += 1
                 if number in wanted:
-                    placed.extend(_place_in_line(line, number, wanted.pop(number), limit))
+                    placed.extend(_place_in_line(line, number, wanted.pop(number), limit, make))
             if not chunk:
                 break
     for rest in wanted.values():  # pragma: no cover - the file changed while being read
-        placed.extend(_final(raw, raw.record_line, None) for raw in rest)
+        placed.extend(make(raw, raw.record_line, None) for raw in rest)
     return placed
 
 
 def _place_in_line(
-    line: bytes, number: int, findings: list[RawFinding], limit: int
-) -> list[Finding]:
+    line: bytes, number: int, findings: list[RawFinding], limit: int, make: _Make[_T]
+) -> list[_T]:
     text = line[:limit].decode("utf-8", errors="replace")
     text = text.removeprefix("\ufeff").rstrip("\r")
-    return _positions(text, findings, LineIndex(text, number))
+    return _positions(text, findings, LineIndex(text, number), make)
 
 
 def validate(

@@ -210,7 +210,7 @@ def _keys(value: Any) -> int:
     return count
 
 
-def parse_short(text: str) -> Parsed | None:
+def parse_short(text: str, data: bytes | None = None) -> Parsed | None:
     """Parse a short text as :func:`parse_text` does, when that is quick to prove; else ``None``.
 
     For a record of a line, which is read many times faster by pydantic's parser.  The
@@ -219,12 +219,13 @@ def parse_short(text: str) -> Parsed | None:
     too long (the text is shorter than one), and no key is given twice.  That last is
     proven by counting: when no quote is followed by white space, every key ends in
     ``":``, so a text with as many ``":`` as its objects have keys gives each key once (a
-    ``":`` inside a string only makes the count larger, and the proof fail).
+    ``":`` inside a string only makes the count larger, and the proof fail).  ``data``,
+    when given, is the text's UTF-8 bytes, which pydantic's parser reads without a copy.
     """
     if len(text) > MAX_NUMBER_DIGITS or "\\u" in text or _QUOTE_SPACE.search(text):
         return None
     try:
-        value = from_json(text, allow_inf_nan=False)
+        value = from_json(text if data is None else data, allow_inf_nan=False)
     except (ValueError, TypeError):  # TypeError: a lone surrogate, which UTF-8 cannot hold
         return None
     if text.count('":') != _keys(value):
