@@ -44,8 +44,9 @@ def _same(folder: Path, jobs: int = 3, **options: Any) -> tuple[Report, Report]:
 
 @pytest.fixture
 def small_parts(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Check every file of placements in parts, however small."""
+    """Check every file of placements in parts, however small, and in many parts."""
     monkeypatch.setattr(engine, "_PART_BYTES", 1)
+    monkeypatch.setattr(engine, "_SMALLEST_PART", 64 * 1024)
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +81,9 @@ def test_a_broken_dataset_gives_the_same_report_in_parts(
 ) -> None:
     started = _started(monkeypatch)
     one, _ = _same(city)
-    assert started == [24]  # three processes, eight parts each
+    # Three processes: parts a sixth of what is left, down to 64 KB.
+    assert len(started) == 1
+    assert started[0] > 10
     assert {"duplicate_id", "unresolved_reference", "wrong_type"} <= one.codes()
 
 
@@ -161,7 +164,7 @@ def test_ids_repeated_across_parts_are_reported_as_in_one_pass(
     (folder / "placements.jsonl").write_text(text, encoding="utf-8")
     with monkeypatch.context() as patch:
         patch.setattr(engine, "_PART_BYTES", 1)
-        patch.setattr(engine, "_PARTS_PER_JOB", 3)
+        patch.setattr(engine, "_SMALLEST_PART", 1)
         _same(folder, jobs)
 
 
@@ -211,23 +214,28 @@ def test_progress_counts_every_byte_in_parts(city: Path, small_parts: None) -> N
     assert sum(read) == sum(Path(file).stat().st_size for file in report.files)
 
 
-def test_parts_are_whole_lines_of_about_equal_size(tmp_path: Path) -> None:
+def test_parts_are_whole_lines_that_shrink_toward_the_end(tmp_path: Path) -> None:
     path = tmp_path / "lines.jsonl"
-    path.write_bytes(b"".join(b"x" * (n % 7) + b"\n" for n in range(1000)))
-    parts = workers.parts_of(path, 4)
-    assert len(parts) == 4
-    assert parts[0].start == 0
-    assert parts[-1].end == path.stat().st_size
+    path.write_bytes(b"".join(b"x" * (n % 7) + b"\n" for n in range(10_000)))
     data = path.read_bytes()
+    parts = workers.parts_of(path, 0.25, 500, 8_000)
+    assert parts[0].start == 0
+    assert parts[-1].end == len(data)
     for before, after in itertools.pairwise(parts):
         assert before.end == after.start
         assert data[after.start - 1 : after.start] == b"\n"
     sizes = [part.end - part.start for part in parts]
-    assert max(sizes) - min(sizes) < 20
-    assert workers.parts_of(path, 1) == [workers.Part(0, len(data))]
+    # Each part is a quarter of what is left, within the bounds, give or take a line.
+    assert max(sizes) <= 8_000 + 7
+    assert min(sizes[:-1]) >= 500
+    for part, size in zip(parts[:-1], sizes, strict=False):
+        share = min(max(int((len(data) - part.start) * 0.25), 500), 8_000)
+        assert share <= size <= share + 7
+    assert workers.parts_of(path, 1.0, 1, len(data)) == [workers.Part(0, len(data))]
     short = tmp_path / "short.jsonl"
     short.write_bytes(b'{"a": 1}\n')
-    assert workers.parts_of(short, 4) == [workers.Part(0, 9)]
+    assert workers.parts_of(short, 0.25, 1, 100) == [workers.Part(0, 9)]
+    assert workers.parts_of(short, 0.25, 3, 100) == [workers.Part(0, 9)]
 
 
 def _in_a_daemon(folder: Path, sending: Any) -> None:

@@ -74,8 +74,13 @@ _KEPT_BYTES = 64 * 1024 * 1024
 _IN_PARTS = ("placements",)
 #: The smallest file checked in parts; below it, starting workers costs more than it saves.
 _PART_BYTES = 32 * 1024 * 1024
-#: Parts per process: small enough that no process waits long for the others at the end.
-_PARTS_PER_JOB = 8
+#: Parts shrink from the largest to the smallest size toward the end of the file, each
+#: about a share of what is left (see :func:`parts_of`): the largest keeps a worker's
+#: memory in bounds, the smallest keeps the processes from waiting long for each other
+#: at the end, and the share keeps the parts few.
+_LARGEST_PART = 64 * 1024 * 1024
+_SMALLEST_PART = 4 * 1024 * 1024
+_SHARE_PER_JOB = 0.5
 
 Progress = Callable[[int], None]
 _T = TypeVar("_T")
@@ -621,7 +626,7 @@ class _Run:
             worth_it = False
         if self.jobs < 2 or not worth_it or not fork_is_safe():
             return None
-        pieces = parts_of(path, self.jobs * _PARTS_PER_JOB)
+        pieces = parts_of(path, _SHARE_PER_JOB / self.jobs, _SMALLEST_PART, _LARGEST_PART)
         if len(pieces) < 2:
             return None
         # The decoder is made here, once, for the workers and for this process.

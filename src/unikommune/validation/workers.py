@@ -79,17 +79,28 @@ class Part:
     end: int
 
 
-def parts_of(path: Path, count: int) -> list[Part]:
-    """Split the file at ``path`` into at most ``count`` parts of about equal size, at newlines."""
+def parts_of(path: Path, share: float, smallest: int, largest: int) -> list[Part]:
+    """Split the file at ``path`` into parts of whole lines that shrink toward its end.
+
+    Each part is about ``share`` of what is left of the file, at least ``smallest`` bytes
+    (the last may be smaller) and at most ``largest``.  The first parts are large, so
+    there are few of them; the last are small, so no process that takes the last part
+    keeps the others waiting long.
+    """
     size = path.stat().st_size
     cuts = [0]
     with path.open("rb") as stream:
-        for number in range(1, count):
-            stream.seek(max(size * number // count, cuts[-1]))
+        while True:
+            left = size - cuts[-1]
+            step = min(max(int(left * share), smallest), largest)
+            if step >= left:
+                break
+            stream.seek(cuts[-1] + step - 1)  # a newline just before the cut keeps it there
             stream.readline()  # on to the start of the next line
             cut = stream.tell()
-            if cuts[-1] < cut < size:
-                cuts.append(cut)
+            if cut >= size:
+                break
+            cuts.append(cut)
     cuts.append(size)
     return [Part(start, end) for start, end in itertools.pairwise(cuts)]
 
