@@ -445,7 +445,8 @@ class _Run:
         alike = _read_alike(details, text)
         # The mirror validator read the line: its parser may read it again, much faster.
         parsed = (alike and parse_short(text, line)) or parse_text(text, file, first_line=number)
-        findings.extend(_at_line(finding, number) for finding in parsed.findings)
+        if parsed.findings:
+            findings.extend(_at_line(finding, number) for finding in parsed.findings)
         if not parsed.ok:
             return None, findings, None
         value = parsed.value
@@ -629,9 +630,8 @@ class _Run:
         pieces = parts_of(path, _SHARE_PER_JOB / self.jobs, _SMALLEST_PART, _LARGEST_PART)
         if len(pieces) < 2:
             return None
-        # The decoder is made here, once, for the workers and for this process.
-        assert self.semantics is not None
-        checker(collection, self.semantics, self.types)
+        # Each process makes the decoder of the collection (tens of milliseconds) for its
+        # first part: made here, it would keep the workers waiting.
         pool = Pool(partial(self._part, collection, path, pieces), len(pieces), self.jobs - 1)
         if self.progress is not None:
             shown = self.progress

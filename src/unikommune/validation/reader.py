@@ -34,9 +34,13 @@ _LONG_NUMBER = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RawFinding:
-    """A finding before its line and column are known: code, message, file, pointer."""
+    """A finding before its line and column are known: code, message, file, pointer.
+
+    Never changed once made.  It is not frozen only because a frozen dataclass takes
+    three times as long to make, and broken data makes one for every problem.
+    """
 
     code: str
     message: str

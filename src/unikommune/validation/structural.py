@@ -294,6 +294,15 @@ def _branch_at(loc: tuple[Any, ...]) -> int | None:
     )
 
 
+def _branched(errors: list[dict[str, Any]]) -> bool:
+    """Return whether an error is about an alternative of a union (most are not)."""
+    for error in errors:
+        for part in error["loc"]:
+            if type(part) is str and part.startswith(BRANCH):
+                return True
+    return False
+
+
 def closest_alternatives(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Keep, for every value that matched no alternative of a union, the closest one's errors.
 
@@ -302,7 +311,7 @@ def closest_alternatives(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     So a failure among alternatives is explained by what came nearest, never by a bare
     "does not match any of".
     """
-    while any(_branch_at(tuple(error["loc"])) is not None for error in errors):
+    while _branched(errors):
         kept: list[dict[str, Any]] = []
         unions: dict[tuple[Any, ...], dict[str, list[dict[str, Any]]]] = {}
         for error in errors:
