@@ -267,10 +267,15 @@ class _Run:
             pending = b""
             while True:
                 chunk = stream.read(_CHUNK)
-                buffer = pending + chunk
-                lines = buffer.split(b"\n") if chunk else [pending]
-                pending = lines.pop() if chunk else b""
-                if accelerator is not None and chunk and len(buffer) <= limit:
+                size = len(pending) + len(chunk)
+                if chunk:
+                    lines = chunk.split(b"\n")  # the line cut at the chunk's start made whole:
+                    lines[0] = pending + lines[0]  # cheaper than joining the chunks first
+                    pending = lines.pop()
+                else:
+                    lines = [pending]
+                    pending = b""
+                if accelerator is not None and chunk and size <= limit:
                     # No line of this chunk is too long: placements may be checked at once.
                     self._chunk(accelerator, collection, lines, number, file)
                     number += len(lines)
