@@ -171,6 +171,9 @@ UniqueList = Annotated[
 """A list whose items are all different (JSON Schema ``uniqueItems``)."""
 
 
+_PARTIAL_DATE = re.compile(PARTIAL_DATE_PATTERN[1:-1])
+
+
 def date_bounds(value: str) -> tuple[dt.date, dt.date]:
     """Return the first and the last day a partial date can mean.
 
@@ -182,7 +185,7 @@ def date_bounds(value: str) -> tuple[dt.date, dt.date]:
     Raises:
         ValueError: ``value`` is not a year, a year-month or a calendar date.
     """
-    if not re.fullmatch(PARTIAL_DATE_PATTERN[1:-1], value):
+    if not _PARTIAL_DATE.fullmatch(value):
         raise ValueError(f"{value!r} is not a year, a year-month or a date")
     parts = [int(part) for part in value.split("-")]
     if len(parts) == 1:

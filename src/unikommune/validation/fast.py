@@ -44,7 +44,7 @@ from unikommune.codelists import SDG_TARGETS, IdentifierScheme, SdgProvenance, s
 from unikommune.identifiers import identifier_test
 from unikommune.models import COLLECTIONS
 from unikommune.validation.mirror import mirror_schema
-from unikommune.validation.semantic import Semantics, shares_no_day
+from unikommune.validation.semantic import Semantics, date_bounds, shares_no_day
 
 UNSET: Any
 try:
@@ -339,10 +339,10 @@ def _provenance(fields: Mapping[str, Any], build: _Build, path: str) -> Any:
 @lru_cache(maxsize=65_536)
 def _period_span(start: str, end: str | None) -> tuple[dt.date, dt.date | None]:
     # Periods repeat a great deal across records (years, months): work each out once.
-    first = types.date_bounds(start)[0]
+    first = date_bounds(start)[0]
     if end is None:
         return first, None
-    last = types.date_bounds(end)[1]
+    last = date_bounds(end)[1]
     if last < first:
         raise ValueError("the period ends before it starts")
     return first, last

@@ -23,7 +23,7 @@ from unikommune.identifiers import SCHEME_PATTERNS, identifier_problem
 from unikommune.models import COLLECTIONS, RECORD_TYPES, Profile
 from unikommune.validation.reader import RawFinding
 
-__all__ = ["Semantics", "Where", "shares_no_day"]
+__all__ = ["Semantics", "Where", "date_bounds", "shares_no_day"]
 
 _GOAL_OF = {target: sdg_goal_of(target) for target in SDG_TARGETS}
 _SCHEME_RE = {scheme.value: re.compile(pattern) for scheme, pattern in SCHEME_PATTERNS.items()}
@@ -48,8 +48,11 @@ def _unique_fields() -> Mapping[str, tuple[str, ...]]:
 
 
 @lru_cache(maxsize=65_536)
-def _date_bounds(value: str) -> tuple[dt.date, dt.date]:
-    # Dates repeat a great deal across records (years, months): parse each once.
+def date_bounds(value: str) -> tuple[dt.date, dt.date]:
+    """Return :func:`unikommune.types.date_bounds` of ``value``, worked out once per value.
+
+    Dates repeat a great deal across records (years, months, the same days).
+    """
     return types.date_bounds(value)
 
 
@@ -57,9 +60,9 @@ def _bounds(period: Mapping[str, Any] | None) -> _Bounds | None:
     if not period or "start" not in period:
         return None
     try:
-        first = _date_bounds(period["start"])[0]
+        first = date_bounds(period["start"])[0]
         end = period.get("end")
-        return first, (_date_bounds(end)[1] if end else None)
+        return first, (date_bounds(end)[1] if end else None)
     except ValueError:  # pragma: no cover - the shape check has already passed
         return None
 
