@@ -210,7 +210,8 @@ def main(argv: list[str] | None = None) -> int:
             parse = min(run[0] for run in runs)
             seconds = min(run[1] for run in runs)
             key = label if not mode else f"{label}_one_process"
-            figures[f"parse_{label}_s"] = parse
+            if not mode:  # the floor as printed (each mode has runs of its own)
+                figures[f"parse_{label}_s"] = parse
             figures[f"validate_{key}_s"] = seconds
             figures[f"ratio_{key}_vs_parse"] = ratios[len(ratios) // 2]
             figures[f"cpu_ratio_{key}_vs_parse"] = cpu_ratios[len(cpu_ratios) // 2]
