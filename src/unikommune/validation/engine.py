@@ -375,10 +375,18 @@ class _Run:
                 own.update(run)
             else:  # as the accelerator's check of one placement: a new, well-formed id
                 for offset, key in enumerate(run, start):
-                    if key not in own and (well is None or well[offset]):
+                    formed = well is None or well[offset]
+                    if key not in own and formed:
                         own.add(key)
+                        continue
+                    index = line_at + offset - start
+                    if formed:
+                        # Decoded, so of the right shape and with every reference known:
+                        # the repeated id is all the general path would find.
+                        self._keep(file, number + 1 + index, lines[index])
+                        where = (file, "", number + 1 + index)
+                        self.semantics.repeated_id("placements", ids[offset], where)
                     else:
-                        index = line_at + offset - start
                         self._general("placements", lines[index], number + 1 + index, file)
             if shaped is not None:
                 self.records += 1
@@ -413,16 +421,19 @@ class _Run:
         """Check one record on the general path, which explains every problem."""
         self._take(collection, self._shape(collection, line, number, file), number, file)
 
+    def _keep(self, file: str, number: int, line: bytes) -> None:
+        """Keep a line that may be needed to place a finding, rather than read it again."""
+        if self.kept_bytes < _KEPT_BYTES:
+            self.kept[file][number] = line
+            self.kept_bytes += len(line)
+
     def _shape(self, collection: str, line: bytes, number: int, file: str) -> _Shaped:
         """Check the shape of one record, which depends on no other record.
 
         Returns the mirror record when its shape is right, else the findings that explain
         every problem and the id to count (see :meth:`_take`).
         """
-        if self.kept_bytes < _KEPT_BYTES:
-            # The line may be needed to place a finding: keep it rather than read it again.
-            self.kept[file][number] = line
-            self.kept_bytes += len(line)
+        self._keep(file, number, line)
         try:
             return record_validator(collection).validate_json(line), [], None
         except ValidationError as error:
