@@ -368,3 +368,17 @@ def test_results_a_worker_cannot_spool_are_sent_at_the_end(
     # As when the disk fills up while a worker writes its results.
     monkeypatch.setattr(workers, "_spooled", lambda *args: False)
     _same(city)
+
+
+def test_ids_given_in_an_earlier_part_are_found_once_one_repeats() -> None:
+    # Known answers: one pass while no id repeats, then each part looked for first.
+    from array import array
+
+    merge = engine._Merge.__new__(engine._Merge)
+    merge._sure, merge._taken = True, []
+    seen: set[int] = set()
+    parts = [[1, 2, 3], [4, 5], [2, 6], [7], [6, 8, 1], []]
+    found = [merge._repeated(seen, array("q", ids)) for ids in parts]
+    assert found == [set(), set(), {2}, set(), {6, 1}, set()]
+    assert seen == set(range(1, 9))
+    assert merge._taken == []  # kept only while no id had repeated

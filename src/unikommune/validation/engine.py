@@ -803,8 +803,8 @@ class _Merge:
         self._next = 0  # the index of the next part to take in
         self._before = 0  # the lines of the parts taken in
         self._ended = False  # a line too long ended the file
-        self._taken: list[array[int]] = []  # the ids of each part taken in
         self._sure = True  # no id of a part taken in was given in an earlier part
+        self._taken: list[array[int]] = []  # the ids of each part taken in, while sure
         # What to undo: the findings and records there were before.
         self._ready = len(run.ready)
         self._records = run.records
@@ -853,16 +853,17 @@ class _Merge:
         Most often no id is given twice across parts: one pass over the ids shows it.
         Once one is, the ids of each part are looked for before they are added.
         """
-        self._taken.append(ids)
         if self._sure:
             size = len(seen)
             seen.update(ids)
             if len(seen) - size == len(ids):
+                self._taken.append(ids)
                 return set()
             self._sure = False
             seen.clear()  # as it was before this part
-            for earlier in self._taken[:-1]:
+            for earlier in self._taken:
                 seen.update(earlier)
+            self._taken.clear()  # needed no more
         repeated = seen.intersection(ids)
         seen.update(ids)
         return repeated
