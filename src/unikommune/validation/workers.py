@@ -2,9 +2,10 @@
 
 Nothing is ever required of a worker.  A worker is a fork of the validating
 process, which already holds everything the records refer to; it takes parts one
-at a time and sends back what it found in each through a pipe, while the
-validating process goes on with the other files and then takes parts itself.  A
-part a worker could not finish is checked by the validating process.  Where
+at a time and, as it finishes each, writes what it found to a temporary file and
+says where through a pipe, while the validating process goes on with the other
+files and then takes parts itself, taking in the workers' results between them.
+A part a worker could not finish is checked by the validating process.  Where
 forking is not safe or not possible (not Linux, other threads running, a single
 usable core) no worker is started and every part is checked here.
 """
