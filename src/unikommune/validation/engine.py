@@ -268,13 +268,7 @@ class _Run:
             while True:
                 chunk = stream.read(_CHUNK)
                 size = len(pending) + len(chunk)
-                if chunk:
-                    lines = chunk.split(b"\n")  # the line cut at the chunk's start made whole:
-                    lines[0] = pending + lines[0]  # cheaper than joining the chunks first
-                    pending = lines.pop()
-                else:
-                    lines = [pending]
-                    pending = b""
+                lines, pending = _split_chunk(pending, chunk)
                 if accelerator is not None and chunk and size <= limit:
                     # No line of this chunk is too long: placements may be checked at once.
                     self._chunk(accelerator, collection, lines, number, file)
@@ -727,8 +721,7 @@ class _Run:
             pending = b""
             while repeated:
                 chunk = stream.read(_CHUNK)
-                lines = (pending + chunk).split(b"\n") if chunk else [pending]
-                pending = lines.pop() if chunk else b""
+                lines, pending = _split_chunk(pending, chunk)
                 if len(pending) > self.max_line_bytes:
                     chunk = b""  # a line too long ends the file, as in one pass
                 for line in lines:
@@ -990,6 +983,20 @@ def _positions(
     return placed
 
 
+def _split_chunk(pending: bytes, chunk: bytes) -> tuple[list[bytes], bytes]:
+    """Return the whole lines of ``pending`` followed by ``chunk``, and what is left over.
+
+    ``pending`` is the start of a line the chunk before cut; an empty ``chunk`` (the end
+    of the file) makes it the last line.
+    """
+    if not chunk:
+        return [pending], b""
+    lines = chunk.split(b"\n")
+    lines[0] = pending + lines[0]  # cheaper than joining the chunks first
+    rest = lines.pop()
+    return lines, rest
+
+
 def _place_in_document(
     path: Path, findings: list[RawFinding], max_bytes: int, make: _Make[_T]
 ) -> list[_T]:
@@ -1018,8 +1025,7 @@ def _place_in_lines(
     with path.open("rb") as stream:
         while number < last:
             chunk = stream.read(_CHUNK)
-            lines = (pending + chunk).split(b"\n") if chunk else [pending]
-            pending = lines.pop() if chunk else b""
+            lines, pending = _split_chunk(pending, chunk)
             for line in lines:
                 number += 1
                 if number in wanted:
