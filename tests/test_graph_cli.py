@@ -7,6 +7,7 @@ import io
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import pytest
@@ -144,3 +145,96 @@ def test_metrics_sdg_chart(tmp_path: Path) -> None:
     picture = tmp_path / "sdg.png"
     assert main(["metrics", str(SMALL), "--sdg", "--plot", str(picture)]) == 0
     assert picture.read_bytes().startswith(b"\x89PNG")
+
+
+FORMULAS = {
+    "firm": '=HYPERLINK("http://x")',
+    "ngo": "+1",
+    "kommune": "-1",
+    "uni": "@SUM(A1)",
+}
+
+
+@pytest.fixture
+def hostile(tmp_path: Path) -> Path:
+    """The small dataset with partners and programmes named like spreadsheet formulas."""
+    document = json.loads((SMALL / "dataset.json").read_text(encoding="utf-8"))
+    for partner in document["partners"]:
+        if partner["id"] in FORMULAS:
+            partner["name"] = {"en": FORMULAS[partner["id"]]}
+    for placement, name in zip(document["placements"], FORMULAS.values(), strict=False):
+        placement["programme"] = {"en": name}
+    folder = tmp_path / "hostile"
+    folder.mkdir()
+    (folder / "dataset.json").write_text(json.dumps(document), encoding="utf-8")
+    return folder
+
+
+def cells(path: Path) -> list[list[Any]]:
+    """Read a CSV file as a spreadsheet would: quoted cells text, bare cells numbers."""
+    with path.open(encoding="utf-8", newline="") as stream:
+        return [list(row) for row in csv.reader(stream, quoting=csv.QUOTE_NONNUMERIC)]
+
+
+def test_csv_outputs_neutralise_formulas(hostile: Path, tmp_path: Path) -> None:
+    partners = tmp_path / "partners.csv"
+    assert main(["metrics", str(hostile), "--partners", "-o", str(partners)]) == 0
+    full = tmp_path / "full.csv"
+    assert main(["graph", str(hostile), "--view", "full", "--format", "csv", "-o", str(full)]) == 0
+    for table in (cells(partners), cells(full)):
+        text = [cell for row in table for cell in row if isinstance(cell, str)]
+        assert not [cell for cell in text if cell[:1] in set("=+-@\t\r\n")]
+    rows = cells(partners)
+    labels = {row[rows[0].index("label")] for row in rows[1:]}
+    assert {"'" + name for name in FORMULAS.values()} <= labels
+    assert all(isinstance(row[rows[0].index("betweenness")], float) for row in rows[1:])
+    full_rows = cells(full)
+    programmes = {row[full_rows[0].index("programme")] for row in full_rows[1:]}
+    assert {"'" + name for name in list(FORMULAS.values())[:3]} <= programmes  # 3 placements
+    raw = full.read_text(encoding="utf-8")
+    assert '"\'=HYPERLINK(""http://x"")"' in raw
+    assert ",30,2020," in raw  # numbers stay bare numbers
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["graph", "-o", "{link}", "--format", "csv"],
+        ["graph", "--plot", "{link}"],
+        ["metrics", "-o", "{link}", "--format", "csv"],
+    ],
+)
+def test_output_onto_a_symlink_exits_2_and_leaves_its_target(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    victim = tmp_path / "victim.png"
+    victim.write_bytes(b"precious")
+    link = tmp_path / "out.png"
+    link.symlink_to(victim)
+    name, *rest = command
+    args = [name, str(SMALL), *(item.format(link=link) for item in rest), "--force"]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "symbolic link" in err
+    assert victim.read_bytes() == b"precious"
+    assert link.is_symlink()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.png", "victim.png"]
+
+
+def test_metrics_needs_force_to_replace_and_dash_is_stdout(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "metrics.csv"
+    out.write_text("keep", encoding="utf-8")
+    assert main(["metrics", str(SMALL), "-o", str(out)]) == 2
+    assert "pass --force" in capsys.readouterr().err
+    assert out.read_text(encoding="utf-8") == "keep"
+    assert main(["metrics", str(SMALL), "-o", str(out), "--force"]) == 0
+    assert out.read_text(encoding="utf-8").startswith('"period",')
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["metrics.csv"]
+    capsys.readouterr()
+    assert main(["metrics", str(SMALL), "-o", "-", "--format", "csv"]) == 0
+    assert capsys.readouterr().out.startswith('"period",')
+    assert main(["graph", str(SMALL), "-o", "-", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["nodes"]

@@ -10,9 +10,8 @@ from typing import Any
 import networkx as nx
 from pydantic import ValidationError
 
+from unikommune import Period, load, outputs
 from unikommune.errors import DatasetWriteError
-from unikommune.io import load
-from unikommune.types import Period
 
 __all__ = ["VIEWS", "add_filters", "build_view", "check_output", "register", "run", "time_filter"]
 
@@ -87,12 +86,15 @@ def time_filter(args: argparse.Namespace) -> int | Period | None:
 
 
 def check_output(path: Path | None, args: argparse.Namespace) -> None:
-    """Refuse an output file that is the input or, without ``--force``, that exists.
+    """Refuse an output file that is the input, a link, or (without ``--force``) exists.
+
+    Checked before the work starts; the write itself checks again.
 
     Raises:
-        DatasetWriteError: the output would overwrite the input, or an existing file.
+        DatasetWriteError: the output would overwrite the input or, without ``--force``, an
+            existing file; or it is a symbolic link, a folder or not a regular file.
     """
-    if path is None:
+    if path is None or str(path) == outputs.STDOUT:
         return
     dataset: Path = args.dataset
     inputs: list[Any] = [dataset]
@@ -101,8 +103,7 @@ def check_output(path: Path | None, args: argparse.Namespace) -> None:
     resolved = path.resolve()
     if any(Path(item).resolve() == resolved for item in inputs):
         raise DatasetWriteError(f"{path}: will not write over the dataset being read")
-    if path.exists() and not getattr(args, "force", False):
-        raise DatasetWriteError(f"{path}: file exists; pass --force to replace it")
+    outputs.check_target(path, force=getattr(args, "force", False))
 
 
 #: Views the command can write, with what each is.
@@ -136,7 +137,7 @@ def register(subparsers: Any) -> None:
         help="output format (default: from the output file's suffix, else graphml)",
     )
     parser.add_argument(
-        "-o", "--output", type=Path, help="file to write (default: standard output)"
+        "-o", "--output", type=Path, help="file to write (default, or '-': standard output)"
     )
     parser.add_argument(
         "--plot",
@@ -172,6 +173,8 @@ def run(args: argparse.Namespace) -> int:
     """Write the view, and the picture if asked; return the exit code."""
     from unikommune.graph.export import FORMATS, graph_to_text, write_graph
 
+    if args.output is not None and str(args.output) == outputs.STDOUT:
+        args.output = None
     check_output(args.output, args)
     check_output(args.plot, args)
     if args.plot is not None and args.plot.suffix.lower() not in (".png", ".svg"):
@@ -190,7 +193,7 @@ def run(args: argparse.Namespace) -> int:
     view = build_view(args)
     fmt: Any = args.format or "graphml"
     if args.output is None:
-        sys.stdout.write(graph_to_text(view, fmt))
+        outputs.write_text(outputs.STDOUT, graph_to_text(view, fmt))
     else:
         write_graph(view, args.output, fmt, overwrite=args.force)
         print(
@@ -202,7 +205,8 @@ def run(args: argparse.Namespace) -> int:
         try:
             from unikommune.graph.plot import draw_network
 
-            draw_network(view, args.plot, seed=args.seed, overwrite=args.force)
+            with outputs.staged_file(args.plot, force=args.force) as picture:
+                draw_network(view, picture, seed=args.seed, overwrite=True)
         except ImportError as error:
             print(f"unikommune graph: error: {error}", file=sys.stderr)
             return 2

@@ -10,10 +10,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from unikommune import outputs, save
 from unikommune.codelists import RecordType
 from unikommune.errors import DatasetReadError, DatasetWriteError
 from unikommune.format import schema_id
-from unikommune.io import save
 from unikommune.models import Dataset, Profile, default_profile
 from unikommune.validation import validate
 
@@ -160,7 +160,10 @@ def run(args: argparse.Namespace) -> int:
         )
     profile = _read_profile(args.profile) if args.profile else None
     dataset = scaffold(profile, args.municipality, args.university)
-    written = save(dataset, directory, layout="folder")
+    # Written in a staging folder first, then moved in file by file: each file whole and
+    # synced, none through a link or over anything that exists (see unikommune.outputs).
+    with outputs.staged_folder(directory) as staging:
+        written = save(dataset, staging, layout="folder")
     report = validate(directory)
     if not report.ok:  # pragma: no cover - the scaffold is tested to validate
         for finding in report:

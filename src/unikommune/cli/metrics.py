@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import io
 import json
 import math
@@ -11,8 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from unikommune import load, outputs
 from unikommune.cli.graph import add_filters, check_output, time_filter
-from unikommune.io import load
 
 __all__ = ["register", "run", "table_text"]
 
@@ -39,7 +38,7 @@ def register(subparsers: Any) -> None:
         help="table in the terminal (default), or CSV / JSON (default for -o: from the suffix)",
     )
     parser.add_argument(
-        "-o", "--output", type=Path, help="file to write (default: standard output)"
+        "-o", "--output", type=Path, help="file to write (default, or '-': standard output)"
     )
     parser.add_argument(
         "--sample",
@@ -76,16 +75,6 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _csv(rows: list[dict[str, Any]]) -> str:
-    out = io.StringIO()
-    columns = list(rows[0]) if rows else []
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
-    return out.getvalue()
-
-
 def table_text(rows: list[dict[str, Any]], title: str, *, transpose: bool) -> str:
     """Return ``rows`` as a rich table; ``transpose`` puts one column per row (per year)."""
     from rich.console import Console
@@ -118,6 +107,8 @@ def run(args: argparse.Namespace) -> int:
     """Compute and print the metrics; return the exit code."""
     from unikommune import graph
 
+    if args.output is not None and str(args.output) == outputs.STDOUT:
+        args.output = None
     check_output(args.output, args)
     check_output(args.plot, args)
     if args.plot is not None and not args.sdg:
@@ -167,23 +158,20 @@ def run(args: argparse.Namespace) -> int:
     if fmt == "json":
         text = json.dumps(rows, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
     elif fmt == "csv":
-        text = _csv(rows)
+        text = outputs.csv_text(rows, list(rows[0]) if rows else [])
     else:
         text = table_text(rows, title, transpose=not args.partners and not args.sdg)
     if args.output is None:
-        sys.stdout.write(text)
+        outputs.write_text(outputs.STDOUT, text)
     else:
-        try:
-            args.output.write_text(text, encoding="utf-8")
-        except OSError as error:
-            print(f"unikommune metrics: error: {args.output}: {error.strerror}", file=sys.stderr)
-            return 2
+        outputs.write_text(args.output, text, force=args.force)
         print(f"{args.output}: {len(rows)} rows ({fmt})", file=sys.stderr)
     if args.plot is not None:
         try:
             from unikommune.graph.plot import draw_sdg_coverage
 
-            draw_sdg_coverage(graph.sdg_coverage(dataset, when), args.plot, overwrite=args.force)
+            with outputs.staged_file(args.plot, force=args.force) as picture:
+                draw_sdg_coverage(graph.sdg_coverage(dataset, when), picture, overwrite=True)
         except ImportError as error:
             print(f"unikommune metrics: error: {error}", file=sys.stderr)
             return 2

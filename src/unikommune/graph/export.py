@@ -1,25 +1,43 @@
-"""Write graphs for Gephi, Cytoscape and spreadsheets, and read them back.
+r"""Write graphs for Gephi, Cytoscape and spreadsheets, and read them back.
 
 Formats: ``graphml`` and ``gexf`` (open in Gephi), ``json`` (networkx node-link JSON),
 ``cytoscape`` (Cytoscape.js elements JSON) and ``csv`` (an edge list with every edge
 attribute as a column).  Attributes are made safe for GraphML and GEXF on the way out:
 ``None`` is left out, lists and tuples become ``;``-joined strings, dicts become JSON
 strings, booleans become 0/1.
+
+GraphML and GEXF are always well-formed XML 1.0.  The characters XML 1.0 cannot hold
+(the control characters other than tab, line feed and carriage return, lone surrogates,
+U+FFFE and U+FFFF) are written as the visible escape ``\uXXXX`` that JSON and Python
+use (``"a\x01b"`` becomes ``a\u0001b``), in node ids, attribute names and values
+alike: nothing is dropped and a reader sees what was there.  Reading does not undo the
+escape, since the same six characters may be plain text; every text without such
+characters is written and read back unchanged, carriage returns included.  JSON holds
+every string as it is, and CSV neutralises formulas
+(:func:`unikommune.outputs.neutralise_cell`).
+
+Files are written with :mod:`unikommune.outputs`: atomically, never through a symbolic
+link, and over an existing file only when asked.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import os
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal, get_args
 
 import networkx as nx
 from networkx.readwrite import json_graph
+from networkx.readwrite.gexf import GEXFWriter
+from networkx.readwrite.graphml import GraphMLWriter
 
-from unikommune.errors import DatasetWriteError
+from unikommune import outputs
+from unikommune.errors import DatasetReadError
 
 __all__ = [
     "FORMATS",
@@ -160,23 +178,70 @@ def _csv_text(graph: nx.Graph[Any]) -> str:
         columns.extend(c for c in row if c not in columns)
     if not columns:
         columns = ["source", "target"]
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue()
+    return outputs.csv_text(rows, columns)
+
+
+#: What XML 1.0 cannot hold: C0 controls but tab, LF and CR; surrogates; U+FFFE, U+FFFF.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_text(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    return _NOT_XML.sub(lambda match: f"\\u{ord(match.group()):04x}", value)
+
+
+def _xml_attributes(data: dict[str, Any]) -> dict[str, Any]:
+    return {_xml_text(key): _xml_text(value) for key, value in data.items()}
+
+
+def _xml_graph(graph: nx.Graph[Any]) -> nx.Graph[Any]:
+    """Return the safe copy of ``graph`` with every text escaped for XML 1.0.
+
+    Raises:
+        ValueError: two node ids become one when escaped.
+    """
+    safe = safe_graph(graph)
+    ids = {node: _xml_text(node) for node in safe}
+    if len(set(ids.values())) < len(ids):
+        raise ValueError(
+            "two node ids are the same once the characters XML cannot hold are escaped; "
+            "write the graph as json instead"
+        )
+    xml: nx.Graph[Any] = safe.__class__()
+    xml.graph.update(_xml_attributes(safe.graph))
+    for node, data in safe.nodes(data=True):
+        xml.add_node(ids[node], **_xml_attributes(data))
+    if isinstance(safe, nx.MultiGraph):
+        for u, v, key, data in safe.edges(keys=True, data=True):
+            xml.add_edge(ids[u], ids[v], key=_xml_text(key), **_xml_attributes(data))
+    else:
+        for u, v, data in safe.edges(data=True):
+            xml.add_edge(ids[u], ids[v], **_xml_attributes(data))
+    return xml
+
+
+def _xml_document(writer: GraphMLWriter | GEXFWriter) -> str:
+    # networkx's generate_graphml/generate_gexf split the document with str.splitlines(),
+    # which also breaks at a carriage return inside a value; take the document whole.
+    # ElementTree leaves a carriage return in element text as it is, and an XML parser
+    # reads it as a line feed; a character reference keeps it.  Markup holds none.
+    return str(writer).replace("\r", "&#13;") + "\n"
 
 
 def graph_to_text(graph: nx.Graph[Any], format: Format) -> str:
     """Return ``graph`` written in ``format`` as text.
 
     Raises:
-        ValueError: ``format`` is not one of :data:`FORMATS`.
+        ValueError: ``format`` is not one of :data:`FORMATS`, or (GraphML and GEXF) two
+            node ids differ only in characters that XML cannot hold.
     """
     if format == "graphml":
-        return "\n".join(nx.generate_graphml(safe_graph(graph))) + "\n"
+        return _xml_document(GraphMLWriter(_xml_graph(graph)))
     if format == "gexf":
-        return "\n".join(nx.generate_gexf(safe_graph(graph))) + "\n"
+        gexf = GEXFWriter()
+        gexf.add_graph(_xml_graph(graph))
+        return _xml_document(gexf)
     if format == "json":
         data = json_graph.node_link_data(safe_graph(graph), edges="edges")
         return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
@@ -196,22 +261,21 @@ def write_graph(
 ) -> Path:
     """Write ``graph`` to ``path`` in ``format`` (by default, from the file's suffix).
 
+    ``-`` is standard output (name the format).  The file is written atomically and never
+    through a symbolic link, see :mod:`unikommune.outputs`.
+
     Returns:
         The path written.
 
     Raises:
         ValueError: the format is unknown or cannot be told from the suffix.
-        DatasetWriteError: the file exists (and ``overwrite`` is false) or cannot be written.
+        DatasetWriteError: the file exists (and ``overwrite`` is false), is a symbolic link
+            or not a regular file, or cannot be written.
     """
     target = Path(path)
     chosen = format or _format_of(target)
-    text = graph_to_text(graph, chosen)
-    if target.exists() and not overwrite:
-        raise DatasetWriteError(f"{target}: file exists; choose another name or overwrite it")
-    try:
-        target.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise DatasetWriteError(f"{target}: cannot write: {error.strerror or error}") from error
+    outputs.check_target(target, force=overwrite)
+    outputs.write_text(target, graph_to_text(graph, chosen), force=overwrite)
     return target
 
 
@@ -228,24 +292,81 @@ def _format_of(path: Path) -> Format:
     )
 
 
+def _read_graphml(data: bytes) -> nx.Graph[Any]:
+    graph: nx.Graph[Any] = nx.read_graphml(io.BytesIO(data))
+    return graph
+
+
+def _read_gexf(data: bytes) -> nx.Graph[Any]:
+    graph: nx.Graph[Any] = nx.read_gexf(io.BytesIO(data))
+    return graph
+
+
+def _read_json(data: bytes) -> nx.Graph[Any]:
+    document = json.loads(data.decode("utf-8"))
+    if not isinstance(document, dict):
+        raise ValueError(f"expected a JSON object, found {type(document).__name__}")
+    graph: nx.Graph[Any] = json_graph.node_link_graph(document, edges="edges")
+    return graph
+
+
+def _read_cytoscape(data: bytes) -> nx.Graph[Any]:
+    document = json.loads(data.decode("utf-8"))
+    if not isinstance(document, dict):
+        raise ValueError(f"expected a JSON object, found {type(document).__name__}")
+    return from_cytoscape(document)
+
+
+_READERS: dict[str, Callable[[bytes], nx.Graph[Any]]] = {
+    "graphml": _read_graphml,
+    "gexf": _read_gexf,
+    "json": _read_json,
+    "cytoscape": _read_cytoscape,
+}
+#: What the parsers raise on a file that is not a graph of their format.  RuntimeError
+#: covers RecursionError and the bare ``raise`` of networkx's GEXF reader on an unknown
+#: attribute class.
+_UNREADABLE = (
+    ET.ParseError,
+    nx.NetworkXError,
+    ValueError,
+    LookupError,
+    TypeError,
+    AttributeError,
+    RuntimeError,
+)
+
+
 def read_graph(path: str | os.PathLike[str], format: Format | None = None) -> nx.Graph[Any]:
     """Read a graph written by :func:`write_graph` (any format but ``csv``).
 
     Raises:
-        ValueError: the format is unknown, is ``csv``, or the file does not parse.
+        ValueError: the format is unknown or is ``csv``.
+        DatasetReadError: the file cannot be read (missing, a folder, unreadable) or is not
+            a graph in that format (empty, truncated, not UTF-8, another shape); it is a
+            ``ValueError`` too.
     """
     source = Path(path)
     chosen = format or _format_of(source)
-    if chosen == "graphml":
-        graph: nx.Graph[Any] = nx.read_graphml(source)
-        return graph
-    if chosen == "gexf":
-        graph = nx.read_gexf(source)
-        return graph
-    if chosen == "json":
-        return json_graph.node_link_graph(
-            json.loads(source.read_text(encoding="utf-8")), edges="edges"
-        )
-    if chosen == "cytoscape":
-        return from_cytoscape(json.loads(source.read_text(encoding="utf-8")))
-    raise ValueError(f"cannot read a graph back from {chosen!r}")
+    reader = _READERS.get(chosen)
+    if reader is None:
+        raise ValueError(f"cannot read a graph back from {chosen!r}")
+    try:
+        data = source.read_bytes()
+    except OSError as error:
+        message = f"cannot read the file: {error.strerror or error}"
+        raise DatasetReadError(message, path=str(source)) from None
+    if not data.strip():
+        raise DatasetReadError(f"the file is empty; expected a {chosen} graph", path=str(source))
+    try:
+        return reader(data)
+    except _UNREADABLE as error:
+        detail = str(error) or type(error).__name__
+        if isinstance(error, UnicodeDecodeError):
+            detail = f"not UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start})"
+        elif isinstance(error, RecursionError):
+            detail = "nested too deeply to read"
+        elif isinstance(error, RuntimeError):
+            detail = "an element the format does not have"
+        message = f"not a {chosen} graph: {detail}"
+        raise DatasetReadError(message, path=str(source)) from None
