@@ -26,8 +26,8 @@ from hypothesis import strategies as st
 from stdnum.iso7064 import mod_11_2, mod_97_10
 from stdnum.no import orgnr
 
+from unikommune.models.values import date_bounds
 from unikommune.schema import generate_schemas
-from unikommune.types import date_bounds
 
 SCHEMAS: dict[str, dict[str, Any]] = generate_schemas()
 

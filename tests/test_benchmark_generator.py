@@ -17,8 +17,8 @@ from conftest import benchmark_generator
 from unikommune.codelists import sdg_goal_of
 from unikommune.identifiers import identifier_problem
 from unikommune.models import COLLECTIONS, RECORD_TYPES
+from unikommune.models.values import date_bounds
 from unikommune.schema import validator
-from unikommune.types import date_bounds
 
 gen = benchmark_generator()
 
@@ -249,10 +249,7 @@ def test_broken_records_are_listed_and_fail_as_listed(tmp_path: Path) -> None:
 
     with pytest.raises(unikommune.InvalidDatasetError) as caught:
         unikommune.load(broken)
-    failing = {
-        (Path(problem.file.rpartition(":")[0]).name, int(problem.file.rpartition(":")[2]))
-        for problem in caught.value.problems
-    }
+    failing = {(Path(problem.file).name, problem.line) for problem in caught.value.problems}
     structural = {(d["file"], d["line"]) for d in defects if d["layer"] == "structural"}
     assert failing == structural
 

@@ -197,9 +197,9 @@ def test_jobs_must_be_a_whole_number_of_one_or_more(
 def test_jobs_are_passed_on(monkeypatch: pytest.MonkeyPatch) -> None:
     import unikommune.cli.validate as command
 
-    asked: list[int | None] = []
+    asked: list[int] = []
 
-    def recording(*args: Any, jobs: int | None = None, **options: Any) -> Report:
+    def recording(*args: Any, jobs: int = 1, **options: Any) -> Report:
         asked.append(jobs)
         return validate(*args, jobs=jobs, **options)
 
@@ -207,4 +207,5 @@ def test_jobs_are_passed_on(monkeypatch: pytest.MonkeyPatch) -> None:
     folder = str(ROOT / "examples" / "trondheim")
     assert main(["validate", "--jobs", "3", folder]) == 0
     assert main(["validate", folder]) == 0
-    assert asked == [3, None]
+    # The library starts no process unless asked; the command asks for the usable cores.
+    assert asked == [3, command.default_jobs()]

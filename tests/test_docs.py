@@ -18,7 +18,8 @@ MODULES = [
     "unikommune.format",
     "unikommune.identifiers",
     "unikommune.schema",
-    "unikommune.types",
+    "unikommune.models.values",
+    "unikommune.models.paths",
 ]
 
 

@@ -16,11 +16,11 @@ from pydantic import BaseModel
 import unikommune
 from unikommune import Dataset, Profile, SdgLink
 from unikommune.codelists import sdg_goal_of
+from unikommune.dataset import PROFILE_FILE
 from unikommune.identifiers import is_valid_identifier
-from unikommune.io import PROFILE_FILE
 from unikommune.models import COLLECTIONS, default_profile
+from unikommune.models.values import LOCAL_ID_PATTERN
 from unikommune.schema import validator
-from unikommune.types import LOCAL_ID_PATTERN
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 #: Folders of examples/ that are not datasets: documents that each break one rule.

@@ -31,7 +31,7 @@ from unikommune.graph import (
     placement_flows,
 )
 from unikommune.models import Dataset
-from unikommune.types import Period
+from unikommune.models.values import Period
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,8 @@ import pytest
 
 import unikommune
 from conftest import EXAMPLES
-from unikommune.io import InvalidDatasetError, parse_json
+from unikommune import InvalidDatasetError
+from unikommune.loading import parse_json
 
 TRONDHEIM = EXAMPLES / "trondheim"
 
@@ -117,8 +118,10 @@ def test_profile_declared_twice_is_refused(tmp_path: Path) -> None:
     document["profile"] = unikommune.default_profile().model_dump(by_alias=True, exclude_none=True)
     _write(tmp_path / "dataset.json", document)
     _write(tmp_path / "profile.json", document["profile"])
-    with pytest.raises(InvalidDatasetError, match="declared both"):
+    with pytest.raises(InvalidDatasetError) as raised:
         unikommune.load(tmp_path)
+    # load raises the findings the validator reports
+    assert [problem.code for problem in raised.value.problems] == ["profile_declared_twice"]
 
 
 def test_invalid_data_lists_every_problem_with_file_and_pointer(tmp_path: Path) -> None:
@@ -128,9 +131,13 @@ def test_invalid_data_lists_every_problem_with_file_and_pointer(tmp_path: Path) 
     path = _write(tmp_path / "bad.json", document)
     with pytest.raises(InvalidDatasetError) as raised:
         unikommune.load(path)
-    problems = {(problem.file, problem.pointer) for problem in raised.value.problems}
-    assert problems == {(str(path), "/projects/0/period"), (str(path), "/partners/1/sector")}
+    problems = {(p.code, p.file, p.pointer) for p in raised.value.problems}
+    assert problems == {
+        ("period_end_before_start", str(path), "/projects/0/period/end"),
+        ("not_in_codelist", str(path), "/partners/1/sector"),
+    }
     assert "2 problems" in str(raised.value)
+    assert {p.code for p in raised.value.problems} == unikommune.validate(path).codes()
 
 
 def test_json_lines_problems_name_their_line(tmp_path: Path) -> None:
@@ -143,8 +150,8 @@ def test_json_lines_problems_name_their_line(tmp_path: Path) -> None:
     with pytest.raises(InvalidDatasetError) as raised:
         unikommune.load(tmp_path)
     [problem] = raised.value.problems
-    assert problem.file == f"{tmp_path / 'projects.jsonl'}:3"
-    assert problem.pointer == "/status"
+    assert (problem.file, problem.line) == (str(tmp_path / "projects.jsonl"), 3)
+    assert (problem.code, problem.pointer) == ("not_in_codelist", "/status")
 
 
 @pytest.mark.parametrize(
@@ -160,7 +167,7 @@ def test_json_lines_problems_name_their_line(tmp_path: Path) -> None:
         (b'{"a": -Infinity}', "-Infinity is not a JSON number"),
         (b'{"a": 1, "a": 2}', "key 'a' appears twice"),
         (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
-        (b'{"a": ' + b"9" * 1_000_000 + b"}", "invalid JSON"),
+        (b'{"a": ' + b"9" * 1_000_000 + b"}", "a number of 1,000,000 characters"),
     ],
 )
 def test_unreadable_documents_get_one_clear_error(tmp_path: Path, data: bytes, said: str) -> None:
@@ -184,7 +191,11 @@ def test_size_limit(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("schema", "said"),
-    [(None, "missing"), ("https://example.org/other.json", "expected"), (1, "expected")],
+    [
+        (None, "missing"),
+        ("https://example.org/other.json", "found the string"),
+        (1, "found the number"),
+    ],
 )
 def test_documents_must_name_the_dataset_schema(tmp_path: Path, schema: Any, said: str) -> None:
     document = _minimal()

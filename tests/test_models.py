@@ -13,8 +13,8 @@ from pydantic import ValidationError
 import unikommune
 from strategies import SCHEMAS, documents
 from unikommune.models import COLLECTIONS, Dataset, SdgLink
+from unikommune.models.values import Identifier, Period, Timeframe, date_bounds
 from unikommune.schema import SCHEMA_FILES
-from unikommune.types import Identifier, Period, Timeframe, date_bounds
 
 RECORD_FILES = [name for name in SCHEMA_FILES if name not in {"dataset.json", "dataset-part.json"}]
 

@@ -20,7 +20,7 @@ from conftest import SCHEMAS
 from strategies import SUPPORTED_KEYWORDS, documents, mutations
 from unikommune.cli import main
 from unikommune.format import SCHEMA_BASE, schema_id
-from unikommune.reference import render_reference
+from unikommune.format_docs import render_reference
 from unikommune.schema import (
     DRAFT,
     SCHEMA_FILES,

@@ -353,36 +353,28 @@ def test_placement_variants_by_code_and_line() -> None:
         ("invalid_id", 22),
         ("invalid_id", 23),
         ("invalid_number", 24),
+        ("duplicate_key", 25),  # a key given twice in a record of the right shape
     ]
     assert report.records == 32
 
 
-def test_the_placement_accelerator_never_changes_a_finding(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_placement_accelerator_never_changes_a_finding() -> None:
     pytest.importorskip("msgspec")
-    from unikommune.validation import engine
-
     for folder in (PLACEMENTS, LINES):
         accelerated = validate(folder)
-        monkeypatch.setattr(engine, "checker", lambda *args: None)
-        general = validate(folder)
-        monkeypatch.undo()
+        general = validate(folder, accelerate=False)
         assert accelerated.findings == general.findings
         assert accelerated.records == general.records
 
 
-def test_generated_defects_are_all_found_with_and_without_the_accelerator(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_generated_defects_are_all_found_with_and_without_the_accelerator(tmp_path: Path) -> None:
     generate = benchmark_generator()
     generate.generate("tiny", tmp_path / "d", seed=3, broken=0.2)
     defects = json.loads((tmp_path / "d" / "broken.json").read_text(encoding="utf-8"))["defects"]
     report = validate(tmp_path / "d")
     found = {(Path(f.file or "").name, f.line) for f in report}
     assert [d for d in defects if (d["file"], d["line"]) not in found] == []
-    from unikommune.validation import engine
-
-    monkeypatch.setattr(engine, "checker", lambda *args: None)
-    assert validate(tmp_path / "d").findings == report.findings
+    assert validate(tmp_path / "d", accelerate=False).findings == report.findings
 
 
 def test_a_run_is_freed_as_soon_as_it_returns(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -391,10 +383,11 @@ def test_a_run_is_freed_as_soon_as_it_returns(monkeypatch: pytest.MonkeyPatch) -
     import gc
     import weakref
 
-    from unikommune.validation import engine, semantic
+    from unikommune.rules import Context
+    from unikommune.validation import engine
 
     runs: list[weakref.ref[Any]] = []
-    for kind in (engine._Run, semantic.Semantics):  # the run, and the checker with the ids
+    for kind in (engine._Run, Context):  # the run, and the rules' context with the ids
         original = kind.__init__
 
         def remembered(self: Any, *args: Any, original: Any = original, **options: Any) -> None:

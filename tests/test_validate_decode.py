@@ -1,4 +1,4 @@
-"""The msgspec accelerator may only make clean records faster: never change a finding."""
+"""The accelerated decoding only makes records of the right shape faster: never a finding."""
 
 from __future__ import annotations
 
@@ -14,40 +14,51 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from conftest import benchmark_generator
-from unikommune import types
+from unikommune.dataset.mirror import View, mirror_validator
+from unikommune.dataset.reader import parse_text
+from unikommune.dataset.shape import (
+    read_alike,
+    record_findings,
+    record_validator,
+    structural_findings,
+)
 from unikommune.models import COLLECTIONS, default_profile
-from unikommune.validation import Report, engine, validate
-from unikommune.validation.fast import REFERENCES, Checker, checker
-from unikommune.validation.mirror import mirror_validator
-from unikommune.validation.reader import parse_text
-from unikommune.validation.semantic import Semantics
-from unikommune.validation.structural import record_findings, record_validator, structural_findings
+from unikommune.models import values as types
+from unikommune.rules.records import reference_paths
+from unikommune.validation import Report, stream, validate
+from unikommune.validation.decode import Decoder, decoder, well_formed_ids
+from unikommune.validation.engine import MAX_LINE_BYTES
 
 msgspec = pytest.importorskip("msgspec")
 
 
 def _both(folder: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Report, Report]:
-    """Validate ``folder`` with the accelerator and without it (as when msgspec is missing)."""
-    accelerated = validate(folder)
-    with monkeypatch.context() as patch:
-        patch.setattr(engine, "checker", lambda *args: None)
-        general = validate(folder)
-    return accelerated, general
+    """Validate ``folder`` with the accelerated decoding and without it."""
+    return validate(folder), validate(folder, accelerate=False)
 
 
-def _checker(folder: Path, collection: str) -> Checker:
-    """Return the accelerator of ``collection`` once the collections before it are read."""
-    semantics = Semantics(default_profile())
-    for name in COLLECTIONS:
-        if name == collection:
-            break
-        path = folder / f"{name}.jsonl"
-        lines = path.read_bytes().split(b"\n") if path.is_file() else []
-        semantics.ids[name].update(json.loads(line)["id"] for line in lines if line)
-        semantics.done(name)
-    accelerator = checker(collection, semantics)
-    assert accelerator is not None
-    return accelerator
+def _checker(folder: Path, collection: str) -> Decoder:
+    """Return the accelerated decoding of ``collection``."""
+    found = decoder(collection)
+    assert found is not None
+    return found
+
+
+def _plain(value: Any) -> Any:
+    """Return a decoded struct or a record view as plain data, to compare the two."""
+    if isinstance(value, View):
+        return {key: _plain(item) for key, item in vars(value).items() if not key.startswith("__")}
+    if isinstance(value, msgspec.Struct):
+        fields = {name: _plain(getattr(value, name)) for name in value.__struct_fields__}
+        tag = value.__struct_config__.tag_field
+        if tag is not None:
+            fields[tag] = value.__struct_config__.tag
+        return fields
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
 
 
 def _line(collection: str, path: Path) -> bytes:
@@ -73,21 +84,20 @@ def test_generated_datasets_give_the_same_findings_either_way(
     assert bool(accelerated.findings) == (broken > 0)
 
 
-def test_the_accelerated_collections_have_a_checker(tiny: Path) -> None:
-    assert set(COLLECTIONS) >= set(REFERENCES)
-    for collection in REFERENCES:
-        done_here = collection not in {"agreements", "missions"}
-        assert (_checker(tiny, collection).plain is not None) == done_here
-    assert checker("projects", Semantics(default_profile())) is None  # nothing read yet
+def test_every_collection_has_an_accelerated_decoding() -> None:
+    for collection in COLLECTIONS:
+        assert decoder(collection) is not None, collection
 
 
-@pytest.mark.parametrize("collection", sorted(REFERENCES))
-def test_a_clean_record_decodes_to_the_mirror_dict(collection: str, tiny: Path) -> None:
+@pytest.mark.parametrize("collection", sorted(COLLECTIONS))
+def test_a_clean_record_decodes_to_what_the_mirror_reads(collection: str, tiny: Path) -> None:
     accelerator = _checker(tiny, collection)
     lines = [line for line in (tiny / f"{collection}.jsonl").read_bytes().split(b"\n") if line]
     mirror = mirror_validator(COLLECTIONS[collection])
     for line in lines:
-        assert accelerator.to_builtins(accelerator.decode(line)) == mirror.validate_json(line)
+        record = accelerator.decode(line)
+        assert accelerator.check_after(record)
+        assert _plain(record) == _plain(mirror.validate_json(line))
 
 
 def _edited(tiny: Path, collection: str, **changes: Any) -> bytes:
@@ -301,16 +311,12 @@ def test_edge_findings_are_found_on_the_accelerated_path(tiny: Path, tmp_path: P
         for edit in edits:
             stream.write(json.dumps({**project, **edit}).encode() + b"\n")
     accelerator = _checker(tiny, "projects")
-    # The struct refuses a target of another goal; the others decode and fail the checks
-    # left after decoding, so the accelerator hands them over.
+    # The struct refuses a target of another goal; the others are of the right shape and
+    # decode, so the rules find what is wrong with them.
     with pytest.raises(msgspec.ValidationError, match="sdg_links"):
         accelerator.decode(json.dumps({**project, **edits[0]}).encode())
-    assert accelerator.plain is not None
-    plain = [
-        accelerator.plain(accelerator.decode(json.dumps({**project, **edit}).encode()), 1)
-        for edit in edits[1:]
-    ]
-    assert plain == [False, False, False, True, False]  # p-first is plain, until p-again
+    for edit in edits[1:]:
+        assert accelerator.check_after(accelerator.decode(json.dumps({**project, **edit}).encode()))
     thesis = json.loads(_line("theses", tiny))
     with (folder / "theses.jsonl").open("ab") as stream:
         for number in range(2):
@@ -345,7 +351,7 @@ def test_the_decoder_refuses_what_it_cannot_pass(line: bytes, tiny: Path) -> Non
         _checker(tiny, "projects").decode(line)
 
 
-@pytest.mark.parametrize("max_line_bytes", [engine.MAX_LINE_BYTES, 400])
+@pytest.mark.parametrize("max_line_bytes", [MAX_LINE_BYTES, 400])
 def test_odd_placement_lines_give_the_same_findings_either_way(
     max_line_bytes: int, tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -368,9 +374,7 @@ def test_odd_placement_lines_give_the_same_findings_either_way(
     with (folder / "placements.jsonl").open("ab") as stream:
         stream.write(b"\n".join(odd) + b"\n")
     accelerated = validate(folder, max_line_bytes=max_line_bytes)
-    with monkeypatch.context() as patch:
-        patch.setattr(engine, "checker", lambda *args: None)
-        general = validate(folder, max_line_bytes=max_line_bytes)
+    general = validate(folder, max_line_bytes=max_line_bytes, accelerate=False)
     assert accelerated.findings == general.findings
     assert accelerated.records == general.records
     codes = {finding.code for finding in accelerated.findings}
@@ -387,26 +391,6 @@ def test_odd_placement_lines_give_the_same_findings_either_way(
         }
 
 
-@pytest.mark.parametrize(
-    ("collection", "path"),
-    [
-        (collection, path)
-        for collection, paths in REFERENCES.items()
-        for path in paths
-        if collection not in {"partners", "agreements", "missions"}
-    ],
-)
-def test_a_reference_left_out_leaves_the_collection_to_the_general_path(
-    collection: str, path: str, tiny: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from unikommune.validation import fast
-
-    fewer = {key: value for key, value in REFERENCES[collection].items() if key != path}
-    monkeypatch.setitem(fast.REFERENCES, collection, fewer)
-    with pytest.raises(AssertionError):
-        _checker(tiny, collection)
-
-
 @given(
     st.lists(
         st.one_of(
@@ -418,9 +402,6 @@ def test_a_reference_left_out_leaves_the_collection_to_the_general_path(
 )
 def test_the_ids_of_a_chunk_are_checked_as_the_pattern_checks_each(ids: list[str]) -> None:
     import re
-
-    from unikommune import types
-    from unikommune.validation.fast import well_formed_ids
 
     each = [re.fullmatch(types.LOCAL_ID_PATTERN[1:-1], value) is not None for value in ids]
     each = [ok and "\n" not in value for ok, value in zip(each, ids, strict=True)]
@@ -513,8 +494,11 @@ def test_records_drawn_from_the_schemas_give_the_same_findings_either_way(
             def one_of(values: list[str]) -> Callable[[], str]:
                 return lambda: data.draw(st.sampled_from(values))
 
-            for path, target in REFERENCES[collection].items():
-                _point(record, path, one_of(partners if target == "partners" else agreements))
+            for reference in reference_paths(collection):
+                target = reference.collection
+                if target in {"partners", "agreements"}:
+                    choices = partners if target == "partners" else agreements
+                    _point(record, f".{reference}", one_of(choices))
             _point(record, ".focus_areas[]", one_of(focus))
             _point(record, ".thematic_areas[]", one_of(thematic))
             if isinstance(record.get("id"), str) and data.draw(st.booleans(), label="new id"):
@@ -568,7 +552,7 @@ def test_runs_of_placements_around_broken_lines_give_the_same_findings_either_wa
     ]
     (folder / "placements.jsonl").write_bytes(b"\n".join(text) + b"\n")
     with monkeypatch.context() as patch:
-        patch.setattr(engine, "_CHUNK", chunk)
+        patch.setattr(stream, "CHUNK", chunk)
         accelerated, general = _both(folder, patch)
     assert accelerated.findings == general.findings
     assert accelerated.records == general.records
@@ -597,7 +581,7 @@ def test_a_broken_line_is_explained_alike_from_its_bytes_and_from_its_parse(
     try:
         record_validator(collection).validate_json(text.encode())
     except ValidationError as error:
-        if not engine._read_alike(error.errors(include_url=False), text):
+        if not read_alike(error.errors(include_url=False), text):
             return
         from_bytes = structural_findings(error, "f", "", 7, COLLECTIONS[collection])
         event("explained from the bytes")

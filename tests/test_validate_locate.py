@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from unikommune.validation.locate import (
+from unikommune.dataset.locate import (
     LineIndex,
     duplicate_keys,
     escape,

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from unikommune.validation.reader import MAX_NUMBER_DIGITS, parse_short, parse_text
+from unikommune.dataset.reader import MAX_NUMBER_DIGITS, parse_short, parse_text
 
 
 def _same(left: Any, right: Any) -> bool:

@@ -17,16 +17,18 @@ stays light.
 from __future__ import annotations
 
 from unikommune import codelists
+from unikommune.dataset.save import save
 from unikommune.errors import (
     DatasetReadError,
     DatasetWriteError,
+    InvalidDatasetError,
     SchemaError,
     UnikommuneError,
     UnikommuneWarning,
     UnknownCodeError,
 )
 from unikommune.format import FORMAT_VERSION, schema_id
-from unikommune.io import InvalidDatasetError, load, save
+from unikommune.loading import load
 from unikommune.models import (
     ActionPlan,
     Activity,
@@ -56,8 +58,8 @@ from unikommune.models import (
     Thesis,
     default_profile,
 )
+from unikommune.models.values import Identifier, Link, Money, Period, Timeframe
 from unikommune.schema import SCHEMA_MODELS
-from unikommune.types import Identifier, Link, Money, Period, Timeframe
 from unikommune.validation import Finding, Report, Severity, validate
 
 __version__ = "0.1.0"

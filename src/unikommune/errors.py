@@ -9,9 +9,16 @@ the API and for input that cannot be read at all.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from unikommune.findings import Finding
+
 __all__ = [
     "DatasetReadError",
     "DatasetWriteError",
+    "InvalidDatasetError",
     "SchemaError",
     "UnikommuneError",
     "UnikommuneWarning",
@@ -33,6 +40,24 @@ class DatasetReadError(UnikommuneError, ValueError):
     def __str__(self) -> str:
         message = super().__str__()
         return f"{self.path}: {message}" if self.path else message
+
+
+class InvalidDatasetError(DatasetReadError):
+    """The files were read, but the data does not fit the models.
+
+    ``problems`` holds every problem found, as the validator reports it
+    (:class:`~unikommune.findings.Finding`: code, file, line, column, pointer and
+    message): the findings of the records and documents that do not fit.
+    """
+
+    def __init__(self, problems: Sequence[Finding]) -> None:
+        self.problems = list(problems)
+        shown = "\n".join(f"  {problem}" for problem in self.problems[:10])
+        more = f"\n  ... and {len(self.problems) - 10} more" if len(self.problems) > 10 else ""
+        count = f"{len(self.problems)} problem{'s' if len(self.problems) != 1 else ''}"
+        super().__init__(
+            f"the dataset does not fit the unikommune models ({count}):\n{shown}{more}"
+        )
 
 
 class DatasetWriteError(UnikommuneError, OSError):

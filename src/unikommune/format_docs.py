@@ -11,13 +11,13 @@ from typing import Any
 from unikommune import codelists
 from unikommune.format import FORMAT_VERSION
 from unikommune.identifiers import URL_PATTERN
-from unikommune.schema import SCHEMA_FILES, generate_schemas
-from unikommune.types import (
+from unikommune.models.values import (
     DATE_PATTERN,
     LANGUAGE_TAG_PATTERN,
     LOCAL_ID_PATTERN,
     PARTIAL_DATE_PATTERN,
 )
+from unikommune.schema import SCHEMA_FILES, generate_schemas
 
 __all__ = ["render_reference"]
 

@@ -38,7 +38,7 @@ from unikommune.models import (
     Project,
     Thesis,
 )
-from unikommune.types import LANG_STRING_SCHEMA
+from unikommune.models.values import LANG_STRING_SCHEMA
 
 __all__ = [
     "DRAFT",

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from unikommune.reference import render_reference
+from unikommune.format_docs import render_reference
 from unikommune.schema import check_schemas, write_schemas
 
 __all__ = ["register", "run"]

@@ -15,10 +15,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
+from unikommune.dataset.profile import read_profile
 from unikommune.errors import DatasetReadError
 from unikommune.models import Profile
 from unikommune.validation import Finding, Report, Severity, validate
-from unikommune.validation.reader import parse_text, read_file
+from unikommune.validation.parts import default_jobs
 
 __all__ = ["format_github", "format_text", "register", "run"]
 
@@ -43,10 +44,10 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--format",
-        choices=("text", "json", "github"),
+        choices=("text", "json", "github", "sarif"),
         default="text",
-        help="text (default), json (the report for other tools) or github "
-        "(GitHub Actions annotations)",
+        help="text (default), json (the report for other tools), github "
+        "(GitHub Actions annotations) or sarif (SARIF 2.1.0 for code scanning)",
     )
     parser.add_argument("--strict", action="store_true", help="fail on warnings too")
     parser.add_argument(
@@ -85,22 +86,13 @@ def _jobs(text: str) -> int:
 
 
 def _load_profile(path: Path) -> Profile:
-    data = read_file(path, 16 * 1024 * 1024)
-    if not isinstance(data, bytes):
-        raise DatasetReadError(data.message, path=str(path))
-    parsed = parse_text(data.decode("utf-8-sig", errors="replace"), str(path))
-    if not parsed.ok or parsed.findings:
-        raise DatasetReadError(
-            parsed.findings[0].message if parsed.findings else "not JSON", path=str(path)
-        )
-    from pydantic import ValidationError
-
-    try:
-        return Profile.model_validate(parsed.value)
-    except ValidationError as error:
-        first = error.errors(include_url=False)[0]
-        where = "/".join(str(part) for part in first["loc"])
-        raise DatasetReadError(f"not a profile: {where}: {first['msg']}", path=str(path)) from None
+    profile, findings = read_profile(path, 16 * 1024 * 1024)
+    problems = [finding for finding in findings if finding.code != "wrong_schema"]
+    if profile is None or problems:
+        first = problems[0] if problems else findings[0]
+        where = f"{first.pointer}: " if first.pointer else ""
+        raise DatasetReadError(f"not a profile: {where}{first.message}", path=str(path))
+    return profile
 
 
 def _group_key(finding: Finding) -> tuple[str, str, str]:
@@ -251,13 +243,26 @@ def run(args: argparse.Namespace) -> int:
         for path in args.paths:
             try:
                 report = report.merge(
-                    validate(path, profile=profile, progress=progress, jobs=args.jobs)
+                    validate(
+                        path,
+                        profile=profile,
+                        progress=progress,
+                        jobs=default_jobs() if args.jobs is None else args.jobs,
+                    )
                 )
             except DatasetReadError as error:
                 print(f"unikommune: error: {error}", file=sys.stderr)
                 unreadable += 1
     if args.format == "json":
         print(report.to_json())
+    elif args.format == "sarif":
+        import json
+
+        from unikommune import __version__
+        from unikommune.validation.sarif import to_sarif
+
+        log = to_sarif(report, tool_version=__version__, root=Path.cwd())
+        print(json.dumps(log, indent=2, ensure_ascii=False))
     elif args.format == "github":
         for line in format_github(report):
             print(line)

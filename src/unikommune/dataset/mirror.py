@@ -1,30 +1,78 @@
-"""Plain-data mirrors of the models: the same shapes, checked in one pass without building models.
+"""Mirrors of the models: the same shapes, checked in one pass into light record views.
 
-The fast path of the validator must not build a pydantic model per record.  A
-*mirror* is the model's own core schema with every model turned into a typed
-dict, every enum into a literal and every Python validator removed, so that
-pydantic-core checks a record's shape entirely in Rust, straight from its JSON
-bytes, and hands back plain dicts.  The rules that the removed Python
-validators enforce (an end before a start, a target of another goal, a check
-digit, a list item given twice) are checked by :mod:`unikommune.validation.semantic`
-with codes of their own.  The models stay the single source of truth.
+The validator must not build a pydantic model per record.  A *mirror* is the
+model's own core schema with every Python validator removed, every enum turned
+into a literal and every model class replaced by a light :class:`View` class,
+so that pydantic-core checks a record's shape entirely in Rust, straight from
+its JSON bytes, and hands back an object whose attributes are the model's
+fields (an absent one reads ``None``, whatever the model's default).  The rules
+(:mod:`unikommune.rules`) read records by attribute, so they read a view, a
+msgspec struct of the accelerated decoding (:mod:`unikommune.validation.decode`)
+or a model alike.  The rules that the removed Python validators enforce (an end
+before a start, a target of another goal, a check digit, a list item given
+twice) are rules of :mod:`unikommune.rules`, which call the same functions as
+the validators.  The models stay the single source of truth.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
 from pydantic_core import SchemaValidator
 
-__all__ = ["BRANCH", "mirror_schema", "mirror_validator"]
+__all__ = ["BRANCH", "View", "mirror_schema", "mirror_validator", "view_class"]
 
 #: Prefix of the error location segment that names an alternative of a union.
 BRANCH = "#alternative-"
 
 _CONFIG: dict[str, Any] = {"strict": True, "allow_inf_nan": False}
+
+
+class View:
+    """A record, or a part of one, as the mirror reads it: the model's fields as attributes."""
+
+    __slots__ = (
+        "__dict__",
+        "__pydantic_extra__",
+        "__pydantic_fields_set__",
+        "__pydantic_private__",
+    )
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={value!r}" for name, value in vars(self).items())
+        return f"{type(self).__name__}({fields})"
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and vars(other) == vars(self)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+@cache
+def view_class(model: type[BaseModel]) -> type[View]:
+    """Return the view class of ``model`` (``ProjectView``), one per model."""
+    return type(f"{model.__name__}View", (View,), {"__slots__": (), "__module__": __name__})
+
+
+def _field(field: dict[str, Any]) -> dict[str, Any]:
+    inner = field["schema"]
+    if inner.get("type") == "default":
+        # A view says what the record says: an absent field reads None, whatever its default.
+        schema: dict[str, Any] = {
+            "type": "default",
+            "schema": _transform(inner["schema"], ()),
+            "default": None,
+        }
+    else:
+        schema = _transform(inner, ())
+    typed: dict[str, Any] = {"type": "model-field", "schema": schema}
+    alias = field.get("validation_alias")
+    if isinstance(alias, str):
+        typed["validation_alias"] = alias
+    return typed
 
 
 def _transform(node: Any, drop: Collection[str]) -> Any:
@@ -45,29 +93,16 @@ def _transform(node: Any, drop: Collection[str]) -> Any:
             "definitions": definitions,
         }
     if kind == "model":
-        return _transform(node["schema"], drop)
+        return {
+            "type": "model",
+            "cls": view_class(node["cls"]),
+            "schema": _transform(node["schema"], drop),
+        }
     if kind == "model-fields":
-        fields = {}
-        for name, field in node["fields"].items():
-            if name in drop:
-                continue
-            inner = field["schema"]
-            required = True
-            if inner.get("type") == "default":
-                inner = inner["schema"]
-                required = False
-            typed: dict[str, Any] = {
-                "type": "typed-dict-field",
-                "schema": _transform(inner, ()),
-                "required": required,
-            }
-            alias = field.get("validation_alias")
-            if isinstance(alias, str):
-                typed["validation_alias"] = alias
-            fields[name] = typed
-        return {"type": "typed-dict", "fields": fields, "extra_behavior": "forbid"}
+        fields = {name: _field(field) for name, field in node["fields"].items() if name not in drop}
+        return {"type": "model-fields", "fields": fields, "extra_behavior": "forbid"}
     if kind in {"function-after", "function-before", "function-plain", "function-wrap"}:
-        # Python validators are the semantic layer's business; keep the shape only.
+        # Python validators are the rules' business; keep the shape only.
         inner = node.get("schema")
         return _transform(inner, drop) if inner is not None else {"type": "any"}
     if kind == "union":
@@ -88,7 +123,7 @@ def _transform(node: Any, drop: Collection[str]) -> Any:
 
 
 def mirror_schema(model: type[BaseModel], drop: Collection[str] = ()) -> dict[str, Any]:
-    """Return the core schema of ``model`` as typed dicts and literals, without ``drop`` fields."""
+    """Return the core schema of ``model`` as views and literals, without ``drop`` fields."""
     schema = model.__pydantic_core_schema__
     result: dict[str, Any] = _transform(schema, drop)
     return result
@@ -100,10 +135,8 @@ def _validator(model: type[BaseModel], drop: tuple[str, ...]) -> SchemaValidator
 
 
 def mirror_validator(model: type[BaseModel], drop: Collection[str] = ()) -> SchemaValidator:
-    """Return a validator that checks plain data (or JSON bytes) against ``model``'s shape."""
+    """Return a validator that checks plain data (or JSON bytes) against ``model``'s shape.
+
+    It returns a view of ``model`` (see :func:`view_class`).
+    """
     return _validator(model, tuple(sorted(drop)))
-
-
-def field_names(model: type[BaseModel]) -> Mapping[str, str]:
-    """Return the JSON name (alias or name) of every field of ``model``, by field name."""
-    return {name: field.alias or name for name, field in model.model_fields.items()}

@@ -19,10 +19,24 @@ from typing import Any
 
 from pydantic_core import from_json
 
+from unikommune.dataset.locate import LineIndex, duplicate_keys
 from unikommune.errors import DatasetReadError
-from unikommune.validation.locate import LineIndex, duplicate_keys
+from unikommune.findings import RawFinding
 
-__all__ = ["MAX_NUMBER_DIGITS", "Parsed", "RawFinding", "parse_short", "parse_text", "read_file"]
+__all__ = [
+    "CHUNK",
+    "MAX_NUMBER_DIGITS",
+    "Parsed",
+    "decode",
+    "parse_short",
+    "parse_text",
+    "read_file",
+    "read_json",
+    "split_chunk",
+]
+
+#: Bytes read at a time from a JSON Lines file.
+CHUNK = 256 * 1024
 
 #: Longest number (in characters) read; longer ones are a finding, never parsed.
 MAX_NUMBER_DIGITS = 1000
@@ -32,24 +46,6 @@ _BAD_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)', re.DOTALL)
 _LONG_NUMBER = re.compile(
     r'"(?:[^"\\]|\\.)*"|(-?[0-9][0-9.eE+-]{' + str(MAX_NUMBER_DIGITS) + r",})", re.DOTALL
 )
-
-
-@dataclass(slots=True)
-class RawFinding:
-    """A finding before its line and column are known: code, message, file, pointer.
-
-    Never changed once made.  It is not frozen only because a frozen dataclass takes
-    three times as long to make, and broken data makes one for every problem.
-    """
-
-    code: str
-    message: str
-    file: str | None
-    pointer: str = ""
-    line: int | None = None
-    column: int | None = None
-    key: bool = False
-    record_line: int | None = None
 
 
 @dataclass
@@ -98,6 +94,37 @@ def read_file(path: Path, max_bytes: int) -> bytes | RawFinding:
             str(path),
         )
     return data
+
+
+def read_json(path: Path, max_bytes: int) -> Parsed:
+    """Read and parse the JSON document at ``path``; every way it is broken is a finding.
+
+    Raises:
+        DatasetReadError: the path cannot be opened (missing, a symlink loop, no permission).
+    """
+    data = read_file(path, max_bytes)
+    if isinstance(data, RawFinding):
+        return Parsed(None, None, [data])
+    text, findings = decode(data, str(path))
+    if text is None:
+        return Parsed(None, None, findings)
+    parsed = parse_text(text, str(path))
+    parsed.findings[:0] = findings
+    return parsed
+
+
+def split_chunk(pending: bytes, chunk: bytes) -> tuple[list[bytes], bytes]:
+    """Return the whole lines of ``pending`` followed by ``chunk``, and what is left over.
+
+    ``pending`` is the start of a line the chunk before cut; an empty ``chunk`` (the end
+    of the file) makes it the last line.
+    """
+    if not chunk:
+        return [pending], b""
+    lines = chunk.split(b"\n")
+    lines[0] = pending + lines[0]  # cheaper than joining the chunks first
+    rest = lines.pop()
+    return lines, rest
 
 
 class _NumberTooLong(ValueError):

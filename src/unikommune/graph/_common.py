@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 from unikommune.models import Dataset, Partner
-from unikommune.types import LangString, Period, date_bounds
+from unikommune.models.values import LangString, Period, date_bounds
 
 __all__ = [
     "When",

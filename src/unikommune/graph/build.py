@@ -22,7 +22,7 @@ from unikommune.graph._common import (
     period_bounds,
 )
 from unikommune.models import Dataset, SdgLink
-from unikommune.types import LangString, Period
+from unikommune.models.values import LangString, Period
 
 __all__ = [
     "EDGE_KINDS",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field
 
 from unikommune.codelists import (
@@ -15,15 +17,17 @@ from unikommune.codelists import (
 )
 from unikommune.models.base import Record
 from unikommune.models.sdg import SdgLink
-from unikommune.types import (
+from unikommune.models.values import (
+    FocusAreaCode,
     LangString,
     Link,
     LocalId,
     Model,
     PartialDate,
     Period,
-    ProfileCode,
     Ref,
+    RefersTo,
+    ThematicAreaCode,
     UniqueList,
 )
 
@@ -38,11 +42,15 @@ __all__ = [
     "Statement",
 ]
 
+PartnerRef = Annotated[Ref, RefersTo("partners")]
+
 
 class AgreementParty(Model):
     """A partner that is party to an agreement, possibly for part of its period."""
 
-    partner: Ref = Field(description="Id of the partner.")
+    partner: Annotated[Ref, RefersTo("partners", tie="party")] = Field(
+        description="Id of the partner."
+    )
     role: PartyRole = Field(default=PartyRole.PARTY, description="Full party or associate.")
     period: Period | None = Field(
         default=None, description="When the partner was party, if not the whole agreement period."
@@ -52,8 +60,8 @@ class AgreementParty(Model):
 class GovernanceMembership(Model):
     """A seat in a governance body, held by a public role on behalf of a partner."""
 
-    partner: Ref = Field(description="Id of the partner the seat represents.")
-    combined_with: UniqueList[Ref] = Field(
+    partner: PartnerRef = Field(description="Id of the partner the seat represents.")
+    combined_with: UniqueList[PartnerRef] = Field(
         default_factory=list,
         description="Ids of other partners the position is shared with, for a combined "
         "position held in several organisations at once.",
@@ -97,7 +105,7 @@ class Activity(Model):
     description: LangString | None = Field(default=None, description="More about the activity.")
     status: ProjectStatus | None = Field(default=None, description="Where the activity stands.")
     period: Period | None = Field(default=None, description="When the activity runs.")
-    responsible: list[Ref] = Field(
+    responsible: list[PartnerRef] = Field(
         default_factory=list, description="Ids of the partners responsible for the activity."
     )
     sdg_links: list[SdgLink] = Field(
@@ -109,7 +117,7 @@ class ActionPlan(Model):
     """An action plan of concrete activities for one focus area."""
 
     id: LocalId = Field(description="Id of the action plan, unique within the agreement.")
-    focus_area: ProfileCode = Field(description="Code of the focus area the plan serves.")
+    focus_area: FocusAreaCode = Field(description="Code of the focus area the plan serves.")
     title: LangString = Field(description="Title of the action plan.")
     period: Period | None = Field(default=None, description="Period the plan covers.")
     activities: list[Activity] = Field(
@@ -142,7 +150,7 @@ class Agreement(Record):
     )
     signed: PartialDate | None = Field(default=None, description="When the agreement was signed.")
     period: Period = Field(description="Period the agreement runs.")
-    supersedes: Ref | None = Field(
+    supersedes: Annotated[Ref, RefersTo("agreements")] | None = Field(
         default=None, description="Id of the earlier agreement this one continues and replaces."
     )
     maturity: MaturityLevel | None = Field(
@@ -157,10 +165,10 @@ class Agreement(Record):
     obligations: list[Statement] = Field(
         default_factory=list, description="What the parties commit to."
     )
-    focus_areas: UniqueList[ProfileCode] = Field(
+    focus_areas: UniqueList[FocusAreaCode] = Field(
         default_factory=list, description="Codes of the focus areas the agreement works through."
     )
-    thematic_areas: UniqueList[ProfileCode] = Field(
+    thematic_areas: UniqueList[ThematicAreaCode] = Field(
         default_factory=list, description="Codes of the thematic areas the agreement prioritises."
     )
     action_plans: list[ActionPlan] = Field(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from unikommune.types import LocalId, Model
+from unikommune.models.values import LocalId, Model
 
 __all__ = ["Record"]
 

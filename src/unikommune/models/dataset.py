@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, create_model
 
@@ -17,7 +17,16 @@ from unikommune.models.mission import Mission
 from unikommune.models.partner import Partner
 from unikommune.models.profile import Profile, default_profile
 from unikommune.models.project import Project
-from unikommune.types import Date, LangString, LanguageTag, Model, Ref, UniqueList, Url
+from unikommune.models.values import (
+    Date,
+    LangString,
+    LanguageTag,
+    Model,
+    Ref,
+    RefersTo,
+    UniqueList,
+    Url,
+)
 
 __all__ = ["COLLECTIONS", "RECORD_TYPES", "Dataset", "DatasetPart", "Publisher"]
 
@@ -66,7 +75,7 @@ class Dataset(Model):
     description: LangString = Field(
         description="What the dataset holds, and which values are illustrative."
     )
-    publisher: Ref | Publisher = Field(
+    publisher: Annotated[Ref, RefersTo("partners")] | Publisher = Field(
         description="Id of the partner that publishes the dataset, or the publisher's name "
         "and address when it is not a partner."
     )

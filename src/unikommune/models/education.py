@@ -21,15 +21,17 @@ from unikommune.codelists import (
 )
 from unikommune.models.base import Record
 from unikommune.models.sdg import SdgLink
-from unikommune.types import (
+from unikommune.models.values import (
     Count,
+    FocusAreaCode,
     Identifier,
     LangString,
     LanguageTag,
     Model,
     Period,
-    ProfileCode,
     Ref,
+    RefersTo,
+    ThematicAreaCode,
     UniqueList,
     Url,
     Year,
@@ -47,15 +49,19 @@ class Placement(Record):
     ) = Field(default=None, description="The institution's code for the programme.")
     field: ProgrammeField = Field(description="Field of the programme.")
     level: StudyLevel = Field(description="Level of the programme.")
-    institution: Ref = Field(description="Id of the educating institution (or its unit).")
-    host: Ref = Field(description="Id of the host unit that receives the students.")
+    institution: Annotated[Ref, RefersTo("partners")] = Field(
+        description="Id of the educating institution (or its unit)."
+    )
+    host: Annotated[Ref, RefersTo("partners")] = Field(
+        description="Id of the host unit that receives the students."
+    )
     year: Year = Field(description="Calendar year of the placement period.")
     term: Term | None = Field(default=None, description="Term of the placement period.")
     students: Count = Field(description="Number of students placed.")
     weeks: Annotated[float, Strict(), Field(gt=0, le=52)] | None = Field(
         default=None, description="Length of the placement in weeks."
     )
-    agreement: Ref | None = Field(
+    agreement: Annotated[Ref, RefersTo("agreements")] | None = Field(
         default=None, description="Id of the agreement the placement falls under."
     )
 
@@ -66,21 +72,25 @@ class Thesis(Record):
     title: LangString = Field(description="Title of the thesis.")
     year: Year = Field(description="Year the thesis was submitted.")
     level: ThesisLevel = Field(description="Level of the thesis.")
-    institution: Ref = Field(description="Id of the educating institution (or its unit).")
-    host: Ref | None = Field(
+    institution: Annotated[Ref, RefersTo("partners", tie="educates")] = Field(
+        description="Id of the educating institution (or its unit)."
+    )
+    host: Annotated[Ref, RefersTo("partners", tie="hosts")] | None = Field(
         default=None, description="Id of the municipal unit whose practice the thesis studied."
     )
     programme: LangString | None = Field(default=None, description="Study programme.")
     field: ProgrammeField | None = Field(default=None, description="Field of the programme.")
     language: LanguageTag | None = Field(default=None, description="Language of the thesis.")
-    agreement: Ref | None = Field(
+    agreement: Annotated[Ref, RefersTo("agreements")] | None = Field(
         default=None, description="Id of the agreement the thesis falls under."
     )
-    supervising_partners: UniqueList[Ref] = Field(
-        default_factory=list,
-        description="Ids of the partners that provided supervision (roles, not persons).",
+    supervising_partners: UniqueList[Annotated[Ref, RefersTo("partners", tie="supervises")]] = (
+        Field(
+            default_factory=list,
+            description="Ids of the partners that provided supervision (roles, not persons).",
+        )
     )
-    thematic_areas: UniqueList[ProfileCode] = Field(
+    thematic_areas: UniqueList[ThematicAreaCode] = Field(
         default_factory=list, description="Codes of the thematic areas of the thesis."
     )
     sdg_links: list[SdgLink] = Field(
@@ -95,7 +105,9 @@ class Thesis(Record):
 class ParticipantCount(Model):
     """How many people from one partner took part."""
 
-    partner: Ref = Field(description="Id of the partner the participants came from.")
+    partner: Annotated[Ref, RefersTo("partners")] = Field(
+        description="Id of the partner the participants came from."
+    )
     count: Count = Field(description="Number of participants.")
 
 
@@ -105,7 +117,7 @@ class LearningActivity(Record):
     title: LangString = Field(description="Title of the activity.")
     kind: LearningKind = Field(description="Kind of activity.")
     description: LangString | None = Field(default=None, description="More about the activity.")
-    organisers: UniqueList[Ref] = Field(
+    organisers: UniqueList[Annotated[Ref, RefersTo("partners", tie="organises")]] = Field(
         min_length=1, description="Ids of the partners that organise it."
     )
     audiences: UniqueList[Audience] = Field(
@@ -118,13 +130,13 @@ class LearningActivity(Record):
     participants: list[ParticipantCount] = Field(
         default_factory=list, description="Participants by partner, as counts."
     )
-    agreement: Ref | None = Field(
+    agreement: Annotated[Ref, RefersTo("agreements")] | None = Field(
         default=None, description="Id of the agreement the activity is part of."
     )
-    focus_areas: UniqueList[ProfileCode] = Field(
+    focus_areas: UniqueList[FocusAreaCode] = Field(
         default_factory=list, description="Codes of the focus areas the activity serves."
     )
-    thematic_areas: UniqueList[ProfileCode] = Field(
+    thematic_areas: UniqueList[ThematicAreaCode] = Field(
         default_factory=list, description="Codes of the thematic areas of the activity."
     )
     sdg_links: list[SdgLink] = Field(

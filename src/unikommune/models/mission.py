@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field
 
 from unikommune.codelists import ProjectStatus
 from unikommune.models.base import Record
 from unikommune.models.sdg import SdgLink
-from unikommune.types import LangString, ProfileCode, Ref, Timeframe, UniqueList
+from unikommune.models.values import (
+    LangString,
+    Ref,
+    RefersTo,
+    ThematicAreaCode,
+    Timeframe,
+    UniqueList,
+)
 
 __all__ = ["Mission"]
 
@@ -20,16 +29,16 @@ class Mission(Record):
     description: LangString | None = Field(default=None, description="More about the mission.")
     timeframe: Timeframe = Field(description="The defined timeframe of the mission.")
     status: ProjectStatus | None = Field(default=None, description="Where the mission stands.")
-    owners: UniqueList[Ref] = Field(
+    owners: UniqueList[Annotated[Ref, RefersTo("partners", tie="owns")]] = Field(
         min_length=1, description="Ids of the partners that own the mission."
     )
-    projects: UniqueList[Ref] = Field(
+    projects: UniqueList[Annotated[Ref, RefersTo("projects", tie="in_mission")]] = Field(
         default_factory=list, description="Ids of the projects gathered under the mission."
     )
-    agreement: Ref | None = Field(
+    agreement: Annotated[Ref, RefersTo("agreements")] | None = Field(
         default=None, description="Id of the agreement the mission is part of."
     )
-    thematic_areas: UniqueList[ProfileCode] = Field(
+    thematic_areas: UniqueList[ThematicAreaCode] = Field(
         default_factory=list, description="Codes of the thematic areas of the mission."
     )
     sdg_links: list[SdgLink] = Field(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field
 
 from unikommune.codelists import HelixSector, PartnerKind, UnitType
 from unikommune.models.base import Record
-from unikommune.types import Identifier, LangString, Ref, Url
+from unikommune.models.values import Identifier, LangString, Ref, RefersTo, Url
 
 __all__ = ["Partner"]
 
@@ -22,7 +24,7 @@ class Partner(Record):
         description="Kind of organisation; for a unit, the kind of the organisation it belongs to."
     )
     sector: HelixSector = Field(description="Sector of the quadruple helix the partner belongs to.")
-    parent: Ref | None = Field(
+    parent: Annotated[Ref, RefersTo("partners", tie="unit_of")] | None = Field(
         default=None,
         description="Id of the partner this unit belongs to; absent for a whole organisation.",
     )

@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from unikommune.types import LangString, Link, LocalId, Model, ProfileCode
+from unikommune.models.values import LangString, Link, LocalId, Model, ProfileCode
 
 __all__ = ["DEFAULT_PROFILE_ID", "Profile", "ProfileArea", "default_profile"]
 

@@ -9,20 +9,22 @@ from pydantic import ConfigDict, Field, Strict, StringConstraints, model_validat
 from unikommune.codelists import OutputKind, ParticipantRole, ProjectKind, ProjectStatus
 from unikommune.models.base import Record
 from unikommune.models.sdg import SdgLink
-from unikommune.types import (
+from unikommune.models.values import (
+    FocusAreaCode,
     Identifier,
     LangString,
     Model,
     Money,
     Period,
-    ProfileCode,
     Ref,
+    RefersTo,
+    ThematicAreaCode,
     UniqueList,
     Url,
     Year,
 )
 
-__all__ = ["Funding", "Output", "Participation", "Project"]
+__all__ = ["Funding", "Output", "Participation", "Project", "names_a_funder"]
 
 Doi = Annotated[
     str,
@@ -35,7 +37,9 @@ Doi = Annotated[
 class Participation(Model):
     """A partner's part in a project, possibly for part of the project's period."""
 
-    partner: Ref = Field(description="Id of the participating partner.")
+    partner: Annotated[Ref, RefersTo("partners", tie="participates")] = Field(
+        description="Id of the participating partner."
+    )
     role: ParticipantRole = Field(description="Role of the partner in the project.")
     period: Period | None = Field(
         default=None, description="When the partner took part, if not the whole project period."
@@ -50,12 +54,20 @@ def _funding_schema(schema: dict[str, Any]) -> None:
     ]
 
 
+def names_a_funder(funding: Any) -> bool:
+    """Return whether a funding line names its funder (a partner id or a name).
+
+    ``funding`` is read by attribute: a model, or any record view of one.
+    """
+    return funding.funder is not None or funding.funder_name is not None
+
+
 class Funding(Model):
     """A funding line of a project."""
 
     model_config = ConfigDict(json_schema_extra=_funding_schema)
 
-    funder: Ref | None = Field(
+    funder: Annotated[Ref, RefersTo("partners")] | None = Field(
         default=None, description="Id of the funding partner, when it is in the dataset."
     )
     funder_name: LangString | None = Field(
@@ -72,7 +84,7 @@ class Funding(Model):
 
     @model_validator(mode="after")
     def _names_a_funder(self) -> Self:
-        if self.funder is None and self.funder_name is None:
+        if not names_a_funder(self):
             raise ValueError("a funding line needs funder or funder_name")
         return self
 
@@ -102,13 +114,13 @@ class Project(Record):
     )
     funding: list[Funding] = Field(default_factory=list, description="Funding lines.")
     outputs: list[Output] = Field(default_factory=list, description="Results of the project.")
-    agreement: Ref | None = Field(
+    agreement: Annotated[Ref, RefersTo("agreements")] | None = Field(
         default=None, description="Id of the agreement the project is part of."
     )
-    focus_areas: UniqueList[ProfileCode] = Field(
+    focus_areas: UniqueList[FocusAreaCode] = Field(
         default_factory=list, description="Codes of the focus areas the project serves."
     )
-    thematic_areas: UniqueList[ProfileCode] = Field(
+    thematic_areas: UniqueList[ThematicAreaCode] = Field(
         default_factory=list, description="Codes of the thematic areas of the project."
     )
     sdg_links: list[SdgLink] = Field(

@@ -7,13 +7,53 @@ from typing import Annotated, Any, Self
 from pydantic import AfterValidator, ConfigDict, Field, Strict, WithJsonSchema, model_validator
 
 from unikommune.codelists import SDG_TARGETS, SdgProvenance, SdgRole, sdg_goal_of
-from unikommune.types import Date, LangString, Model, Ref, Text
+from unikommune.models.values import Date, LangString, Model, Ref, RefersTo, Text
 
-__all__ = ["SdgGoalNumber", "SdgLink", "SdgLinkProvenance", "SdgTarget"]
+__all__ = [
+    "SUGGESTION_NEEDS",
+    "SdgGoalNumber",
+    "SdgLink",
+    "SdgLinkProvenance",
+    "SdgTarget",
+    "missing_for_suggestion",
+    "target_problem",
+]
+
+#: What the provenance of a suggested link names besides its method.
+SUGGESTION_NEEDS = ("tool", "tool_version", "confidence")
+
+
+def missing_for_suggestion(provenance: Any) -> list[str]:
+    """Return the fields a suggested link's ``provenance`` lacks (none for other methods).
+
+    ``provenance`` is read by attribute: a model, or any record view of one.
+    """
+    if provenance.method != SdgProvenance.SUGGESTED.value:
+        return []
+    return [name for name in SUGGESTION_NEEDS if getattr(provenance, name) is None]
+
+
+def target_problem(goal: object, target: str) -> str | None:
+    """Return why ``target`` cannot be a target of ``goal``, or ``None`` when it is one.
+
+    >>> target_problem(11, "11.2") is None
+    True
+    >>> target_problem(3, "4.1")
+    'target 4.1 belongs to goal 4, not to goal 3'
+    """
+    if target not in _GOAL_OF:
+        return f"{target!r} is not one of the 169 SDG target codes"
+    if _GOAL_OF[target] != goal:
+        return f"target {target} belongs to goal {_GOAL_OF[target]}, not to goal {goal}"
+    return None
+
 
 SdgGoalNumber = Annotated[
     int, Strict(), Field(ge=1, le=17, description="Number of the goal, 1 to 17.")
 ]
+
+
+_GOAL_OF = {target: sdg_goal_of(target) for target in SDG_TARGETS}
 
 
 def _known_target(code: str) -> str:
@@ -60,7 +100,7 @@ class SdgLinkProvenance(Model):
     method: SdgProvenance = Field(
         description="Declared by the activity, curated by an evaluator, or suggested by a tool."
     )
-    curator: Ref | None = Field(
+    curator: Annotated[Ref, RefersTo("partners")] | None = Field(
         default=None, description="The partner whose evaluators curated the link."
     )
     tool: Text | None = Field(
@@ -76,14 +116,9 @@ class SdgLinkProvenance(Model):
 
     @model_validator(mode="after")
     def _suggestion_names_its_tool(self) -> Self:
-        if self.method is SdgProvenance.SUGGESTED:
-            missing = [
-                name
-                for name in ("tool", "tool_version", "confidence")
-                if getattr(self, name) is None
-            ]
-            if missing:
-                raise ValueError(f"a suggested SDG link needs {', '.join(missing)}")
+        missing = missing_for_suggestion(self)
+        if missing:
+            raise ValueError(f"a suggested SDG link needs {', '.join(missing)}")
         return self
 
 
@@ -126,9 +161,7 @@ class SdgLink(Model):
 
     @model_validator(mode="after")
     def _target_of_goal(self) -> Self:
-        if self.target is not None and sdg_goal_of(self.target) != self.goal:
-            raise ValueError(
-                f"target {self.target} belongs to goal {sdg_goal_of(self.target)}, "
-                f"not to goal {self.goal}"
-            )
+        problem = None if self.target is None else target_problem(self.goal, self.target)
+        if problem is not None:
+            raise ValueError(problem)
         return self

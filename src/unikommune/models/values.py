@@ -4,6 +4,11 @@ These are the building blocks the records share: multilingual text, local ids
 and references, (partial) dates and periods, money, links and external
 identifiers.  Each carries its JSON Schema, so the published schemas say
 exactly what the models accept.
+
+A reference field is declared once, on the model, with :class:`RefersTo`: the
+collection its ids point into, and the tie it makes in a collaboration graph.
+The validator's reference checks, the graph builders and the format reference
+all read that one declaration (:mod:`unikommune.models.paths`).
 """
 
 from __future__ import annotations
@@ -11,6 +16,8 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Annotated, Any, Self, TypeVar
 
@@ -35,8 +42,11 @@ __all__ = [
     "LOCAL_ID_PATTERN",
     "PARTIAL_DATE_PATTERN",
     "URL_PATTERN",
+    "AreaOf",
     "Count",
     "Date",
+    "Distinct",
+    "FocusAreaCode",
     "Identifier",
     "LangString",
     "LanguageTag",
@@ -48,12 +58,16 @@ __all__ = [
     "Period",
     "ProfileCode",
     "Ref",
+    "RefersTo",
     "Text",
+    "ThematicAreaCode",
     "Timeframe",
     "UniqueList",
     "Url",
     "Year",
     "date_bounds",
+    "ends_before_start",
+    "repeated_items",
 ]
 
 
@@ -124,6 +138,29 @@ Ref = Annotated[
     StringConstraints(pattern=LOCAL_ID_PATTERN),
     Field(description="The id of another record in the same dataset."),
 ]
+
+
+@dataclass(frozen=True, slots=True)
+class RefersTo:
+    """Declare an id field a reference to a record of ``collection``.
+
+    ``tie`` names the edge the reference makes between a partner and the record that
+    holds it in the collaboration graphs (``participates``, ``owns``, ...); a reference
+    without a tie (a funder, an SDG link's curator) makes no edge.  Used as metadata:
+    ``Annotated[Ref, RefersTo("partners", tie="owns")]``.
+    """
+
+    collection: str
+    tie: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AreaOf:
+    """Declare a profile code field a code of the profile's ``kind`` areas (focus, thematic)."""
+
+    kind: str
+
+
 PartialDate = Annotated[
     str,
     Strict(),
@@ -152,21 +189,49 @@ ProfileCode = Annotated[
     StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$"),
     Field(description="Code of a focus area or thematic area declared in the model profile."),
 ]
+FocusAreaCode = Annotated[ProfileCode, AreaOf("focus")]
+ThematicAreaCode = Annotated[ProfileCode, AreaOf("thematic")]
 
 T = TypeVar("T")
 
 
-def _no_duplicates(items: list[T]) -> list[T]:
-    seen: list[T] = []
-    for item in items:
+def repeated_items(items: Sequence[object]) -> list[int]:
+    """Return the positions of the items of ``items`` that an earlier item already gave.
+
+    >>> repeated_items(["a", "b", "a", "a"])
+    [2, 3]
+    """
+    try:
+        if len(items) == len(set(items)):
+            return []
+        seen: set[object] = set()
+    except TypeError:  # items that cannot be hashed: compare them one by one
+        return [index for index, item in enumerate(items) if item in items[:index]]
+    repeated = []
+    for index, item in enumerate(items):
         if item in seen:
-            raise ValueError(f"{item!r} is listed more than once")
-        seen.append(item)
+            repeated.append(index)
+        seen.add(item)
+    return repeated
+
+
+def _no_duplicates(items: list[T]) -> list[T]:
+    repeated = repeated_items(items)
+    if repeated:
+        raise ValueError(f"{items[repeated[0]]!r} is listed more than once")
     return items
 
 
+@dataclass(frozen=True, slots=True)
+class Distinct:
+    """Declare a list's items distinct (JSON Schema ``uniqueItems``); the rules read it."""
+
+
 UniqueList = Annotated[
-    list[T], AfterValidator(_no_duplicates), Field(json_schema_extra={"uniqueItems": True})
+    list[T],
+    AfterValidator(_no_duplicates),
+    Distinct(),
+    Field(json_schema_extra={"uniqueItems": True}),
 ]
 """A list whose items are all different (JSON Schema ``uniqueItems``)."""
 
@@ -197,6 +262,18 @@ def date_bounds(value: str) -> tuple[dt.date, dt.date]:
     return day, day
 
 
+def ends_before_start(start: str, end: str) -> bool:
+    """Return whether a period from ``start`` to ``end`` ends before it starts.
+
+    It does when the last day ``end`` can mean is before the first day ``start`` can mean
+    (``2018-06`` to ``2018`` is fine: the year covers June).
+
+    Raises:
+        ValueError: ``start`` or ``end`` is not a year, a year-month or a calendar date.
+    """
+    return date_bounds(end)[1] < date_bounds(start)[0]
+
+
 class Period(Model):
     """A period with a start and, unless it is still open, an end not before the start."""
 
@@ -207,7 +284,7 @@ class Period(Model):
 
     @model_validator(mode="after")
     def _end_not_before_start(self) -> Self:
-        if self.end is not None and date_bounds(self.end)[1] < date_bounds(self.start)[0]:
+        if self.end is not None and ends_before_start(self.start, self.end):
             raise ValueError(f"period ends ({self.end}) before it starts ({self.start})")
         return self
 

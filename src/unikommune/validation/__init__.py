@@ -5,17 +5,18 @@
 >>> report.ok, dict(report.counts)  # doctest: +SKIP
 (True, {<Severity.ERROR: 'error'>: 0, <Severity.WARNING: 'warning'>: 0, <Severity.INFO: 'info'>: 0})
 
-Structural checks hold each record against its model (the same rules as the
-published ``schemas/``); semantic checks hold the records against each other,
-the profile and the agreements' rules.  :mod:`unikommune.validation.codes` lists
-every code.
+The shape of each record is checked against its model (the same rules as the
+published ``schemas/``); the rules (:mod:`unikommune.rules`) hold the records
+against each other, the profile and the agreements' rules.
+:mod:`unikommune.validation.codes` lists every code.
 """
 
 from __future__ import annotations
 
+from unikommune.findings import Finding, Severity
 from unikommune.validation.codes import CODES, Code, catalogue_markdown, explain
 from unikommune.validation.engine import MAX_LINE_BYTES, validate
-from unikommune.validation.report import REPORT_SCHEMA, Finding, Report, Severity
+from unikommune.validation.report import REPORT_SCHEMA, Report
 
 __all__ = [
     "CODES",

@@ -1,129 +1,85 @@
-"""An optional accelerator for the bulk of a dataset: JSON Lines records checked by msgspec.
+"""The accelerated decoding: JSON Lines records read by msgspec, when it is installed.
 
-When the optional ``msgspec`` package is installed, the records of a JSON Lines
-collection are decoded into structs generated from the model's mirror (so from
-the model: the same fields, codes, ranges, lengths and patterns), built for the
-dataset at hand once the collections they refer to have been read:
+This module decides one thing: whether a record's shape is *certainly* right.  Its
+decoders are msgspec structs generated from the models' mirrors (so from the
+models: the same fields, codes, ranges, lengths and patterns), whose attributes
+are the models' field names, an absent field reading ``None`` as in a record
+view.  A line the decoder takes is handed to the same rules as any other record
+(:func:`unikommune.rules.check_record`); a line it cannot vouch for goes to the
+general path, which explains every problem.  No rule is implemented here.
 
-* a reference to a collection already read accepts exactly the well-formed ids
-  of that collection (a literal), so a reference that resolves is checked in C;
-* a focus or thematic area accepts exactly the codes of the profile;
-* an SDG link is one of 17 structs, tagged by its goal, whose target accepts
-  exactly the targets of that goal; its provenance is tagged by its method, and
-  a suggested link must name its tool, the tool's version and a confidence;
-* a language tag is one of the common tags.
+A decoder may refuse more than the shape refuses (that only sends a line to the
+general path), never less:
 
-Each of these accepts a subset of what the general path accepts with no
-finding.  What is left (ids well formed and new, the dates of periods, periods
-in order and within their mission or agreement, check digits, identifiers seen
-before, the agreements' rules) is checked here in Python, as the semantic
-checks would check it.  A record that passes all of it is done; anything else
-(a decode error, an uncommon language tag, a reference that does not resolve)
-goes down the general path, which finds and explains every problem exactly.
-So this module can only make clean records faster, never change a finding
-(``tests/test_validate_fast.py`` compares the two paths).
+* an SDG link is one of 17 structs, tagged by its goal, whose target is one of that
+  goal's; a suggested link's provenance names its tool, as the schemas say;
+* a language tag is one of the common tags;
+* a reference into a collection already read is one of that collection's well-formed
+  ids, and a focus or thematic area one of the profile's codes: a literal, the
+  cheapest proof that it has its pattern (the rules still check every reference and
+  every area);
+* ids and the dates of periods are left to :attr:`Decoder.check_after` (the ids of a
+  chunk are matched by one regular expression, dates are worked out once each);
+* a key given twice in one object, which msgspec reads as the last, is found by
+  :func:`keys_given_once`.
 
-Partners, agreements and missions refer to collections still to come: they are
-only decoded here, into the plain dicts the general path would hand on, and go
-to the semantic checks.
+``tests/test_validate_decode.py`` holds the two paths to the same findings.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import sys
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from operator import attrgetter
 from typing import Annotated, Any, Literal, NewType, Union
 
-from unikommune import types
-from unikommune.codelists import SDG_TARGETS, IdentifierScheme, SdgProvenance, sdg_goal_of
-from unikommune.identifiers import identifier_test
+from unikommune.codelists import SDG_TARGETS, SdgProvenance, sdg_goal_of
+from unikommune.dataset.mirror import mirror_schema
 from unikommune.models import COLLECTIONS
-from unikommune.validation.mirror import mirror_schema
-from unikommune.validation.semantic import Semantics, date_bounds, shares_no_day
+from unikommune.models import values as _values
+from unikommune.models.paths import areas as _areas
+from unikommune.models.paths import references as _references
+from unikommune.models.sdg import SUGGESTION_NEEDS
 
-UNSET: Any
-try:
-    from msgspec import UNSET
-except ImportError:  # pragma: no cover - the accelerator is then unused
-    UNSET = None
+__all__ = ["Decoder", "Literals", "decoder", "keys_given_once", "well_formed_ids"]
 
-__all__ = ["REFERENCES", "Checker", "Literals", "checker", "well_formed_ids"]
-
-_LANGUAGE = re.compile(types.LANGUAGE_TAG_PATTERN)
-
-#: The reference fields a struct checks against the ids already read: for each accelerated
-#: collection, the JSON path of each field and the collection it refers to.  Every
-#: reference of the collections whose records are done here is listed (a struct with a
-#: reference left out cannot be built).  Partners, agreements and missions are only
-#: decoded here: they refer to collections still to come, and go on to the semantic checks.
-REFERENCES: Mapping[str, Mapping[str, str]] = {
-    "partners": {},
-    "agreements": {},
-    "missions": {},
-    "projects": {
-        ".participants[].partner": "partners",
-        ".funding[].funder": "partners",
-        ".agreement": "agreements",
-        ".sdg_links[].provenance.curator": "partners",
-    },
-    "placements": {
-        ".institution": "partners",
-        ".host": "partners",
-        ".agreement": "agreements",
-    },
-    "theses": {
-        ".institution": "partners",
-        ".host": "partners",
-        ".supervising_partners[]": "partners",
-        ".agreement": "agreements",
-        ".sdg_links[].provenance.curator": "partners",
-    },
-    "learning_activities": {
-        ".organisers[]": "partners",
-        ".participants[].partner": "partners",
-        ".agreement": "agreements",
-        ".sdg_links[].provenance.curator": "partners",
-    },
-}
-_AREAS = {".focus_areas[]": "focus", ".thematic_areas[]": "thematic"}
-
+_LANGUAGE = re.compile(_values.LANGUAGE_TAG_PATTERN)
+#: Language tags accepted by a lookup instead of the pattern; a record with any other tag
+#: takes the general path, which checks the pattern.
+_COMMON_TAGS = ("nb", "nn", "en", "se", "sma", "smj", "sv", "da", "fi", "de", "fr", "es")
 #: The keys of a mirror node that this module turns into a struct; any other key (a
 #: constraint it does not know) leaves the collection to the general path.
 _KNOWN_KEYS = frozenset(
     {
-        "type", "strict", "schema", "fields", "extra_behavior", "ref", "expected",
-        "items_schema", "keys_schema", "values_schema", "schema_ref", "definitions",
-        "ge", "le", "gt", "lt", "min_length", "max_length", "pattern",
+        "type", "strict", "schema", "fields", "extra_behavior", "expected", "cls",
+        "items_schema", "keys_schema", "values_schema", "schema_ref", "definitions", "ref",
+        "ge", "le", "gt", "lt", "min_length", "max_length", "pattern", "validation_alias",
+        "default", "default_factory",
     }
 )  # fmt: skip
 _LARGEST = sys.float_info.max
-#: Language tags accepted by a lookup instead of the pattern; a record with any other tag
-#: takes the general path, which checks the pattern.
-_COMMON_TAGS = ("nb", "nn", "en", "se", "sma", "smj", "sv", "da", "fi", "de", "fr", "es")
-#: Strings left unchecked by the structs (where records are done here) and checked after
-#: decoding instead, by pattern: ids (one match for the ids of a whole chunk, see
-#: :func:`well_formed_ids`), and the dates of periods (parsed, see :func:`_span`).
-_CHECKED_AFTER = {
-    types.LOCAL_ID_PATTERN: frozenset({".id"}),
-    types.PARTIAL_DATE_PATTERN: frozenset(
-        {
-            ".period.start",
-            ".period.end",
-            ".participants[].period.start",
-            ".participants[].period.end",
-        }
-    ),
-}
+#: Strings whose pattern is checked after decoding (:attr:`Decoder.check_after`).
+_ID_PATHS = frozenset({".id"})
+_DATE_PATHS = frozenset(
+    {
+        ".period.start",
+        ".period.end",
+        ".participants[].period.start",
+        ".participants[].period.end",
+    }
+)
 #: Ids one per line, each followed by a newline: the ids of a chunk at once.
-_IDS = re.compile(f"(?a)(?:{types.LOCAL_ID_PATTERN[1:-1]}\n)*\\Z")
-_LOCAL_ID = re.compile(f"(?a)\\A(?:{types.LOCAL_ID_PATTERN})\\Z")
+_IDS = re.compile(f"(?a)(?:{_values.LOCAL_ID_PATTERN[1:-1]}\n)*\\Z")
+_LOCAL_ID = re.compile(f"(?a)\\A(?:{_values.LOCAL_ID_PATTERN})\\Z")
+_DATE = re.compile(f"(?a)\\A(?:{_values.PARTIAL_DATE_PATTERN})\\Z")
 _GOAL_OF = {target: sdg_goal_of(target) for target in SDG_TARGETS}
 _SUGGESTED = SdgProvenance.SUGGESTED.value
+#: The references of each collection's records, from the models' declarations.
+COLLECTION_REFERENCES = {name: _references(model) for name, model in COLLECTIONS.items()}
+#: The areas of each collection's records, with their kind.
+COLLECTION_AREAS = {name: _areas(model) for name, model in COLLECTIONS.items()}
 
 
 def _whole(pattern: str) -> str:
@@ -132,78 +88,92 @@ def _whole(pattern: str) -> str:
 
 
 class Literals:
-    """The literal types of one run: each set of ids or codes made into a type once.
+    """The literal types and decoders of one check: each set of known ids made a type once.
 
     ``typing`` walks every value of a literal each time it hashes one, and msgspec hashes
-    each literal of each struct it is given, so the types are made once per run and put
-    behind a new type, which ``typing`` leaves alone and msgspec sees through.
+    each literal of each struct it is given, so each is made once per check and put
+    behind a new type, which ``typing`` leaves alone and msgspec sees through.  The
+    parts of a file share them (and so their decoder).
     """
 
     def __init__(self) -> None:
-        self._types: dict[tuple[str, str | None], Any] = {}
-        #: Other types (and decoders) made once per run, by what they are made for.
-        self.shared: dict[tuple[str, Any], Any] = {}
+        self._types: dict[str, Any] = {}
+        self.decoders: dict[tuple[str, tuple[str, ...]], Decoder | None] = {}
 
-    def of(self, name: str, values: Collection[str], pattern: str | None) -> Any:
-        """Return the type of exactly those ``values`` (named ``name``) that ``pattern`` takes.
+    def of(self, name: str, values: Collection[str], pattern: str) -> Any:
+        """Return the type of exactly those ``values`` (named ``name``) ``pattern`` takes.
 
         Raises:
             TypeError: no value is left.
         """
-        if (name, pattern) not in self._types:
-            chosen = sorted(values)
-            if pattern is not None:  # keep the values the pattern accepts, as the general path
-                whole = re.compile(_whole(pattern))
-                chosen = [value for value in chosen if whole.search(value)]
+        if name not in self._types:
+            whole = re.compile(_whole(pattern))
+            chosen = sorted(value for value in values if whole.search(value))
             if not chosen:
-                raise TypeError(f"no value of {name} to accept")
-            literal: Any = Literal[tuple(chosen)]
-            self._types[(name, pattern)] = NewType("OneOf", literal)
-        return self._types[(name, pattern)]
+                raise TypeError(f"no id of {name} to accept")
+            self._types[name] = NewType("OneOf", Literal[tuple(chosen)])
+        return self._types[name]
 
 
 class _Build:
-    """What a struct is built with: msgspec, the literals by path, a counter for names."""
+    """What structs are built with: msgspec, known ids, the definitions met, a counter."""
 
     def __init__(
         self,
         msgspec: Any,
-        literals: Mapping[str, tuple[str, Collection[str]]],
-        resolves: bool,
-        types: Literals,
+        references: Mapping[str, str] | None = None,
+        known: Mapping[str, Collection[str]] | None = None,
+        literals: Literals | None = None,
     ) -> None:
         self.msgspec = msgspec
-        self.literals = dict(literals)
-        self.types = types
-        #: Whether every reference must be a literal (the records are then done here).
-        self.resolves = resolves
+        #: The collection (or kind of area) each reference (or area) path points into,
+        #: and the ids (or codes) known there.
+        self.references = references or {}
+        self.known = known or {}
+        self.literals = literals or Literals()
         self.definitions: dict[str, dict[str, Any]] = {}
         self.shared: dict[str, Any] = {}
         self.count = 0
         self.depth = 0
+        #: Paths of strings left to :attr:`Decoder.check_after`.
+        self.after: set[str] = set()
 
     def struct(
-        self, fields: Mapping[str, Any], path: str, overrides: Mapping[str, Any] = {}, **tag: Any
+        self,
+        fields: dict[str, Any],
+        path: str,
+        overrides: dict[str, tuple[Any, bool]] | None = None,
+        **tag: Any,
     ) -> Any:
-        """Return a struct type of typed-dict ``fields`` at ``path``.
+        """Return a struct type of model ``fields`` at ``path``.
 
-        ``overrides`` replaces the type of some fields (by field name).
+        ``overrides`` gives some fields another type, and whether they are required.
         """
         msgspec = self.msgspec
         members = []
         for name, field in fields.items():
             key = field.get("validation_alias", name)
-            typed = overrides.get(name) or _typed(field["schema"], self, f"{path}.{key}")
-            if field["required"] or name in overrides:
+            schema = field["schema"]
+            required = schema.get("type") != "default"
+            inner = schema if required else schema["schema"]
+            if overrides and name in overrides:
+                typed, required = overrides[name]
+            else:
+                typed = _typed(inner, self, f"{path}.{key}")
+            if required:
                 members.append((name, typed, msgspec.field(name=key)))
             else:
-                default = msgspec.field(default=msgspec.UNSET, name=key)
-                members.append((name, typed | msgspec.UnsetType, default))
+                # As in a record view: an absent field reads None, whatever the model's default.
+                members.append((name, typed | None, msgspec.field(default=None, name=key)))
         self.count += 1
+        # The tag of a union's struct is read like any other field: a class attribute.
+        namespace = {tag["tag_field"]: tag["tag"]} if tag else {}
         return msgspec.defstruct(
-            f"Mirror{self.count}",
+            f"Decoded{self.count}",
             members,
+            namespace=namespace,
             forbid_unknown_fields=True,
+            omit_defaults=True,
             kw_only=True,
             gc=False,
             **tag,
@@ -214,7 +184,7 @@ def _typed(node: dict[str, Any], build: _Build, path: str) -> Any:
     msgspec = build.msgspec
     unknown = set(node) - _KNOWN_KEYS
     if unknown:
-        raise TypeError(f"mirror keys the accelerator does not check: {sorted(unknown)}")
+        raise TypeError(f"mirror keys the accelerated decoding does not check: {sorted(unknown)}")
     kind = node["type"]
     if kind == "definitions":
         for definition in node["definitions"]:
@@ -228,17 +198,15 @@ def _typed(node: dict[str, Any], build: _Build, path: str) -> Any:
             return _typed(build.definitions[node["schema_ref"]], build, path)
         finally:
             build.depth -= 1
-    if kind == "typed-dict":
+    if kind == "model":
+        return _typed(node["schema"], build, path)
+    if kind == "model-fields":
         if node.get("extra_behavior") != "forbid":
-            raise TypeError("a typed dict that allows unknown fields")
+            raise TypeError("a model that allows unknown fields")
         if path.endswith(".sdg_links[]"):
-            # The same in every collection of a run (and the provenance the same for the 17
-            # goals): built once, since msgspec hashes every literal of every struct it is
-            # given, and typing hashes a literal value by value.
-            key = (path, build.resolves)
-            if key not in build.types.shared:
-                build.types.shared[key] = _sdg_link(node["fields"], build, path)
-            return build.types.shared[key]
+            if path not in build.shared:
+                build.shared[path] = _sdg_link(node["fields"], build, path)
+            return build.shared[path]
         if path.endswith(".sdg_links[].provenance"):
             if path not in build.shared:
                 build.shared[path] = _provenance(node["fields"], build, path)
@@ -257,19 +225,20 @@ def _typed(node: dict[str, Any], build: _Build, path: str) -> Any:
         if key in node
     }
     pattern = node.get("pattern")
-    if kind == "str" and path in build.literals:
-        if meta:
-            raise TypeError(f"{path}: a literal in place of another constraint")
-        return build.types.of(*build.literals[path], pattern)
+    target = build.references.get(path)
+    if pattern is not None and not meta and target is not None and target in build.known:
+        return build.literals.of(target, build.known[target], pattern)
     if pattern is not None:
         if kind != "str":
             raise TypeError("a pattern on a value other than a string")
-        if pattern == types.LANGUAGE_TAG_PATTERN:
+        if pattern == _values.LANGUAGE_TAG_PATTERN:
             return Literal[tuple(tag for tag in _COMMON_TAGS if _LANGUAGE.fullmatch(tag))]
-        if build.resolves and not meta and path in _CHECKED_AFTER.get(pattern, ()):
-            return str  # checked after decoding, with the other records of the chunk
-        if pattern == types.LOCAL_ID_PATTERN and build.resolves:
-            raise TypeError(f"{path}: a reference the accelerator does not resolve")
+        checked_after = (pattern == _values.LOCAL_ID_PATTERN and path in _ID_PATHS) or (
+            pattern == _values.PARTIAL_DATE_PATTERN and path in _DATE_PATHS
+        )
+        if checked_after and not meta:
+            build.after.add(path)
+            return str
         meta["pattern"] = _whole(pattern)
     base: Any
     if kind == "str":
@@ -297,68 +266,139 @@ def _typed(node: dict[str, Any], build: _Build, path: str) -> Any:
     return Annotated[base, msgspec.Meta(**meta)] if meta else base
 
 
-def _sdg_link(fields: Mapping[str, Any], build: _Build, path: str) -> Any:
+def _sdg_link(fields: dict[str, Any], build: _Build, path: str) -> Any:
     """Return the union of 17 link structs, tagged by goal, each taking its own targets."""
     rest = dict(fields)
     goal = rest.pop("goal", {}).get("schema", {})
-    if goal != {"type": "int", "strict": True, "ge": 1, "le": 17} or "target" not in rest:
+    target = rest.get("target", {}).get("schema", {})
+    if (
+        goal != {"type": "int", "strict": True, "ge": 1, "le": 17}
+        or target.get("type") != "default"
+    ):
         raise TypeError("an SDG link of another shape")
     variants = []
     for number in range(1, 18):
-        targets = [target for target, of in _GOAL_OF.items() if of == number]
-        build.literals[f"{path}.target"] = (f"targets of goal {number}", targets)
-        variants.append(build.struct(rest, path, tag_field="goal", tag=number))
-    del build.literals[f"{path}.target"]
+        targets = tuple(code for code, of in _GOAL_OF.items() if of == number)
+        overrides = {"target": (Literal[targets] | None, False)}
+        variants.append(build.struct(rest, path, overrides, tag_field="goal", tag=number))
     return Union[tuple(variants)]  # noqa: UP007 - a union built at run time
 
 
-def _provenance(fields: Mapping[str, Any], build: _Build, path: str) -> Any:
+def _provenance(fields: dict[str, Any], build: _Build, path: str) -> Any:
     """Return the union of provenance structs, tagged by method; a suggestion names its tool."""
     rest = dict(fields)
     method = rest.pop("method", {}).get("schema", {})
     methods = method.get("expected", ())
-    needed = ("tool", "tool_version", "confidence")
     if method.get("type") != "literal" or _SUGGESTED not in methods:
         raise TypeError("a provenance of another shape")
     variants = []
     for value in methods:
-        overrides = {}
+        overrides: dict[str, tuple[Any, bool]] = {}
         if value == _SUGGESTED:
-            for name in needed:
+            for name in SUGGESTION_NEEDS:
                 inner = rest[name]["schema"]
-                if inner.get("type") != "nullable":
+                if inner.get("type") != "default" or inner["schema"].get("type") != "nullable":
                     raise TypeError("a provenance of another shape")
-                overrides[name] = _typed(inner["schema"], build, f"{path}.{name}")
+                typed = _typed(inner["schema"]["schema"], build, f"{path}.{name}")
+                overrides[name] = (typed, True)
         variants.append(build.struct(rest, path, overrides, tag_field="method", tag=value))
     return Union[tuple(variants)]  # noqa: UP007 - a union built at run time
 
 
-# -- the checks left after decoding ---------------------------------------------------------
-
-
 @lru_cache(maxsize=65_536)
-def _period_span(start: str, end: str | None) -> tuple[dt.date, dt.date | None]:
-    # Periods repeat a great deal across records (years, months): work each out once.
-    first = date_bounds(start)[0]
-    if end is None:
-        return first, None
-    last = date_bounds(end)[1]
-    if last < first:
-        raise ValueError("the period ends before it starts")
-    return first, last
+def _date_ok(value: str) -> bool:
+    # Dates repeat a great deal across records: match each once.
+    return _DATE.search(value) is not None
 
 
-def _span(period: Any) -> tuple[dt.date, dt.date | None] | None:
-    """Return a period's first and last days, as the semantic checks compute them.
+def _period_ok(found: Any) -> bool:
+    return found is None or (_date_ok(found.start) and (found.end is None or _date_ok(found.end)))
 
-    Raises:
-        ValueError: a date is not a year, a year-month or a calendar date, or the period
-            ends before it starts.
+
+def _after(paths: set[str]) -> Callable[[Any], bool]:
+    """Return the check of the strings left unchecked at ``paths``: ids and period dates."""
+    left = paths - _ID_PATHS - _DATE_PATHS
+    if left:
+        raise TypeError(f"strings left unchecked at {sorted(left)}")
+    search = _LOCAL_ID.search
+    period = ".period.start" in paths
+    participants = ".participants[].period.start" in paths
+
+    def check(record: Any) -> bool:
+        if search(record.id) is None:
+            return False
+        if period and not _period_ok(record.period):
+            return False
+        if participants:
+            for participant in record.participants:
+                if participant.period is not None and not _period_ok(participant.period):
+                    return False
+        return True
+
+    return check
+
+
+@dataclass(frozen=True)
+class Decoder:
+    """The accelerated decoding of the records of one collection.
+
+    ``decode`` reads one line into a struct, raising ``ValueError`` on any record whose
+    shape it cannot vouch for; ``check_after`` says whether a decoded record's ids and
+    dates have their patterns (the ids of a batch are better matched together, with
+    :func:`well_formed_ids`); ``encode`` writes structs back, for :func:`keys_given_once`.
     """
-    if not period:
+
+    decode: Callable[[bytes], Any]
+    check_after: Callable[[Any], bool]
+    encode: Callable[[Any], bytes]
+    only_ids_after: bool
+
+
+def decoder(
+    collection: str,
+    known: Mapping[str, Collection[str]] | None = None,
+    literals: Literals | None = None,
+) -> Decoder | None:
+    """Return the accelerated decoding of ``collection``, or ``None`` without msgspec.
+
+    ``known`` holds the ids of the collections already read, by collection, and the codes
+    of the profile's areas by kind (``"focus"``, ``"thematic"``): a reference into one of
+    those collections decodes only as one of its ids, an area only as one of the codes.
+    Give the decoders of one check the same ``literals``, which keeps each decoder (tens
+    of milliseconds to make).
+    """
+    try:
+        import msgspec
+    except ImportError:
         return None
-    end = period.end
-    return _period_span(period.start, None if end is UNSET else end)
+    literals = literals or Literals()
+    known = known or {}
+    references = {
+        f".{path}": path.collection
+        for path in COLLECTION_REFERENCES[collection]
+        if not path.mixed and path.collection in known
+    }
+    references.update(
+        (f".{path}", kind) for path, kind in COLLECTION_AREAS[collection] if kind in known
+    )
+    key = (collection, tuple(sorted(set(references.values()))))  # what it takes literally
+    if key in literals.decoders:
+        return literals.decoders[key]
+    build = _Build(msgspec, references, known, literals)
+    try:
+        struct = _typed(mirror_schema(COLLECTIONS[collection]), build, "")
+        check_after = _after(build.after)
+    except TypeError:  # an id of no collection, or a shape this cannot check
+        found = None
+    else:
+        found = Decoder(
+            msgspec.json.Decoder(struct).decode,
+            check_after,
+            msgspec.json.Encoder().encode,
+            build.after == {".id"},
+        )
+    literals.decoders[key] = found
+    return found
 
 
 def well_formed_ids(ids: list[str]) -> list[bool] | None:
@@ -368,258 +408,28 @@ def well_formed_ids(ids: list[str]) -> list[bool] | None:
     return [_LOCAL_ID.search(value) is not None for value in ids]
 
 
-def _repeats(items: Any) -> bool:
-    """Return whether a list (or UNSET, or None) names an item twice."""
-    return bool(items) and len(items) != len(set(items))
+def keys_given_once(encode: Callable[[Any], bytes], lines: Sequence[bytes], records: Any) -> bool:
+    r"""Return whether no object of the decoded ``lines`` gives a key twice (a proof, or no).
 
-
-#: A check of a decoded record and its line number, bound to the dataset being checked:
-#: ``True`` when the record gives no finding (it is then recorded), ``False`` having changed
-#: nothing otherwise.
-Plain = Callable[[Any, int], bool]
-
-
-#: A quick test of an identifier's value, by scheme (check digits included).
-_VALID_IDENTIFIER = {scheme.value: identifier_test(scheme) for scheme in IdentifierScheme}
-_PERIOD = attrgetter("period")
-
-
-def _keeper(semantics: Semantics, collection: str) -> Callable[[Any], bool]:
-    """Return a check of a record's identifiers that, when they give no finding, records it."""
-    ids = semantics.ids[collection]
-    seen = semantics._seen_identifiers
-    valid = _VALID_IDENTIFIER
-
-    def keep(record: Any) -> bool:
-        record_id = record.id
-        if record.identifiers:
-            new: list[int] = []
-            for identifier in record.identifiers:
-                scheme, value = identifier.scheme, identifier.value
-                if not valid[scheme](value):
-                    return False
-                key = hash((collection, scheme, value))
-                first = seen.get(key)
-                if first is None:
-                    new.append(key)
-                elif first != record_id:
-                    return False
-            for key in new:
-                seen.setdefault(key, record_id)
-        ids.add(record_id)
-        return True
-
-    return keep
-
-
-def _partner_check(semantics: Semantics, file: str | None) -> Plain:
-    ids = semantics.ids["partners"]
-    keep = _keeper(semantics, "partners")
-
-    def check(partner: Any, number: int) -> bool:
-        # The id's pattern is checked while decoding: partners refer to partners, so the
-        # struct resolves no reference and keeps every pattern.
-        if partner.id in ids or not keep(partner):
-            return False
-        if partner.parent:
-            semantics.parent(partner.id, partner.parent, (file, "", number))
-        return True
-
-    return check
-
-
-def _placement_check(semantics: Semantics, file: str | None) -> Plain:
-    own = semantics.ids["placements"]
-    add = own.add
-    well_formed = _LOCAL_ID.search
-
-    def check(placement: Any, number: int) -> bool:
-        record_id = placement.id
-        key = hash(record_id)
-        if key in own or well_formed(record_id) is None:
-            return False
-        add(key)
-        return True
-
-    return check
-
-
-def _project_check(semantics: Semantics, file: str | None) -> Plain:
-    ids = semantics.ids["projects"]
-    missions = semantics._mission_of_project
-    spans = semantics._agreement_periods
-    required = "project" in semantics._required_sdg
-    keep = _keeper(semantics, "projects")
-    well_formed = _LOCAL_ID.search
-    valid = _VALID_IDENTIFIER
-
-    def check(project: Any, number: int) -> bool:
-        record_id = project.id
-        if (
-            record_id in ids
-            or well_formed(record_id) is None
-            or _repeats(project.kinds)
-            or _repeats(project.focus_areas)
-            or _repeats(project.thematic_areas)
-            or (required and not project.sdg_links)
-        ):
-            return False
-        try:
-            if any(map(_PERIOD, project.participants)):
-                for participant in project.participants:
-                    _span(participant.period)
-            bounds = _span(project.period)
-        except ValueError:
-            return False
-        for funding in project.funding or ():
-            # A funder is an id, a funder name a language map: neither is ever empty.
-            if not funding.funder and not funding.funder_name:
-                return False
-            for identifier in funding.identifiers or ():
-                if not valid[identifier.scheme](identifier.value):
-                    return False
-        mission = missions.get(record_id)
-        if mission is not None and bounds is not None:
-            outer = mission[1]
-            last = bounds[1] if bounds[1] is not None else bounds[0]
-            if bounds[0] < outer[0] or (outer[1] is not None and last > outer[1]):
-                return False
-        agreement = project.agreement
-        if agreement and shares_no_day(bounds, spans.get(agreement)):
-            return False
-        return keep(project)
-
-    return check
-
-
-def _thesis_check(semantics: Semantics, file: str | None) -> Plain:
-    ids = semantics.ids["theses"]
-    required = "thesis" in semantics._required_sdg
-    keep = _keeper(semantics, "theses")
-    well_formed = _LOCAL_ID.search
-
-    def check(thesis: Any, number: int) -> bool:
-        record_id = thesis.id
-        if (
-            record_id in ids
-            or well_formed(record_id) is None
-            or _repeats(thesis.supervising_partners)
-            or _repeats(thesis.thematic_areas)
-            or (required and not thesis.sdg_links)
-        ):
-            return False
-        return keep(thesis)
-
-    return check
-
-
-def _learning_activity_check(semantics: Semantics, file: str | None) -> Plain:
-    ids = semantics.ids["learning_activities"]
-    spans = semantics._agreement_periods
-    required = "learning-activity" in semantics._required_sdg
-    well_formed = _LOCAL_ID.search
-
-    def check(activity: Any, number: int) -> bool:
-        record_id = activity.id
-        if (
-            record_id in ids
-            or well_formed(record_id) is None
-            or _repeats(activity.organisers)
-            or _repeats(activity.audiences)
-            or _repeats(activity.focus_areas)
-            or _repeats(activity.thematic_areas)
-            or (required and not activity.sdg_links)
-        ):
-            return False
-        try:
-            bounds = _span(activity.period)
-        except ValueError:
-            return False
-        agreement = activity.agreement
-        if agreement and shares_no_day(bounds, spans.get(agreement)):
-            return False
-        ids.add(record_id)
-        return True
-
-    return check
-
-
-#: The checks left for the records of each collection after decoding, the lists each
-#: checks for repeats (a collection whose model has other unique lists is not
-#: accelerated), and whether its struct resolves its references.
-_PLAIN: dict[str, tuple[Callable[[Semantics, str | None], Plain], tuple[str, ...], bool]] = {
-    "partners": (_partner_check, (), False),
-    "placements": (_placement_check, (), True),
-    "projects": (_project_check, ("kinds", "focus_areas", "thematic_areas"), True),
-    "theses": (_thesis_check, ("supervising_partners", "thematic_areas"), True),
-    "learning_activities": (
-        _learning_activity_check,
-        ("organisers", "audiences", "focus_areas", "thematic_areas"),
-        True,
-    ),
-}
-
-
-@dataclass(frozen=True)
-class Checker:
-    """The accelerator of one collection of one dataset.
-
-    ``decode`` decodes one line into a struct, raising
-    ``ValueError`` on any record that might give a finding in its shape or references.
-    ``plain`` checks a decoded record as the semantic checks would and records it when it
-    gives no finding, else returns ``False`` having changed nothing; when it is ``None``,
-    ``to_builtins`` turns the record into the mirror dict for the semantic checks.
+    msgspec keeps the last of two members with one key.  Written back (absent fields
+    left out), a record holds the same strings as its line, escapes aside: so when no
+    line has a ``\u`` escape, each line has as many quotes as its record written back
+    unless a member was dropped, and a key given twice drops one.  ``False`` means "not
+    proven" (a key given twice, a ``\u`` escape, or a ``null`` given for a field):
+    check the lines on the general path.  ``records`` is one record for one line, or a
+    list of them for the lines.
     """
+    if len(lines) == 1:
+        (line,) = lines
+        if b"\\" in line and b"\\u" in line:
+            return False
+        return line.count(b'"') == encode(records).count(b'"')
+    text = b"\n".join(lines)  # one pass over a chunk, not a Python frame per line
+    if b"\\" in text and b"\\u" in text:
+        return False
+    return _quotes(text) == _quotes(encode(records))
 
-    decode: Callable[[bytes], Any]
-    plain: Plain | None
-    to_builtins: Callable[[Any], Any]
 
-
-def checker(
-    collection: str,
-    semantics: Semantics,
-    types: Literals | None = None,
-    file: str | None = None,
-) -> Checker | None:
-    """Return the accelerator of ``collection`` for the dataset being checked, if there is one.
-
-    There is none without msgspec, for a collection not in :data:`REFERENCES`, before the
-    collections it refers to have been read, or when one of them has no well-formed id.
-    Give the accelerators of one run the same ``types``, which keeps the decoder of each
-    collection (so the parts of a file share one); ``file`` is the file the records come
-    from, which findings found later name.
-    """
-    references = REFERENCES.get(collection)
-    if references is None:
-        return None
-    try:
-        import msgspec
-    except ImportError:
-        return None
-    literals: dict[str, tuple[str, Collection[str]]] = {}
-    for path, target in references.items():
-        if not semantics.is_done(target):
-            return None
-        literals[path] = (target, semantics.ids[target])
-    for path, kind in _AREAS.items():
-        literals[path] = (kind, semantics._focus if kind == "focus" else semantics._thematic)
-    bind, unique, resolves = _PLAIN.get(collection, (None, (), False))
-    if bind is not None and unique != semantics._unique_of[collection]:
-        return None  # pragma: no cover - the model has other unique lists now
-    types = types or Literals()
-    # The parts of a file are checked with one decoder: what it accepts is the same.
-    key = ("decoder", collection)
-    if key not in types.shared:
-        build = _Build(msgspec, literals, resolves, types)
-        try:
-            struct = _typed(mirror_schema(COLLECTIONS[collection]), build, "")
-        except TypeError:  # pragma: no cover - the model grew a shape this cannot check
-            types.shared[key] = None
-        else:
-            types.shared[key] = msgspec.json.Decoder(struct).decode
-    decode = types.shared[key]
-    if decode is None:  # pragma: no cover - as above
-        return None
-    plain = None if bind is None else bind(semantics, file)
-    return Checker(decode, plain, msgspec.to_builtins)
+def _quotes(data: bytes) -> int:
+    """Return the number of quote characters in ``data``."""
+    return data.count(b'"')

@@ -6,65 +6,12 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
+from unikommune.findings import Finding, Severity
 from unikommune.format import FORMAT_VERSION, SCHEMA_BASE
 
 __all__ = ["REPORT_SCHEMA", "REPORT_SCHEMA_ID", "Finding", "Report", "Severity"]
-
-
-class Severity(StrEnum):
-    """How much a finding matters: errors fail validation, warnings only with ``--strict``."""
-
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One thing the validator found, with its stable code and where it is.
-
-    ``line`` and ``column`` count from 1; they are ``None`` when the input was not a file.
-    ``pointer`` is the JSON pointer of the offending value within the file's document, or
-    within the line's record for a JSON Lines file.
-    """
-
-    code: str
-    severity: Severity
-    message: str
-    file: str | None = None
-    line: int | None = None
-    column: int | None = None
-    pointer: str = ""
-
-    @property
-    def place(self) -> str:
-        """Return ``file:line:col`` (as much of it as is known), or the pointer."""
-        if self.file is None:
-            return self.pointer or "/"
-        parts = [self.file]
-        if self.line is not None:
-            parts.append(str(self.line))
-            if self.column is not None:
-                parts.append(str(self.column))
-        return ":".join(parts)
-
-    def __str__(self) -> str:
-        return f"{self.place}: {self.code} {self.message}"
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the finding as it appears in the JSON report."""
-        return {
-            "code": self.code,
-            "severity": self.severity.value,
-            "message": self.message,
-            "file": self.file,
-            "line": self.line,
-            "column": self.column,
-            "pointer": self.pointer,
-        }
 
 
 _ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}

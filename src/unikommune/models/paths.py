@@ -1,0 +1,307 @@
+"""Where things sit in a record, read once from the models' declarations.
+
+A *field path* leads from a record to the values of one kind that it holds: the
+references of a project (``participants[].partner``, ``funding[].funder``, ...),
+its periods, its SDG links, its lists of distinct items.  The paths are found by
+walking the models' annotations, so a field added to a model with the right
+type or marker (:class:`~unikommune.models.values.RefersTo`,
+:class:`~unikommune.models.values.AreaOf`, :class:`~unikommune.models.values.Distinct`,
+a :class:`~unikommune.models.values.Period`) is checked by the validator, drawn by
+the graphs and documented without another line of code.
+
+Values are read by attribute, so a path reads a pydantic model, a msgspec struct
+or any other record view whose attributes are the models' field names.
+
+>>> from unikommune.models import Project
+>>> [str(path) for path in references(Project)][:2]
+['participants[].partner', 'funding[].funder']
+"""
+
+from __future__ import annotations
+
+import types as _types
+import typing
+from collections.abc import Callable, Container, Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache, cached_property
+from operator import attrgetter
+from typing import Any
+
+from pydantic import BaseModel
+
+from unikommune.models.values import AreaOf, Distinct, RefersTo
+
+__all__ = [
+    "FieldPath",
+    "Reference",
+    "areas",
+    "distinct_lists",
+    "paths_to_model",
+    "references",
+]
+
+Step = str | None
+#: The list positions passed on the way to a value, outermost first.
+Indexes = tuple[int, ...]
+
+
+Reader = Callable[[Any], list[Any]]
+
+
+def _plain_reader(names: tuple[str, ...], across: bool = False) -> Reader:
+    """Return a reader of the values present at ``names`` (``"[]"`` steps into a list).
+
+    It is written out as one list comprehension per path (no call per step), since the
+    rules read every path of every record.  With ``across`` it reads a list of records,
+    and returns the values of them all.
+    """
+    if across:
+        names = ("[]", *names)
+    clauses: list[str] = []
+    current = "node0"
+    for depth, name in enumerate(names, start=1):
+        if name == "[]":
+            clauses.append(f"for node{depth} in {current} if node{depth} is not None")
+        elif name.isidentifier():
+            clauses.append(f"if (node{depth} := {current}.{name}) is not None")
+        else:  # pragma: no cover - the models' field names are identifiers
+            raise ValueError(f"not a field name: {name!r}")
+        current = f"node{depth}"
+    if clauses and clauses[0].startswith("if "):
+        # A comprehension starts with a loop: step into the record as a list of one.
+        clauses.insert(0, "for node0 in (node0,)")
+    source = f"def plain(node0):\n    return [{current} {' '.join(clauses)}]"
+    namespace: dict[str, Any] = {}
+    exec(source, namespace)
+    reader: Reader = namespace["plain"]
+    return reader
+
+
+def _readers(steps: tuple[tuple[str, str], ...]) -> Reader:
+    """Return a reader of the values present at ``steps`` with their indexes.
+
+    The plain readers serve the clean path, where a rule only needs the values; the
+    indexes, which name a value's place, are read only for a finding.
+    """
+    names = tuple(name for name, _ in steps)
+
+    def walk(node: Any, at: int, indexes: Indexes, out: list[tuple[Indexes, Any]]) -> None:
+        while at < len(names):
+            name = names[at]
+            if name == "[]":
+                for index, item in enumerate(node):
+                    if item is not None:
+                        walk(item, at + 1, (*indexes, index), out)
+                return
+            node = getattr(node, name, None)
+            if node is None:
+                return
+            at += 1
+        out.append((indexes, node))
+
+    def indexed(record: Any) -> list[tuple[Indexes, Any]]:
+        out: list[tuple[Indexes, Any]] = []
+        walk(record, 0, (), out)
+        return out
+
+    return indexed
+
+
+@dataclass(frozen=True)
+class FieldPath:
+    """The way from a record to values of one kind: field names, and ``[]`` into lists.
+
+    ``steps`` pairs each field's attribute name with its JSON name; ``"[]"`` (both)
+    steps into every item of a list.
+    """
+
+    steps: tuple[tuple[str, str], ...]
+
+    # The readers are written out when first used (cached on the instance), so that
+    # importing the rules costs nothing for paths a run never reads.
+    @cached_property
+    def plain(self) -> Reader:
+        """Return the reader of the values present at this path in a record."""
+        return _plain_reader(tuple(name for name, _ in self.steps))
+
+    @cached_property
+    def across(self) -> Reader:
+        """Return the reader of the values present at this path in every record of a list."""
+        return _plain_reader(tuple(name for name, _ in self.steps), across=True)
+
+    @cached_property
+    def _indexed(self) -> Reader:
+        return _readers(self.steps)
+
+    def __str__(self) -> str:
+        return "".join(
+            "[]" if json == "[]" else (f".{json}" if at else json)
+            for at, (_, json) in enumerate(self.steps)
+        )
+
+    @property
+    def name(self) -> str:
+        """Return the JSON name of the last field on the path."""
+        return next(json for _, json in reversed(self.steps) if json != "[]")
+
+    def values(self, record: Any) -> list[tuple[Indexes, Any]]:
+        """Return ``(indexes, value)`` for every value present at this path in ``record``."""
+        result: list[tuple[Indexes, Any]] = self._indexed(record)
+        return result
+
+    def _parts(self, indexes: Indexes) -> Iterator[tuple[str, str | int]]:
+        positions = iter(indexes)
+        for _, json in self.steps:
+            if json == "[]":
+                yield "[]", next(positions, 0)
+            else:
+                yield "field", json
+
+    def pointer(self, indexes: Indexes = ()) -> str:
+        """Return the JSON pointer, within the record, of the value at ``indexes``."""
+        return "".join(
+            f"/{part}" if kind == "[]" else "/" + str(part).replace("~", "~0").replace("/", "~1")
+            for kind, part in self._parts(indexes)
+        )
+
+    def label(self, indexes: Indexes = ()) -> str:
+        """Return the value's place as messages name it: ``participants[2].partner``."""
+        out = ""
+        for kind, part in self._parts(indexes):
+            if kind == "[]":
+                out += f"[{part}]"
+            else:
+                out += f".{part}" if out else str(part)
+        return out
+
+
+@dataclass(frozen=True)
+class Reference(FieldPath):
+    """A path to ids of records of ``collection``; ``tie`` names the graph edge they make.
+
+    ``mixed`` says the field may hold something else than an id (an object, in a union):
+    only strings there are references.
+    """
+
+    collection: str = ""
+    tie: str | None = None
+    mixed: bool = False
+
+    def ids(self, record: Any) -> list[Any]:
+        """Return the ids present at this path in ``record``."""
+        values = self.plain(record)
+        return [value for value in values if type(value) is str] if self.mixed else values
+
+    def ids_across(self, records: Any) -> list[Any]:
+        """Return the ids present at this path in every record of ``records``."""
+        values = self.across(records)
+        return [value for value in values if type(value) is str] if self.mixed else values
+
+    def all_known(self, records: Any, known: Container[str]) -> bool:
+        """Return whether every id at this path in every record of ``records`` is ``known``."""
+        if len(self.steps) == 1 and not self.mixed:
+            # One field of each record: read without a Python frame per record.
+            values = filter(None, map(attrgetter(self.steps[0][0]), records))
+            return all(map(known.__contains__, values))
+        return all(map(known.__contains__, self.ids_across(records)))
+
+
+def _annotated(annotation: Any) -> tuple[Any, tuple[Any, ...]]:
+    """Return an annotation without ``Annotated``, and the metadata it carried."""
+    metadata: tuple[Any, ...] = ()
+    while typing.get_origin(annotation) is typing.Annotated:
+        metadata += annotation.__metadata__
+        annotation = annotation.__origin__
+    return annotation, metadata
+
+
+def _walk(
+    annotation: Any, metadata: tuple[Any, ...], steps: tuple[tuple[str, str], ...], depth: int
+) -> Iterator[tuple[tuple[tuple[str, str], ...], Any, tuple[Any, ...]]]:
+    """Yield ``(steps, type, metadata)`` for every type reachable from ``annotation``."""
+    annotation, more = _annotated(annotation)
+    metadata = metadata + more
+    yield steps, annotation, metadata
+    if depth > 12:  # the models nest a few levels; a recursive model would not end
+        return
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, _types.UnionType):
+        for argument in typing.get_args(annotation):
+            if argument is not type(None):
+                yield from _walk(argument, metadata, steps, depth + 1)
+    elif origin is list:
+        (item,) = typing.get_args(annotation)
+        yield from _walk(item, (), (*steps, ("[]", "[]")), depth + 1)
+    elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        for name, info in annotation.model_fields.items():
+            json = info.alias or name
+            yield from _walk(
+                info.annotation, tuple(info.metadata), (*steps, (name, json)), depth + 1
+            )
+
+
+def _found(
+    model: type[BaseModel],
+) -> Iterator[tuple[tuple[tuple[str, str], ...], Any, tuple[Any, ...]]]:
+    for name, info in model.model_fields.items():
+        yield from _walk(info.annotation, tuple(info.metadata), ((name, info.alias or name),), 0)
+
+
+@cache
+def references(model: type[BaseModel]) -> tuple[Reference, ...]:
+    """Return every reference a record of ``model`` can hold, in field order."""
+    every = list(_found(model))
+    objects = {
+        steps
+        for steps, annotation, _ in every
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel)
+    }
+    found = []
+    for steps, annotation, metadata in every:
+        marker = next((item for item in metadata if isinstance(item, RefersTo)), None)
+        if marker is not None and annotation is str:
+            found.append(Reference(steps, marker.collection, marker.tie, steps in objects))
+    return tuple(dict.fromkeys(found))
+
+
+@cache
+def distinct_lists(model: type[BaseModel]) -> tuple[FieldPath, ...]:
+    """Return every list of distinct items a record of ``model`` can hold."""
+    return tuple(
+        dict.fromkeys(
+            FieldPath(steps)
+            for steps, annotation, metadata in _found(model)
+            if typing.get_origin(annotation) is list
+            and any(isinstance(item, Distinct) for item in metadata)
+        )
+    )
+
+
+@cache
+def areas(model: type[BaseModel]) -> tuple[tuple[FieldPath, str], ...]:
+    """Return every profile code a record of ``model`` can hold, with its kind of area."""
+    found: dict[FieldPath, str] = {}
+    for steps, annotation, metadata in _found(model):
+        marker = next((item for item in metadata if isinstance(item, AreaOf)), None)
+        if marker is not None and annotation is str:
+            found.setdefault(FieldPath(steps), marker.kind)
+    return tuple(found.items())
+
+
+@cache
+def paths_to_model(model: type[BaseModel], part: type[BaseModel]) -> tuple[FieldPath, ...]:
+    """Return every place a record of ``model`` holds a ``part`` (a Period, an SdgLink, ...)."""
+    return tuple(
+        dict.fromkeys(
+            FieldPath(steps)
+            for steps, annotation, _ in _found(model)
+            if isinstance(annotation, type) and issubclass(annotation, part)
+        )
+    )
+
+
+def collection_references(
+    collections: Mapping[str, type[BaseModel]],
+) -> dict[str, tuple[Reference, ...]]:
+    """Return the references of the records of every collection, by collection."""
+    return {name: references(model) for name, model in collections.items()}

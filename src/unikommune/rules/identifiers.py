@@ -1,0 +1,89 @@
+"""Identifiers: of the form of their scheme with the right check digits, and not on two records.
+
+The form and check digits of every scheme are the models' own
+(:func:`unikommune.identifiers.identifier_problem`).  Two records of one
+collection that carry the same identifier are probably one record entered
+twice: a warning that names the first.  Only a record's own identifiers count
+for that (a project's ``identifiers``, not the grant numbers of its funding).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from unikommune.identifiers import SCHEME_PATTERNS, identifier_problem, identifier_test
+from unikommune.models.values import Identifier
+from unikommune.rules import rule
+from unikommune.rules.context import Context
+from unikommune.rules.records import RECORDS, part_paths, with_paths
+
+if TYPE_CHECKING:
+    from unikommune.rules import Batch
+
+__all__ = ["identifiers_valid", "records_entered_twice"]
+
+_IDENTIFIERS = {kind: part_paths(kind, Identifier) for kind in RECORDS}
+#: The record's own identifiers: a list of identifiers among its top-level fields.
+_OWN = {
+    kind: tuple(path for path in paths if len(path.steps) == 2)
+    for kind, paths in _IDENTIFIERS.items()
+}
+_FORM = {scheme.value: re.compile(pattern) for scheme, pattern in SCHEME_PATTERNS.items()}
+
+
+@rule("invalid_identifier", "identifier_check_digit", collections=with_paths(_IDENTIFIERS))
+def identifiers_valid(context: Context, collection: str, batch: Batch) -> None:
+    """Report an identifier that does not have its scheme's form or check digit."""
+    for path in _IDENTIFIERS[collection]:
+        for identifier in path.across(batch.records):
+            if not _valid(identifier):
+                break
+        else:
+            continue
+        for index, record in enumerate(batch.records):
+            for indexes, found in path.values(record):
+                if _valid(found):
+                    continue
+                scheme, value = str(found.scheme), found.value
+                problem = identifier_problem(scheme, value)
+                assert problem is not None
+                context.add(
+                    "invalid_identifier"
+                    if not _FORM[scheme].fullmatch(value)
+                    else "identifier_check_digit",
+                    f"{path.label(indexes)}: {problem}",
+                    batch.where(index),
+                    f"{path.pointer(indexes)}/value",
+                )
+
+
+def _valid(identifier: Any) -> bool:
+    return bool(identifier_test(identifier.scheme)(identifier.value))
+
+
+_SEEN = "identifiers seen"
+
+
+@rule("duplicate_record", collections=with_paths(_OWN))
+def records_entered_twice(context: Context, collection: str, batch: Batch) -> None:
+    """Report an identifier another record of the collection carries (the first is named)."""
+    seen: dict[tuple[str, str, str], str] = context.facts(_SEEN)
+    for path in _OWN[collection]:
+        for index, record in enumerate(batch.records):
+            record_id = record.id
+            for identifier in path.plain(record):
+                if not _valid(identifier):
+                    continue  # reported by identifiers_valid
+                scheme, value = str(identifier.scheme), identifier.value
+                first = seen.setdefault((collection, scheme, value), record_id)
+                if first == record_id:
+                    continue
+                indexes = next(at for at, item in path.values(record) if item is identifier)
+                context.add(
+                    "duplicate_record",
+                    f"{path.label(indexes)}: {scheme} {value} is also the identifier of "
+                    f"{first!r}; the two records are probably the same",
+                    batch.where(index),
+                    f"{path.pointer(indexes)}/value",
+                )

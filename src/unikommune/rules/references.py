@@ -1,0 +1,128 @@
+"""References: every id a record refers to is the id of a record of the collection it names.
+
+Which fields are references, and into which collection, is declared on the models
+(:class:`~unikommune.models.values.RefersTo`); this module reads the declarations
+(:mod:`unikommune.models.paths`).  A reference into a collection already read is
+checked at once; one into a collection still to come (a mission's projects, a
+unit's parent) waits until every collection is read.  A reference of a record to
+another record of its own collection (a unit's parent, the agreement one
+supersedes) must not lead back to where it started.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from unikommune.findings import Where
+from unikommune.models.paths import Indexes, Reference
+from unikommune.rules import rule
+from unikommune.rules.context import Context
+from unikommune.rules.records import RECORDS, noun, reference_paths, with_paths
+
+if TYPE_CHECKING:
+    from unikommune.rules import Batch
+
+__all__ = ["references_resolve", "unresolved"]
+
+_REFERENCES = {kind: reference_paths(kind) for kind in RECORDS}
+#: References of a record to one other record of its own collection, which may form circles.
+_CHAINS = {
+    kind: tuple(
+        path
+        for path in paths
+        if path.collection == kind and all(json != "[]" for _, json in path.steps)
+    )
+    for kind, paths in _REFERENCES.items()
+}
+_WAITING = "waiting references"
+
+
+def unresolved(
+    context: Context, path: Reference, indexes: Indexes, value: str, where: Where
+) -> None:
+    """Report that the reference at ``path`` (``indexes``) names ``value``, which no record has."""
+    what = noun(path.collection)
+    article = "an" if what[0] in "aeiou" else "a"
+    context.add(
+        "unresolved_reference",
+        f"{path.label(indexes)}: expected the id of {article} {what} in the dataset, found "
+        f"{value!r}, which no {what} has; correct the id or add the {what}",
+        where,
+        path.pointer(indexes),
+    )
+
+
+@rule("unresolved_reference", "reference_cycle", collections=with_paths(_REFERENCES))
+def references_resolve(context: Context, collection: str, batch: Batch) -> None:
+    """Report every reference that names no record of its collection, and every circle."""
+    records = batch.records
+    for path in _REFERENCES[collection]:
+        target = path.collection
+        if target == collection or not context.is_done(target):
+            _wait(context, path, batch)
+            continue
+        known = context.ids[target]
+        if path.all_known(records, known):
+            continue
+        for index, record in enumerate(records):
+            for indexes, value in path.values(record):
+                if type(value) is str and value not in known:
+                    unresolved(context, path, indexes, value, batch.where(index))
+    for path in _CHAINS[collection]:
+        family = f"chain {path}"
+        chains: dict[str, tuple[str, Where]] = context.facts(family)
+        for index, record in enumerate(records):
+            values = path.plain(record)
+            if values:
+                chains[record.id] = (values[0], batch.where(index))
+        if chains and family not in context.facts(_WAITING):
+            context.facts(_WAITING)[family] = True
+            context.later(partial(_circles, path=path))
+
+
+def _wait(context: Context, path: Reference, batch: Batch) -> None:
+    """Keep the references of a batch at ``path`` until every collection is read."""
+    waiting: dict[Any, Any] = context.facts(_WAITING)
+    pending: list[tuple[Reference, list[tuple[Indexes, Any]], Where]] | None = waiting.get(path)
+    for index, record in enumerate(batch.records):
+        values = path.values(record)
+        if values:
+            if pending is None:
+                pending = waiting[path] = []
+                context.later(partial(_resolve, path=path))
+            pending.append((path, values, batch.where(index)))
+
+
+def _resolve(context: Context, path: Reference) -> None:
+    known = context.ids[path.collection]
+    for _, values, where in context.facts(_WAITING).pop(path, ()):
+        for indexes, value in values:
+            if type(value) is str and value not in known:
+                unresolved(context, path, indexes, value, where)
+
+
+def _circles(context: Context, path: Reference) -> None:
+    """Report each circle the references at ``path`` make, once, at its first record."""
+    links: dict[str, tuple[str, Where]] = context.facts(f"chain {path}")
+    field = path.label()
+    what = noun(path.collection)
+    state: dict[str, int] = {}
+    for start in sorted(links):
+        trail: list[str] = []
+        node: str | None = start
+        while node is not None and node in links and state.get(node, 0) == 0:
+            state[node] = 1
+            trail.append(node)
+            node = links[node][0]
+        if node is not None and state.get(node) == 1 and node in trail:
+            circle = trail[trail.index(node) :]
+            chain = " -> ".join([*circle, circle[0]])
+            context.add(
+                "reference_cycle",
+                f"{field}: the {what}s refer to each other in a circle ({chain}); break it",
+                links[circle[0]][1],
+                path.pointer(),
+            )
+        for member in trail:
+            state[member] = 2

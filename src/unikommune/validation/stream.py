@@ -1,0 +1,290 @@
+"""The record stream: the lines of a JSON Lines file, each record checked as it goes by.
+
+A file is read a chunk at a time and split into lines; nothing is kept of a
+record once it is checked but its id (and, for a record that takes the general
+path, its line, to place findings).  Each record of the right shape is handed
+to :func:`unikommune.rules.check_record`; with the accelerated decoding
+(:mod:`unikommune.validation.decode`) a whole chunk is decoded at once.  A line it
+cannot vouch for takes the general path (:func:`unikommune.dataset.shape.line_shape`),
+which explains every problem.  Either way, records of the right shape reach the
+rules in batches (:func:`unikommune.rules.check_records`): the runs of a chunk's
+records between the lines that took the general path.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
+from typing import Any, BinaryIO, Protocol
+
+from unikommune.dataset.reader import CHUNK, split_chunk
+from unikommune.dataset.shape import Shaped, line_shape
+from unikommune.findings import RawFinding
+from unikommune.models import COLLECTIONS
+from unikommune.rules import Batch, Context, check_records
+from unikommune.rules.integrity import keep_id
+from unikommune.validation.decode import (
+    Decoder,
+    Literals,
+    decoder,
+    keys_given_once,
+    well_formed_ids,
+)
+from unikommune.validation.placing import Kept
+
+__all__ = ["Lines", "Readable", "collector_paused"]
+
+Progress = Callable[[int], None]
+
+
+class Readable(Protocol):
+    """What lines are read from: a binary file, or a range of one."""
+
+    def read(self, size: int, /) -> bytes:
+        """Return up to ``size`` bytes, ``b""`` at the end."""
+
+
+@contextmanager
+def collector_paused(pause: bool) -> Iterator[None]:
+    """Pause Python's cycle collector for the block, if ``pause`` and it is running.
+
+    A check makes no reference cycles, so the collector would only scan the growing ids
+    over and over: on the country-scale benchmark dataset it costs about a third more
+    time (see ``benchmarks/README.md``).  It is restored when the block ends, however it
+    ends.
+    """
+    if not pause or not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+class Lines:
+    """Check the records of JSON Lines files against one context.
+
+    ``findings`` receives the findings of reading and shape (the rules' go to the
+    context); ``records`` counts the records checked.
+    """
+
+    def __init__(
+        self,
+        context: Context,
+        kept: Kept,
+        limit: int,
+        *,
+        accelerate: bool = True,
+        progress: Progress | None = None,
+        literals: Literals | None = None,
+        pause_collector: bool = True,
+    ) -> None:
+        self.context = context
+        self.pause_collector = pause_collector
+        #: The decoders of the check, shared with its parts.
+        self.literals = literals or Literals()
+        self.kept = kept
+        self.limit = limit
+        self.accelerate = accelerate
+        self.progress = progress
+        self.findings: list[RawFinding] = []
+        self.records = 0
+
+    def check(self, collection: str, stream: Readable | BinaryIO, file: str) -> int:
+        """Check the records of ``stream``, lines of ``file``; return the last line's number.
+
+        A line longer than the limit ends the check of the file, with a finding.  The
+        cycle collector is paused meanwhile, unless told not to (see
+        :func:`collector_paused`).
+        """
+        with collector_paused(self.pause_collector):
+            return self._check_lines(collection, stream, file)
+
+    def _check_lines(self, collection: str, stream: Readable | BinaryIO, file: str) -> int:
+        context = self.context
+        known: dict[str, Collection[str]] = {
+            name: context.ids[name] for name in COLLECTIONS if context.is_done(name)
+        }
+        known["focus"] = context.profile.focus_area_codes()
+        known["thematic"] = context.profile.thematic_area_codes()
+        accelerated = decoder(collection, known, self.literals) if self.accelerate else None
+        limit = self.limit
+        number = 0
+        pending = b""
+        while True:
+            chunk = stream.read(CHUNK)
+            size = len(pending) + len(chunk)
+            lines, pending = split_chunk(pending, chunk)
+            if accelerated is not None and chunk and size <= limit:
+                # No line of this chunk is too long: its records may be checked together.
+                self._chunk(accelerated, collection, lines, number, file)
+                number += len(lines)
+                if self.progress:
+                    self.progress(len(chunk))
+                continue
+            if len(pending) > limit:
+                lines.append(pending)
+            for line in lines:
+                number += 1
+                if len(line) > limit:
+                    self.findings.append(
+                        RawFinding(
+                            "too_large",
+                            f"the record on this line is over {limit:,} bytes; the rest of the "
+                            "file is not checked",
+                            file,
+                            line=number,
+                            column=1,
+                        )
+                    )
+                    chunk = b""
+                    break
+                self._one(accelerated, collection, line, number, file)
+            if self.progress:
+                self.progress(len(chunk))
+            if not chunk:
+                break
+        return number
+
+    def _one(
+        self, accelerated: Decoder | None, collection: str, line: bytes, number: int, file: str
+    ) -> None:
+        """Check the record on one line (a blank line holds none)."""
+        if not line or line.isspace():
+            return
+        self.records += 1
+        if accelerated is not None:
+            try:
+                record = accelerated.decode(line)
+            except ValueError:
+                pass
+            else:
+                if accelerated.check_after(record) and keys_given_once(
+                    accelerated.encode, (line,), record
+                ):
+                    self._check(collection, [record], [number], [line], file)
+                    return
+        self.general(collection, line, number, file)
+
+    def _check(
+        self,
+        collection: str,
+        records: list[Any],
+        numbers: list[int],
+        lines: list[bytes],
+        file: str,
+    ) -> None:
+        """Check decoded records (on lines ``numbers``); keep the lines the rules found in."""
+        findings = self.context.findings
+        before = len(findings)
+        check_records(self.context, collection, Batch(records, file, lines=numbers))
+        if len(findings) != before:
+            line_of = dict(zip(numbers, lines, strict=True))
+            for finding in findings[before:]:
+                found = line_of.get(finding.record_line or 0)
+                if found is not None:
+                    self.kept.keep(file, finding.record_line or 0, found)
+
+    def general(self, collection: str, line: bytes, number: int, file: str) -> None:
+        """Check one line on the general path, which explains every problem."""
+        self.kept.keep(file, number, line)
+        self.take(collection, line_shape(collection, line, number, file), number, file)
+
+    def take(self, collection: str, shaped: Shaped, number: int, file: str) -> None:
+        """Take in a line's shape: check a record of the right shape against the others."""
+        view, findings, record_id = shaped
+        self.findings.extend(findings)
+        if view is not None:
+            check_records(self.context, collection, Batch((view,), file, lines=(number,)))
+        else:
+            keep_id(self.context, collection, record_id)
+
+    def _chunk(
+        self, accelerated: Decoder, collection: str, lines: list[bytes], number: int, file: str
+    ) -> None:
+        """Check ``lines``, the first on line ``number + 1``, none of them too long.
+
+        The chunk is decoded without a Python frame per line, going on past each line
+        that does not decode.  The shapes of those lines, which depend on no other line,
+        are checked next, together; then, in the order of the file, each run of decoded
+        records goes to the rules as one batch and each line between is taken in, so
+        every finding is the one a line-by-line check gives.
+        """
+        records: list[Any] = []  # of the lines that decoded
+        others: list[int] = []  # indexes of the lines that did not, or are blank
+        decoded = map(accelerated.decode, lines)
+        while True:
+            try:
+                records.extend(decoded)  # keeps what it decoded when a line raises
+            except ValueError:
+                others.append(len(records) + len(others))
+                continue
+            break
+        vouched = self._vouched(accelerated, lines, records, others)
+        if not others and vouched is None:
+            self.records += len(records)
+            every = list(range(number + 1, number + 1 + len(lines)))
+            self._check(collection, records, every, lines, file)
+            return
+        # The shapes of the other lines depend on no other line: check them together first,
+        # which keeps the code and data of those checks in cache.
+        shapes: dict[int, Shaped] = {}
+        for other in others:
+            line = lines[other]
+            if line and not line.isspace():
+                self.kept.keep(file, number + 1 + other, line)
+                shapes[other] = line_shape(collection, line, number + 1 + other, file)
+        skipped = set(others)
+        run: list[Any] = []
+        numbers: list[int] = []
+        texts: list[bytes] = []
+        at = 0  # the next decoded record
+        for index, line in enumerate(lines):
+            if index not in skipped and (vouched is None or vouched[at]):
+                run.append(records[at])
+                numbers.append(number + 1 + index)
+                texts.append(line)
+                at += 1
+                continue
+            if run:
+                self._check(collection, run, numbers, texts, file)
+                run, numbers, texts = [], [], []
+            if index in skipped:
+                shaped = shapes.get(index)
+                if shaped is not None:
+                    self.take(collection, shaped, number + 1 + index, file)
+            else:  # decoded, but not vouched for
+                at += 1
+                self.general(collection, line, number + 1 + index, file)
+        if run:
+            self._check(collection, run, numbers, texts, file)
+        self.records += len(records) + len(shapes)
+
+    @staticmethod
+    def _vouched(
+        accelerated: Decoder, lines: list[bytes], records: list[Any], others: list[int]
+    ) -> list[bool] | None:
+        """Return ``None`` when the decoder vouches for every decoded record, else for which.
+
+        It vouches for a record whose ids and dates have their patterns and whose line
+        gives no key twice.
+        """
+        if accelerated.only_ids_after:
+            well = well_formed_ids([record.id for record in records])
+        else:
+            checked = list(map(accelerated.check_after, records))
+            well = None if all(checked) else checked
+        if others:
+            skipped = set(others)
+            decoded_lines = [line for index, line in enumerate(lines) if index not in skipped]
+        else:
+            decoded_lines = lines
+        if well is None and keys_given_once(accelerated.encode, decoded_lines, records):
+            return None
+        return [
+            (well is None or well[offset]) and keys_given_once(accelerated.encode, (line,), record)
+            for offset, (line, record) in enumerate(zip(decoded_lines, records, strict=True))
+        ]
