@@ -10,6 +10,8 @@ from typing import Any
 
 from unikommune import codelists
 from unikommune.format import FORMAT_VERSION
+from unikommune.models import RECORD_TYPES
+from unikommune.models.paths import field_references, parts_of
 from unikommune.identifiers import URL_PATTERN
 from unikommune.models.values import (
     DATE_PATTERN,
@@ -75,13 +77,28 @@ def _describe(schema: dict[str, Any]) -> str:
     return " ".join(str(text).split()).replace("|", "\\|")
 
 
-def _table(schema: dict[str, Any]) -> list[str]:
+def _table(schema: dict[str, Any], refers: dict[str, str] | None = None) -> list[str]:
+    """Return the table of a schema's fields; ``refers`` names what reference fields point to."""
     required = set(schema.get("required", []))
     lines = ["| field | type | required | description |", "|---|---|---|---|"]
     for name, sub in schema.get("properties", {}).items():
         mark = "yes" if name in required else ""
-        lines.append(f"| `{name}` | {_type(sub)} | {mark} | {_describe(sub)} |")
+        kind = _type(sub)
+        target = (refers or {}).get(name)
+        if target is not None:
+            noun = RECORD_TYPES[target].value.replace("-", " ")
+            article = "an" if noun[0] in "aeiou" else "a"
+            kind = kind.replace("id", f"id of {article} {noun}", 1)
+        lines.append(f"| `{name}` | {kind} | {mark} | {_describe(sub)} |")
     return lines
+
+
+def _references_by_model() -> dict[str, dict[str, str]]:
+    """Return, for every model the schemas describe, what its reference fields point to."""
+    models: dict[str, Any] = {}
+    for model in SCHEMA_FILES.values():
+        models.update(parts_of(model))
+    return {name: field_references(model) for name, model in models.items()}
 
 
 def render_reference() -> str:
@@ -98,10 +115,11 @@ def render_reference() -> str:
     ]
     seen: set[str] = set()
     nested: dict[str, dict[str, Any]] = {}
+    refers = _references_by_model()
     for file, model in SCHEMA_FILES.items():
         schema = schemas[file]
         out += [f"### {model.__name__}", "", f"Schema: `{schema['$id']}`", ""]
-        out += [_describe(schema), "", *_table(schema), ""]
+        out += [_describe(schema), "", *_table(schema, refers.get(model.__name__)), ""]
         seen.add(model.__name__)
         for name, definition in schema.get("$defs", {}).items():
             nested.setdefault(name, definition)
@@ -110,7 +128,11 @@ def render_reference() -> str:
         if name in seen or "enum" in definition:
             continue
         out += [f"### {name}", "", _describe(definition), ""]
-        out += _table(definition) if "properties" in definition else [f"Type: {_type(definition)}"]
+        out += (
+            _table(definition, refers.get(name))
+            if "properties" in definition
+            else [f"Type: {_type(definition)}"]
+        )
         out.append("")
     out += ["## Codelists", ""]
     for name in codelists.names():

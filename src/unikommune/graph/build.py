@@ -7,6 +7,8 @@ integer or a float, never ``None``, a list or a dict, so the graph writes to Gra
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 import networkx as nx
@@ -21,43 +23,65 @@ from unikommune.graph._common import (
     partner_attributes,
     period_bounds,
 )
-from unikommune.models import Dataset, SdgLink
+from unikommune.models import COLLECTIONS, RECORD_TYPES, Dataset, SdgLink
+from unikommune.models.paths import Reference, references
 from unikommune.models.values import LangString, Period
 
 __all__ = [
     "EDGE_KINDS",
     "NODE_KINDS",
+    "RECORD_NODES",
+    "TIES",
     "partnership_graph",
     "period_attributes",
+    "record_active",
     "record_attributes",
     "sdg_node",
 ]
 
-#: Kinds of node in the partnership graph, each the prefix of its nodes' ids.
-NODE_KINDS = (
-    "partner",
-    "agreement",
-    "mission",
-    "project",
-    "thesis",
-    "learning_activity",
-    "sdg",
+#: The collections whose records are nodes of the partnership graph, with their node kind.
+RECORD_NODES: Mapping[str, str] = MappingProxyType(
+    {
+        "agreements": "agreement",
+        "missions": "mission",
+        "projects": "project",
+        "theses": "thesis",
+        "learning_activities": "learning_activity",
+    }
 )
 
-#: Kinds of edge in the partnership graph, with the direction each runs in.
-EDGE_KINDS = {
-    "unit_of": "partner (unit) → partner (parent)",
-    "party": "partner → agreement",
-    "owns": "partner → mission",
-    "participates": "partner → project",
-    "in_mission": "project → mission",
-    "placement": "partner (educating institution) → partner (host)",
-    "educates": "partner (institution) → thesis",
-    "hosts": "partner (host unit) → thesis",
-    "supervises": "partner → thesis",
-    "organises": "partner → learning activity",
-    "sdg_link": "agreement, mission, project, thesis or learning activity → SDG goal",
-}
+#: Kinds of node in the partnership graph, each the prefix of its nodes' ids.
+NODE_KINDS = ("partner", *RECORD_NODES.values(), "sdg")
+
+#: The references that tie records in the graph, by collection: those the models declare
+#: with a tie (:class:`~unikommune.models.values.RefersTo`).
+TIES: Mapping[str, tuple[Reference, ...]] = MappingProxyType(
+    {
+        name: tuple(path for path in references(model) if path.tie is not None)
+        for name, model in COLLECTIONS.items()
+    }
+)
+
+
+def _edge_kinds() -> dict[str, str]:
+    kinds: dict[str, str] = {}
+    for collection, paths in TIES.items():
+        for path in paths:
+            source = RECORD_TYPES[path.collection].value.replace("-", " ")
+            target = RECORD_TYPES[collection].value.replace("-", " ")
+            if path.collection == collection:  # a unit runs to the partner it names
+                kinds[str(path.tie)] = f"{target} → the {source} its {path.name} names"
+            else:
+                kinds[str(path.tie)] = f"{source} → {target}"
+    kinds["placement"] = "partner (educating institution) → partner (host)"
+    kinds["sdg_link"] = "agreement, mission, project, thesis or learning activity → SDG goal"
+    return kinds
+
+
+#: Kinds of edge in the partnership graph, with the direction each runs in.  Every edge
+#: runs from the record referred to to the record that refers to it (a partner
+#: participates in a project), but a unit runs to its parent (``unit_of``).
+EDGE_KINDS: Mapping[str, str] = MappingProxyType(_edge_kinds())
 
 
 def period_attributes(period: Period | None) -> dict[str, str | int]:
@@ -118,14 +142,17 @@ def partnership_graph(dataset: Dataset, when: When = None) -> nx.MultiDiGraph[st
 
     Partners are always in the graph; agreements, missions, projects, participations,
     placements, theses and learning activities only when they overlap ``when`` (records
-    without a period always do).  Edges are keyed by kind (``participates``) or, where a
-    pair can be linked more than once, by kind and record (``placement:pl1``,
-    ``sdg_link:11.2``).  A reference to a partner the dataset lacks gets a node with
-    ``missing=1`` rather than an error: the validator reports such references.
+    without a period always do).  Every tie the models declare is an edge (see
+    :data:`EDGE_KINDS`): one held in a part with a period of its own (a participation, a
+    party) only when that period overlaps ``when`` too.  Edges are keyed by kind
+    (``participates``) or, where a pair can be linked more than once, by kind and record
+    (``placement:pl1``, ``sdg_link:11.2``).  A reference to a partner the dataset lacks
+    gets a node with ``missing=1`` rather than an error: the validator reports such
+    references.
 
     Args:
         dataset: The dataset to draw.
-        when: A year (``2021``), a :class:`~unikommune.types.Period`, or ``None`` for all.
+        when: A year (``2021``), a :class:`~unikommune.models.values.Period`, or ``None``.
 
     Returns:
         A ``networkx.MultiDiGraph`` whose nodes carry ``kind`` and ``label`` and whose edges
@@ -142,87 +169,107 @@ def partnership_graph(dataset: Dataset, when: When = None) -> nx.MultiDiGraph[st
     for partner in dataset.partners:
         graph.add_node(node_id("partner", partner.id), **partner_attributes(partner))
     for partner in dataset.partners:
-        if partner.parent is not None:
-            graph.add_edge(
-                node_id("partner", partner.id),
-                _ensure_partner(graph, partner.parent),
-                key="unit_of",
-                kind="unit_of",
-                weight=1.0,
-            )
-    for agreement in dataset.agreements:
-        if not active(agreement.period, when):
+        _add_ties(graph, "partners", partner, node_id("partner", partner.id), when)
+    between: list[tuple[str, Any, str]] = []  # ties between records, once all are nodes
+    for collection in COLLECTIONS:
+        if collection == "placements":
+            _add_placements(graph, dataset, when)
             continue
-        agreement_node = node_id("agreement", agreement.id)
-        graph.add_node(
-            agreement_node,
-            **record_attributes("agreement", agreement.id, agreement.title, agreement.period),
-        )
-        for party in agreement.parties:
-            if active(party.period, when):
-                graph.add_edge(
-                    _ensure_partner(graph, party.partner),
-                    agreement_node,
-                    key="party",
-                    kind="party",
-                    role=party.role.value,
-                    weight=1.0,
-                )
-        _add_sdg_links(
-            graph,
-            agreement_node,
-            [
-                link
-                for plan in agreement.action_plans
-                for item in plan.activities
-                if active(item.period, when)
-                for link in item.sdg_links
-            ],
-        )
-    for mission in dataset.missions:
-        if not active(mission.timeframe, when):
+        kind = RECORD_NODES.get(collection)
+        if kind is None:
             continue
-        mission_node = node_id("mission", mission.id)
-        graph.add_node(
-            mission_node,
-            **record_attributes("mission", mission.id, mission.title, mission.timeframe),
+        for record in dataset.collection(collection):
+            if not record_active(collection, record, when):
+                continue
+            node = node_id(kind, record.id)
+            graph.add_node(node, **_attributes(collection, record))
+            _add_ties(graph, collection, record, node, when)
+            between.append((collection, record, node))
+            _add_sdg_links(graph, node, _links(collection, record, when))
+    for collection, record, node in between:
+        for path in TIES[collection]:
+            if path.collection != "partners":
+                target = RECORD_NODES[path.collection]
+                for _, value in path.held(record):
+                    source = node_id(target, value)
+                    if source in graph:
+                        graph.add_edge(source, node, key=path.tie, kind=path.tie, weight=1.0)
+    return graph
+
+
+def record_active(collection: str, record: Any, when: When) -> bool:
+    """Return whether a record counts under ``when``: its period, timeframe or year."""
+    if collection == "theses":
+        return active_year(record.year, when)
+    return active(record.timeframe if collection == "missions" else record.period, when)
+
+
+def _attributes(collection: str, record: Any) -> dict[str, str | int]:
+    """Return the GraphML-safe attributes of the node of ``record``."""
+    kind = RECORD_NODES[collection]
+    if collection == "missions":
+        return record_attributes(kind, record.id, record.title, record.timeframe)
+    if collection == "projects":
+        return record_attributes(
+            kind, record.id, record.title, record.period, status=record.status.value
         )
-        for owner in mission.owners:
-            graph.add_edge(
-                _ensure_partner(graph, owner), mission_node, key="owns", kind="owns", weight=1.0
-            )
-        _add_sdg_links(graph, mission_node, mission.sdg_links)
-    for project in dataset.projects:
-        if not active(project.period, when):
-            continue
-        project_node = node_id("project", project.id)
-        graph.add_node(
-            project_node,
-            **record_attributes(
-                "project", project.id, project.title, project.period, status=project.status.value
-            ),
+    if collection == "theses":
+        return record_attributes(
+            kind,
+            record.id,
+            record.title,
+            year=record.year,
+            start_year=record.year,
+            end_year=record.year,
+            level=record.level.value,
         )
-        for participation in project.participants:
-            if active(participation.period, when):
-                graph.add_edge(
-                    _ensure_partner(graph, participation.partner),
-                    project_node,
-                    key="participates",
-                    kind="participates",
-                    role=participation.role.value,
-                    weight=1.0,
-                )
-        _add_sdg_links(graph, project_node, project.sdg_links)
-    for mission in dataset.missions:
-        mission_node = node_id("mission", mission.id)
-        if mission_node not in graph:
+    if collection == "learning_activities":
+        return record_attributes(
+            kind,
+            record.id,
+            record.title,
+            record.period,
+            learning_kind=record.kind.value,
+            participants=sum(count.count for count in record.participants),
+        )
+    return record_attributes(kind, record.id, record.title, record.period)
+
+
+def _add_ties(
+    graph: nx.MultiDiGraph[str], collection: str, record: Any, node: str, when: When
+) -> None:
+    """Add an edge for every tie of ``record`` to a partner (see :data:`EDGE_KINDS`)."""
+    for path in TIES[collection]:
+        if path.collection != "partners":
             continue
-        for project_id in mission.projects:
-            project_node = node_id("project", project_id)
-            if project_node in graph:
-                graph.add_edge(
-                    project_node, mission_node, key="in_mission", kind="in_mission", weight=1.0
-                )
+        for holder, value in path.held(record):
+            if holder is not record and not active(getattr(holder, "period", None), when):
+                continue
+            attributes: dict[str, Any] = {"kind": path.tie, "weight": 1.0}
+            role = getattr(holder, "role", None) if holder is not record else None
+            if role is not None:
+                attributes["role"] = role.value
+            if collection == "partners":  # a unit is tied to its parent
+                graph.add_edge(node, _ensure_partner(graph, value), key=path.tie, **attributes)
+            else:
+                graph.add_edge(_ensure_partner(graph, value), node, key=path.tie, **attributes)
+
+
+def _links(collection: str, record: Any, when: When) -> list[SdgLink]:
+    """Return the SDG links of a record; an agreement's are those of its activities."""
+    if collection == "agreements":
+        return [
+            link
+            for plan in record.action_plans
+            for item in plan.activities
+            if active(item.period, when)
+            for link in item.sdg_links
+        ]
+    links: list[SdgLink] = record.sdg_links
+    return links
+
+
+def _add_placements(graph: nx.MultiDiGraph[str], dataset: Dataset, when: When) -> None:
     for placement in dataset.placements:
         if not active_year(placement.year, when):
             continue
@@ -243,68 +290,3 @@ def partnership_graph(dataset: Dataset, when: When = None) -> nx.MultiDiGraph[st
             key=f"placement:{placement.id}",
             **attributes,
         )
-    for thesis in dataset.theses:
-        if not active_year(thesis.year, when):
-            continue
-        thesis_node = node_id("thesis", thesis.id)
-        graph.add_node(
-            thesis_node,
-            **record_attributes(
-                "thesis",
-                thesis.id,
-                thesis.title,
-                year=thesis.year,
-                start_year=thesis.year,
-                end_year=thesis.year,
-                level=thesis.level.value,
-            ),
-        )
-        graph.add_edge(
-            _ensure_partner(graph, thesis.institution),
-            thesis_node,
-            key="educates",
-            kind="educates",
-            weight=1.0,
-        )
-        if thesis.host is not None:
-            graph.add_edge(
-                _ensure_partner(graph, thesis.host),
-                thesis_node,
-                key="hosts",
-                kind="hosts",
-                weight=1.0,
-            )
-        for supervisor in thesis.supervising_partners:
-            graph.add_edge(
-                _ensure_partner(graph, supervisor),
-                thesis_node,
-                key="supervises",
-                kind="supervises",
-                weight=1.0,
-            )
-        _add_sdg_links(graph, thesis_node, thesis.sdg_links)
-    for activity in dataset.learning_activities:
-        if not active(activity.period, when):
-            continue
-        activity_node = node_id("learning_activity", activity.id)
-        graph.add_node(
-            activity_node,
-            **record_attributes(
-                "learning_activity",
-                activity.id,
-                activity.title,
-                activity.period,
-                learning_kind=activity.kind.value,
-                participants=sum(count.count for count in activity.participants),
-            ),
-        )
-        for organiser in activity.organisers:
-            graph.add_edge(
-                _ensure_partner(graph, organiser),
-                activity_node,
-                key="organises",
-                kind="organises",
-                weight=1.0,
-            )
-        _add_sdg_links(graph, activity_node, activity.sdg_links)
-    return graph

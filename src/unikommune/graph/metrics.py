@@ -38,14 +38,14 @@ from unikommune.codelists import PartnerKind
 from unikommune.graph import _sparse
 from unikommune.graph._common import When, active_year, window
 from unikommune.graph.brokerage import ROLES, brokerage_roles
+from unikommune.graph.build import RECORD_NODES
 from unikommune.graph.synergy import QUADRUPLE_HELIX, mutual_information, profiles_of
 from unikommune.graph.views import (
-    _NODE_KIND,
     ACTIVITY_KINDS,
     Counting,
     Level,
-    _check_via,
     activities,
+    check_via,
     co_participation,
 )
 from unikommune.models import Dataset
@@ -360,7 +360,7 @@ def network_metrics(
     Raises:
         ValueError: an argument is invalid (see :func:`~unikommune.graph.co_participation`).
     """
-    via = _check_via(via)
+    via = check_via(via)
     if graph is None:
         graph = co_participation(dataset, when, via=via, counting=counting, level=level)
     n = graph.number_of_nodes()
@@ -407,7 +407,7 @@ def network_metrics(
     )
     # one pass over every kind of activity gives the coverage, the count and the profiles
     every = list(activities(dataset, when, via=ACTIVITY_KINDS))
-    counted_kinds = {_NODE_KIND[name] for name in via}
+    counted_kinds = {RECORD_NODES[name] for name in via}
     counted = [item for item in every if item.kind in counted_kinds]
     coverage = dict.fromkeys(range(1, 18), 0)
     for item in every:

@@ -27,7 +27,13 @@ from unikommune.graph._common import (
     partner_attributes,
     roll_up,
 )
-from unikommune.graph.build import record_attributes, sdg_node
+from unikommune.graph.build import (
+    RECORD_NODES,
+    TIES,
+    record_active,
+    record_attributes,
+    sdg_node,
+)
 from unikommune.models import Dataset
 
 __all__ = [
@@ -36,6 +42,7 @@ __all__ = [
     "Counting",
     "Level",
     "activities",
+    "check_via",
     "co_occurrence",
     "co_participation",
     "mission_sdg",
@@ -50,12 +57,6 @@ Level = Literal["unit", "organisation"]
 
 #: Kinds of activity that tie partners, by collection key, in the order they are read.
 ACTIVITY_KINDS = ("projects", "missions", "learning_activities", "theses")
-_NODE_KIND = {
-    "projects": "project",
-    "missions": "mission",
-    "learning_activities": "learning_activity",
-    "theses": "thesis",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +69,8 @@ class Activity:
     kind: str
 
 
-def _check_via(via: Iterable[str]) -> tuple[str, ...]:
+def check_via(via: Iterable[str]) -> tuple[str, ...]:
+    """Return the activity kinds ``via`` names, each once; raise ValueError for others."""
     chosen = tuple(dict.fromkeys(via))
     unknown = [name for name in chosen if name not in ACTIVITY_KINDS]
     if unknown or not chosen:
@@ -93,62 +95,36 @@ def activities(
 ) -> Iterator[Activity]:
     """Yield every activity of the kinds ``via`` that counts under ``when``, with its partners.
 
-    Partners are the project participants (those whose participation overlaps ``when``),
-    the mission owners, the learning-activity organisers, and a thesis' institution, host
-    and supervisors.  With ``level="organisation"`` each is replaced by its top-level
+    Partners are those the activity ties (:data:`~unikommune.graph.build.TIES`): the
+    project participants (those whose participation overlaps ``when``), the mission
+    owners, the learning-activity organisers, and a thesis' institution, host and
+    supervisors.  With ``level="organisation"`` each is replaced by its top-level
     organisation; each partner appears once per activity, in sorted order.
 
     Raises:
         ValueError: ``via`` names an unknown kind, or ``level`` or ``when`` is invalid.
     """
-    chosen = _check_via(via)
+    chosen = check_via(via)
     _check_level(level)
     top = roll_up(dataset) if level == "organisation" else {}
-
-    def members(ids: Iterable[str]) -> tuple[str, ...]:
-        return tuple(sorted({top.get(i, i) for i in ids}))
-
     for name in chosen:
-        kind = _NODE_KIND[name]
-        if name == "projects":
-            for project in dataset.projects:
-                if active(project.period, when):
-                    yield Activity(
-                        node_id(kind, project.id),
-                        members(p.partner for p in project.participants if active(p.period, when)),
-                        frozenset(link.goal for link in project.sdg_links),
-                        kind,
-                    )
-        elif name == "missions":
-            for mission in dataset.missions:
-                if active(mission.timeframe, when):
-                    yield Activity(
-                        node_id(kind, mission.id),
-                        members(mission.owners),
-                        frozenset(link.goal for link in mission.sdg_links),
-                        kind,
-                    )
-        elif name == "learning_activities":
-            for item in dataset.learning_activities:
-                if active(item.period, when):
-                    yield Activity(
-                        node_id(kind, item.id),
-                        members(item.organisers),
-                        frozenset(link.goal for link in item.sdg_links),
-                        kind,
-                    )
-        else:
-            for thesis in dataset.theses:
-                if active_year(thesis.year, when):
-                    ids = [thesis.institution, *thesis.supervising_partners]
-                    if thesis.host is not None:
-                        ids.append(thesis.host)
-                    yield Activity(
-                        node_id(kind, thesis.id),
-                        members(ids),
-                        frozenset(link.goal for link in thesis.sdg_links),
-                        kind,
-                    )
+        kind = RECORD_NODES[name]
+        paths = [path for path in TIES[name] if path.collection == "partners"]
+        for record in dataset.collection(name):
+            if not record_active(name, record, when):
+                continue
+            members = {
+                top.get(value, value)
+                for path in paths
+                for holder, value in path.held(record)
+                if holder is record or active(getattr(holder, "period", None), when)
+            }
+            yield Activity(
+                node_id(kind, record.id),
+                tuple(sorted(members)),
+                frozenset(link.goal for link in record.sdg_links),
+                kind,
+            )
 
 
 def co_occurrence(

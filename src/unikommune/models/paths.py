@@ -36,6 +36,8 @@ __all__ = [
     "Reference",
     "areas",
     "distinct_lists",
+    "field_references",
+    "parts_of",
     "paths_to_model",
     "references",
 ]
@@ -75,6 +77,10 @@ def _plain_reader(names: tuple[str, ...], across: bool = False) -> Reader:
     exec(source, namespace)
     reader: Reader = namespace["plain"]
     return reader
+
+
+def _itself(record: Any) -> list[Any]:
+    return [record]
 
 
 def _readers(steps: tuple[tuple[str, str], ...]) -> Reader:
@@ -143,6 +149,32 @@ class FieldPath:
     def name(self) -> str:
         """Return the JSON name of the last field on the path."""
         return next(json for _, json in reversed(self.steps) if json != "[]")
+
+    @cached_property
+    def _holders(self) -> tuple[Reader, str, bool]:
+        names = [name for name, _ in self.steps]
+        many = names[-1] == "[]"
+        if many:
+            names.pop()
+        return _plain_reader(tuple(names[:-1])) if len(names) > 1 else _itself, names[-1], many
+
+    def held(self, record: Any) -> list[tuple[Any, Any]]:
+        """Return ``(holder, value)`` for every value at this path in ``record``.
+
+        The holder is the object whose field holds the value: the record itself for
+        ``owners[]`` or ``agreement``, a participation for ``participants[].partner``.
+        """
+        read, name, many = self._holders
+        found: list[tuple[Any, Any]] = []
+        for holder in read(record):
+            value = getattr(holder, name)
+            if value is None:
+                continue
+            if many:
+                found.extend((holder, item) for item in value if item is not None)
+            else:
+                found.append((holder, value))
+        return found
 
     def values(self, record: Any) -> list[tuple[Indexes, Any]]:
         """Return ``(indexes, value)`` for every value present at this path in ``record``."""
@@ -298,6 +330,29 @@ def paths_to_model(model: type[BaseModel], part: type[BaseModel]) -> tuple[Field
             if isinstance(annotation, type) and issubclass(annotation, part)
         )
     )
+
+
+@cache
+def parts_of(model: type[BaseModel]) -> dict[str, type[BaseModel]]:
+    """Return every model a record of ``model`` holds (itself included), by class name."""
+    found = {model.__name__: model}
+    for _, annotation, _ in _found(model):
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            found.setdefault(annotation.__name__, annotation)
+    return found
+
+
+@cache
+def field_references(model: type[BaseModel]) -> dict[str, str]:
+    """Return the collection each reference field of ``model`` itself points into, by JSON name.
+
+    Only the model's own fields count (``partner``, ``owners``), not those of its parts.
+    """
+    return {
+        path.steps[0][1]: path.collection
+        for path in references(model)
+        if len(path.steps) == 1 or (len(path.steps) == 2 and path.steps[1][0] == "[]")
+    }
 
 
 def collection_references(
