@@ -88,4 +88,5 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     networkit starts OpenMP threads when it is imported, and a process with other
     threads does not fork workers, so those checks would find no worker to test.
     """
-    items.sort(key=lambda item: item.path.name != "test_validate_parts.py")
+    forking = {"test_validate_parts.py", "test_rules.py"}
+    items.sort(key=lambda item: item.path.name not in forking)
