@@ -10,9 +10,9 @@ from typing import Any
 
 from unikommune import codelists
 from unikommune.format import FORMAT_VERSION
+from unikommune.identifiers import URL_PATTERN
 from unikommune.models import RECORD_TYPES
 from unikommune.models.paths import field_references, parts_of
-from unikommune.identifiers import URL_PATTERN
 from unikommune.models.values import (
     DATE_PATTERN,
     LANGUAGE_TAG_PATTERN,

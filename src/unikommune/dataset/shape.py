@@ -176,6 +176,7 @@ def _finding(
     prefix: str,
     line: int | None,
     model: type[BaseModel] | None,
+    hints: bool = True,
 ) -> RawFinding:
     kind: str = detail["type"]
     loc = tuple(detail["loc"])
@@ -191,9 +192,9 @@ def _finding(
     try:
         if not cached:
             raise TypeError("a value not worth keeping")
-        code, message, pointer, key = _explained(kind, loc, typed, tuple(ctx.items()), model)
+        code, message, pointer, key = _explained(kind, loc, typed, tuple(ctx.items()), model, hints)
     except TypeError:  # that, or a context value that cannot be hashed
-        code, message, pointer, key = _explain(kind, loc, value, ctx, model)
+        code, message, pointer, key = _explain(kind, loc, value, ctx, model, hints)
     return RawFinding(code, message, file, prefix + pointer, key=key, record_line=line)
 
 
@@ -204,8 +205,9 @@ def _explained(
     typed: tuple[type, Any] | None,
     context: tuple[tuple[str, Any], ...],
     model: type[BaseModel] | None,
+    hints: bool,
 ) -> tuple[str, str, str, bool]:
-    return _explain(kind, loc, None if typed is None else typed[1], dict(context), model)
+    return _explain(kind, loc, None if typed is None else typed[1], dict(context), model, hints)
 
 
 def _explain(
@@ -214,8 +216,12 @@ def _explain(
     value: Any,
     ctx: Mapping[str, Any],
     model: type[BaseModel] | None,
+    hints: bool = True,
 ) -> tuple[str, str, str, bool]:
-    """Return the code, message, pointer (under the record) and key flag of one error."""
+    """Return the code, message, pointer (under the record) and key flag of one error.
+
+    ``hints`` asks for a suggestion where one is likely (a close field name or code).
+    """
     key = bool(loc) and loc[-1] == "[key]"
     if key:
         loc = loc[:-1]
@@ -231,7 +237,7 @@ def _explain(
         about = f" ({description.rstrip('.')})" if description else ""
         return made("missing_field", f"{path}: required field is missing{about}; add it")
     if kind == "extra_forbidden":
-        hint = _closest(field, _field_names(model, loc[:-1]))
+        hint = _closest(field, _field_names(model, loc[:-1])) if hints else ""
         if field in {"$ref", "$id"}:
             hint = (
                 "; references to other documents are not part of the format and are never "
@@ -254,7 +260,8 @@ def _explain(
             )
         return made(
             "not_in_codelist",
-            f"{path}: expected one of {shown}; found {describe(value)}{_closest(value, options)}",
+            f"{path}: expected one of {shown}; found {describe(value)}"
+            f"{_closest(value, options) if hints else ''}",
         )
     if kind == "string_pattern_mismatch":
         code, expected = _pattern_kind(str(ctx.get("pattern", "")), field)
@@ -369,7 +376,16 @@ def structural_findings(
     if isinstance(error, ValidationError):
         error = error.errors(include_url=False)
     details = closest_alternatives(list(error))  # type: ignore[arg-type]
-    return [_finding(detail, file, prefix, line, model) for detail in details]
+    # A record with more problems than _HINTED is not a few typing mistakes: what is left is
+    # explained without suggestions ("did you mean ...?"), whose search is slow.
+    return [
+        _finding(detail, file, prefix, line, model, index < _HINTED)
+        for index, detail in enumerate(details)
+    ]
+
+
+#: The problems of one record explained with a suggestion where one is likely.
+_HINTED = 64
 
 
 #: Dataset fields that hold collections; the document check leaves them to the record checks.

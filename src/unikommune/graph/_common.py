@@ -18,6 +18,7 @@ __all__ = [
     "partner_attributes",
     "period_bounds",
     "roll_up",
+    "top_levels",
     "window",
 ]
 
@@ -107,18 +108,44 @@ def roll_up(dataset: Dataset) -> dict[str, str]:
     A partner without a parent is its own top level.  A parent that is missing from the
     dataset, or a cycle of parents, stops the walk at the last partner reached.
     """
-    parents: Mapping[str, str | None] = {p.id: p.parent for p in dataset.partners}
+    return top_levels({p.id: p.parent for p in dataset.partners})
+
+
+def top_levels(parents: Mapping[str, str | None]) -> dict[str, str]:
+    """Return the top level of every id of ``parents`` (an id's parent, ``None`` for none).
+
+    The walk up from an id ends at an id without a parent in ``parents``; in a circle of
+    parents it ends at the last id reached before one comes round again (so a member of
+    a circle has the member before it as its top).  Each id is walked once: time is
+    linear in the number of ids, however long the chains.
+
+    >>> top_levels({"a": None, "b": "a", "c": "b", "x": "y", "y": "x"})
+    {'a': 'a', 'b': 'a', 'c': 'a', 'x': 'y', 'y': 'x'}
+    """
     top: dict[str, str] = {}
-    for partner in dataset.partners:
-        seen = {partner.id}
-        current = partner.id
-        while True:
-            parent = parents.get(current)
-            if parent is None or parent not in parents or parent in seen:
+    for start in parents:
+        trail: list[str] = []  # ids walked from start whose top is still to come
+        at: dict[str, int] = {}
+        node = start
+        while node not in top:
+            if node in at:  # round a circle: each member's top is the member before it
+                circle = trail[at[node] :]
+                for index, member in enumerate(circle):
+                    top[member] = circle[index - 1]
+                del trail[at[node] :]
                 break
-            seen.add(parent)
-            current = parent
-        top[partner.id] = current
+            at[node] = len(trail)
+            trail.append(node)
+            parent = parents[node]
+            if parent is None or parent not in parents:
+                top[node] = node
+                trail.pop()
+                break
+            node = parent
+        for member in reversed(trail):
+            parent = parents[member]
+            assert parent is not None
+            top[member] = top[parent]
     return top
 
 

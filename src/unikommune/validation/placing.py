@@ -28,6 +28,8 @@ Sent = tuple[str, str, str, int | None, int | None, str]
 
 #: Bytes of lines kept while checking, to place findings without reading the files again.
 _KEPT_BYTES = 64 * 1024 * 1024
+#: The most findings of one text placed by a probe each; more are placed in one pass.
+_PROBES = 8
 
 
 class Kept:
@@ -91,20 +93,23 @@ def _ancestors(pointer: str) -> Iterator[str]:
 
 def _positions(text: str, findings: list[RawFinding], index: LineIndex, make: Make[_T]) -> list[_T]:
     """Return ``findings`` placed in ``text``, each made by ``make(raw, line, column)``."""
-    # Most pointers are found by a probe; a missing field's surely names nothing, so only
-    # its ancestors are looked for; the root is where the text starts.
+    # A few pointers are found by a probe each (it reads the text up to the place); more,
+    # in one pass over the text that indexes them all.  A missing field's pointer surely
+    # names nothing, so only its ancestors are looked for; the root is where the text
+    # starts.
     offsets: dict[str, tuple[int, int]] = {}
     wanted: set[str] = set()
+    probe = len(findings) <= _PROBES
     for raw in findings:
         pointer = raw.pointer
         if not pointer or pointer in offsets:
             continue
-        found = probe_offset(text, pointer)
+        found = probe_offset(text, pointer) if probe else None
         if found is not None:
             offsets[pointer] = found
             continue
         ancestors = list(_ancestors(pointer))
-        if names_nothing(text, pointer):
+        if probe and names_nothing(text, pointer):  # a search of the text: for a few only
             ancestors = ancestors[1:]
         wanted.update(ancestor for ancestor in ancestors if ancestor and ancestor not in offsets)
     if wanted:

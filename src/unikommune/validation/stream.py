@@ -36,6 +36,9 @@ from unikommune.validation.placing import Kept
 __all__ = ["Lines", "Readable", "collector_paused"]
 
 Progress = Callable[[int], None]
+#: The accelerated decodings of a collection: the one that takes only known ids and codes,
+#: and the one that takes any of the right form.
+_Decoders = tuple[Decoder, Decoder]
 
 
 class Readable(Protocol):
@@ -110,7 +113,12 @@ class Lines:
         }
         known["focus"] = context.profile.focus_area_codes()
         known["thematic"] = context.profile.thematic_area_codes()
-        accelerated = decoder(collection, known, self.literals) if self.accelerate else None
+        accelerated: _Decoders | None = None
+        if self.accelerate:
+            first = decoder(collection, known, self.literals)
+            second = decoder(collection, {}, self.literals)
+            if first is not None and second is not None:
+                accelerated = first, second
         limit = self.limit
         number = 0
         pending = b""
@@ -150,23 +158,23 @@ class Lines:
         return number
 
     def _one(
-        self, accelerated: Decoder | None, collection: str, line: bytes, number: int, file: str
+        self, decoders: _Decoders | None, collection: str, line: bytes, number: int, file: str
     ) -> None:
         """Check the record on one line (a blank line holds none)."""
         if not line or line.isspace():
             return
         self.records += 1
-        if accelerated is not None:
+        for accelerated in decoders or ():
             try:
                 record = accelerated.decode(line)
             except ValueError:
-                pass
-            else:
-                if accelerated.check_after(record) and keys_given_once(
-                    accelerated.encode, (line,), record
-                ):
-                    self._check(collection, [record], [number], [line], file)
-                    return
+                continue
+            if accelerated.check_after(record) and keys_given_once(
+                accelerated.encode, (line,), record
+            ):
+                self._check(collection, [record], [number], [line], file)
+                return
+            break
         self.general(collection, line, number, file)
 
     def _check(
@@ -203,19 +211,21 @@ class Lines:
             keep_id(self.context, collection, record_id)
 
     def _chunk(
-        self, accelerated: Decoder, collection: str, lines: list[bytes], number: int, file: str
+        self, decoders: _Decoders, collection: str, lines: list[bytes], number: int, file: str
     ) -> None:
         """Check ``lines``, the first on line ``number + 1``, none of them too long.
 
         The chunk is decoded without a Python frame per line, going on past each line
-        that does not decode.  The shapes of those lines, which depend on no other line,
-        are checked next, together; then, in the order of the file, each run of decoded
-        records goes to the rules as one batch and each line between is taken in, so
-        every finding is the one a line-by-line check gives.
+        that does not decode; such a line is tried again by the decoder that takes any
+        id or code of the right form (a reference to no record is still of the right
+        shape), and else checked on the general path.  Then, in the order of the file,
+        each run of decoded records goes to the rules as one batch and each line between
+        is taken in, so every finding is the one a line-by-line check gives.
         """
+        first, second = decoders
         records: list[Any] = []  # of the lines that decoded
         others: list[int] = []  # indexes of the lines that did not, or are blank
-        decoded = map(accelerated.decode, lines)
+        decoded = map(first.decode, lines)
         while True:
             try:
                 records.extend(decoded)  # keeps what it decoded when a line raises
@@ -223,51 +233,62 @@ class Lines:
                 others.append(len(records) + len(others))
                 continue
             break
-        vouched = self._vouched(accelerated, lines, records, others)
-        if not others and vouched is None:
+        if not others and self._vouched(first, lines, records) is None:
             self.records += len(records)
             every = list(range(number + 1, number + 1 + len(lines)))
             self._check(collection, records, every, lines, file)
             return
-        # The shapes of the other lines depend on no other line: check them together first,
-        # which keeps the code and data of those checks in cache.
-        shapes: dict[int, Shaped] = {}
-        for other in others:
-            line = lines[other]
-            if line and not line.isspace():
-                self.kept.keep(file, number + 1 + other, line)
-                shapes[other] = line_shape(collection, line, number + 1 + other, file)
-        skipped = set(others)
+        found = self._align(second, lines, records, others) if others else list(records)
+        present = [index for index, record in enumerate(found) if record is not None]
+        vouched = self._vouched(first, [lines[i] for i in present], [found[i] for i in present])
+        if vouched is not None:
+            for index, good in zip(present, vouched, strict=True):
+                if not good:
+                    found[index] = None
         run: list[Any] = []
         numbers: list[int] = []
         texts: list[bytes] = []
-        at = 0  # the next decoded record
         for index, line in enumerate(lines):
-            if index not in skipped and (vouched is None or vouched[at]):
-                run.append(records[at])
+            record = found[index]
+            if record is not None:
+                run.append(record)
                 numbers.append(number + 1 + index)
                 texts.append(line)
-                at += 1
                 continue
             if run:
                 self._check(collection, run, numbers, texts, file)
                 run, numbers, texts = [], [], []
-            if index in skipped:
-                shaped = shapes.get(index)
-                if shaped is not None:
-                    self.take(collection, shaped, number + 1 + index, file)
-            else:  # decoded, but not vouched for
-                at += 1
+            if line and not line.isspace():
                 self.general(collection, line, number + 1 + index, file)
         if run:
             self._check(collection, run, numbers, texts, file)
-        self.records += len(records) + len(shapes)
+        self.records += sum(1 for line in lines if line and not line.isspace())
 
     @staticmethod
-    def _vouched(
-        accelerated: Decoder, lines: list[bytes], records: list[Any], others: list[int]
-    ) -> list[bool] | None:
-        """Return ``None`` when the decoder vouches for every decoded record, else for which.
+    def _align(
+        second: Decoder, lines: list[bytes], records: list[Any], others: list[int]
+    ) -> list[Any]:
+        """Return the record of every line, ``None`` for none.
+
+        A line that did not decode is tried again with ``second``.
+        """
+        found: list[Any] = []
+        at = 0
+        skipped = set(others)
+        for index, line in enumerate(lines):
+            if index not in skipped:
+                found.append(records[at])
+                at += 1
+                continue
+            try:
+                found.append(second.decode(line) if line and not line.isspace() else None)
+            except ValueError:
+                found.append(None)
+        return found
+
+    @staticmethod
+    def _vouched(accelerated: Decoder, lines: list[bytes], records: list[Any]) -> list[bool] | None:
+        """Return ``None`` when the decoding vouches for every record (of ``lines``), else which.
 
         It vouches for a record whose ids and dates have their patterns and whose line
         gives no key twice.
@@ -277,14 +298,9 @@ class Lines:
         else:
             checked = list(map(accelerated.check_after, records))
             well = None if all(checked) else checked
-        if others:
-            skipped = set(others)
-            decoded_lines = [line for index, line in enumerate(lines) if index not in skipped]
-        else:
-            decoded_lines = lines
-        if well is None and keys_given_once(accelerated.encode, decoded_lines, records):
+        if well is None and keys_given_once(accelerated.encode, lines, records):
             return None
         return [
             (well is None or well[offset]) and keys_given_once(accelerated.encode, (line,), record)
-            for offset, (line, record) in enumerate(zip(decoded_lines, records, strict=True))
+            for offset, (line, record) in enumerate(zip(lines, records, strict=True))
         ]
