@@ -44,7 +44,7 @@ import orjson
 from unikommune.models import COLLECTIONS
 from unikommune.schema import validator as schema_validator
 from unikommune.validation import validate
-from unikommune.validation.workers import default_jobs
+from unikommune.validation.parts import default_jobs
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
@@ -107,7 +107,7 @@ def timed_validate(folder: Path, jobs: int | None = None) -> tuple[float, float,
     gc.collect()
     cpu = _cpu()
     started = time.perf_counter()
-    report = validate(folder, jobs=jobs)
+    report = validate(folder, jobs=default_jobs() if jobs is None else jobs)
     seconds = time.perf_counter() - started
     return seconds, _cpu() - cpu, report.records, len(report.findings)
 

@@ -38,13 +38,25 @@ settings.register_profile(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-settings.register_profile("ci", parent=settings.get_profile("default"), max_examples=100)
+settings.register_profile("ci", parent=settings.get_profile("default"))
 settings.register_profile(
     "debug", parent=settings.get_profile("default"), phases=[Phase.explicit, Phase.generate]
 )
 settings.register_profile("thorough", parent=settings.get_profile("default"), max_examples=1000)
-settings.load_profile(
-    os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "default")
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "default")
+settings.load_profile(PROFILE)
+#: Settings of the slow property tests (marked ``slow``): a quarter of the profile's
+#: examples, so that the whole suite stays within a few minutes; the ``thorough``
+#: profile (``HYPOTHESIS_PROFILE=thorough``) gives them 250 each.
+SLOW = settings(
+    settings.get_profile(PROFILE),
+    max_examples=max(1, settings.get_profile(PROFILE).max_examples // 4),
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ],
 )
 
 

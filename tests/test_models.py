@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 import unikommune
+from conftest import SLOW
 from strategies import SCHEMAS, documents
 from unikommune.models import COLLECTIONS, Dataset, SdgLink
 from unikommune.models.values import Identifier, Period, Timeframe, date_bounds
@@ -19,6 +20,8 @@ from unikommune.schema import SCHEMA_FILES
 RECORD_FILES = [name for name in SCHEMA_FILES if name not in {"dataset.json", "dataset-part.json"}]
 
 
+@pytest.mark.slow
+@SLOW
 @pytest.mark.parametrize("name", [*RECORD_FILES, "dataset.json", "dataset-part.json"])
 @given(data=st.data())
 def test_every_model_round_trips(name: str, data: Any) -> None:

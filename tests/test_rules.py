@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import EXAMPLES
+from conftest import EXAMPLES, SLOW
 from unikommune import rules, validate
 from unikommune.models import COLLECTIONS
 from unikommune.rules import RULES, Batch, Context, Rule
@@ -107,11 +107,8 @@ def _four_ways(folder: Path) -> Report:
     return one
 
 
-@settings(
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@pytest.mark.slow
+@SLOW
 @given(
     name=st.sampled_from(RECORD_CASES),
     before=st.integers(0, 30),

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from referencing.exceptions import Unresolvable
 
 import unikommune
-from conftest import SCHEMAS
+from conftest import SCHEMAS, SLOW
 from strategies import SUPPORTED_KEYWORDS, documents, mutations
 from unikommune.cli import main
 from unikommune.format import SCHEMA_BASE, schema_id
@@ -205,6 +205,8 @@ def _schema_accepts(name: str, document: Any) -> bool:
     return bool(validator(name.removesuffix(".json")).is_valid(document))
 
 
+@pytest.mark.slow
+@SLOW
 @pytest.mark.parametrize("name", sorted(SCHEMA_FILES))
 @given(data=st.data())
 def test_models_accept_what_the_schemas_generate(name: str, data: st.DataObject) -> None:
@@ -213,6 +215,8 @@ def test_models_accept_what_the_schemas_generate(name: str, data: st.DataObject)
     assert _model_accepts(name, document)
 
 
+@pytest.mark.slow
+@SLOW
 @pytest.mark.parametrize("name", sorted(SCHEMA_FILES))
 @given(data=st.data())
 def test_models_and_schemas_agree_on_broken_documents(name: str, data: st.DataObject) -> None:

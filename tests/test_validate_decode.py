@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from conftest import benchmark_generator
+from conftest import SLOW, benchmark_generator
 from unikommune.dataset.mirror import View, mirror_validator
 from unikommune.dataset.reader import parse_text
 from unikommune.dataset.shape import (
@@ -466,7 +466,8 @@ def _point(record: Any, path: str, choose: Callable[[], str]) -> None:
     walk(record, steps)
 
 
-@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.slow
+@SLOW
 @given(data=st.data(), collection=st.sampled_from(sorted(_SCHEMA_OF)))
 def test_records_drawn_from_the_schemas_give_the_same_findings_either_way(
     data: st.DataObject, collection: str, tiny: Path, tmp_path_factory: pytest.TempPathFactory
@@ -515,9 +516,8 @@ def test_records_drawn_from_the_schemas_give_the_same_findings_either_way(
 _PLACEMENT_KINDS = ("clean", "clean", "clean", "dangling", "wrong-type", "bad-id", "blank", "json")
 
 
-@settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@pytest.mark.slow
+@SLOW
 @given(
     lines=st.lists(
         st.tuples(st.sampled_from(_PLACEMENT_KINDS), st.integers(0, 5)), min_size=1, max_size=40
@@ -561,7 +561,8 @@ def test_runs_of_placements_around_broken_lines_give_the_same_findings_either_wa
 _EVERY_SCHEMA = {**_SCHEMA_OF, "agreements": "agreement.json", "missions": "mission.json"}
 
 
-@settings(deadline=None, max_examples=200)
+@pytest.mark.slow
+@SLOW
 @given(data=st.data(), collection=st.sampled_from(sorted(_EVERY_SCHEMA)))
 def test_a_broken_line_is_explained_alike_from_its_bytes_and_from_its_parse(
     data: st.DataObject, collection: str

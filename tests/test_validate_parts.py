@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import benchmark_generator
+from conftest import SLOW, benchmark_generator
 from unikommune.validation import Report, engine, validate
 from unikommune.validation import parts as workers
 
@@ -132,9 +132,8 @@ def _placement(tiny: Path) -> dict[str, Any]:
 _KINDS = ("clean", "clean", "clean", "clean", "dangling", "wrong-type", "blank", "json", "crlf")
 
 
-@settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@pytest.mark.slow
+@SLOW
 @given(
     lines=st.lists(st.tuples(st.sampled_from(_KINDS), st.integers(0, 9)), min_size=1, max_size=60),
     jobs=st.integers(2, 4),
