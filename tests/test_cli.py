@@ -15,8 +15,8 @@ import pytest
 import unikommune
 from conftest import DATA, ROOT
 from unikommune.cli import main
-from unikommune.cli.validate import format_github, format_text
 from unikommune.validation import CODES, Finding, Report, Severity, validate
+from unikommune.validation.formats import format_github, format_text
 
 CASES = sorted((DATA / "validate" / "cli").iterdir())
 
@@ -195,7 +195,8 @@ def test_jobs_must_be_a_whole_number_of_one_or_more(
 
 
 def test_jobs_are_passed_on(monkeypatch: pytest.MonkeyPatch) -> None:
-    import unikommune.cli.validate as command
+    import unikommune.validation as validation
+    from unikommune.validation.parts import default_jobs
 
     asked: list[int] = []
 
@@ -203,9 +204,27 @@ def test_jobs_are_passed_on(monkeypatch: pytest.MonkeyPatch) -> None:
         asked.append(jobs)
         return validate(*args, jobs=jobs, **options)
 
-    monkeypatch.setattr(command, "validate", recording)
+    monkeypatch.setattr(validation, "validate", recording)
     folder = str(ROOT / "examples" / "trondheim")
     assert main(["validate", "--jobs", "3", folder]) == 0
     assert main(["validate", folder]) == 0
     # The library starts no process unless asked; the command asks for the usable cores.
-    assert asked == [3, command.default_jobs()]
+    assert asked == [3, default_jobs()]
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["explain", "duplicate_id"], ["explain"]])
+def test_help_and_explain_load_only_what_they_need(argv: list[str]) -> None:
+    # The models (pydantic), the validator and the graphs (networkx) are loaded by the
+    # commands that use them, not by the help or the catalogue of codes.
+    program = (
+        "import contextlib, io, sys\n"
+        "from unikommune.cli import main\n"
+        "with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    main({argv!r})\n"
+        "heavy = ('pydantic', 'networkx', 'unikommune.models', 'unikommune.validation.engine')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(heavy)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert done.stdout.strip() == "[]"

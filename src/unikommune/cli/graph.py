@@ -5,13 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-from pydantic import ValidationError
-
-from unikommune import Period, load, outputs
+from unikommune import outputs
 from unikommune.errors import DatasetWriteError
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from unikommune.models.values import Period
 
 __all__ = ["VIEWS", "add_filters", "build_view", "check_output", "register", "run", "time_filter"]
 
@@ -19,6 +21,10 @@ _KINDS = ("projects", "missions", "learning_activities", "theses")
 
 
 def _period(text: str) -> Period:
+    from pydantic import ValidationError
+
+    from unikommune.models.values import Period
+
     start, _, end = text.partition("/")
     try:
         return Period(start=start, end=end or None)
@@ -153,6 +159,7 @@ def register(subparsers: Any) -> None:
 def build_view(args: argparse.Namespace) -> nx.Graph[str]:
     """Load the dataset and build the view the arguments ask for."""
     from unikommune import graph
+    from unikommune.loading import load
 
     dataset = load(args.dataset)
     when = time_filter(args)

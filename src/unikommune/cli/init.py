@@ -3,29 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
-from unikommune import outputs, save
-from unikommune.codelists import RecordType
+from unikommune import outputs
 from unikommune.errors import DatasetReadError, DatasetWriteError
-from unikommune.format import schema_id
-from unikommune.models import Dataset, Profile, default_profile
-from unikommune.validation import validate
 
-__all__ = ["register", "run", "scaffold"]
+if TYPE_CHECKING:
+    from unikommune.models import Profile
 
-_RULE_KINDS = [
-    RecordType.MISSION,
-    RecordType.PROJECT,
-    RecordType.THESIS,
-    RecordType.LEARNING_ACTIVITY,
-    RecordType.ACTIVITY,
-]
+__all__ = ["register", "run"]
 
 
 def register(subparsers: Any) -> None:
@@ -55,81 +42,15 @@ def register(subparsers: Any) -> None:
 
 
 def _read_profile(path: Path) -> Profile:
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-        return Profile.model_validate(document)
-    except OSError as error:
-        message = f"cannot read the profile: {error.strerror}"
-        raise DatasetReadError(message, path=str(path)) from None
-    except ValueError as error:
-        first = error.errors(include_url=False)[0] if isinstance(error, ValidationError) else None
-        detail = f"{'/'.join(map(str, first['loc']))}: {first['msg']}" if first else str(error)
-        raise DatasetReadError(f"not a valid profile: {detail}", path=str(path)) from None
+    from unikommune.dataset.profile import read_profile
 
-
-def scaffold(
-    profile: Profile | None = None,
-    municipality: str = "Example municipality",
-    university: str = "Example university",
-    today: dt.date | None = None,
-) -> Dataset:
-    """Return a new dataset: two partners and an agreement with the SDG rule, on ``profile``."""
-    today = today or dt.date.today()
-    chosen = profile or default_profile()
-    document: dict[str, Any] = {
-        "$schema": schema_id("dataset"),
-        "title": {"en": f"{municipality} and {university}: university-municipality partnership"},
-        "description": {
-            "en": "The partnership's agreement, partners and activities. Replace this text: "
-            "say what the dataset holds and which values are illustrative."
-        },
-        "publisher": "municipality",
-        "license": "CC-BY-4.0",
-        "languages": ["en"],
-        "modified": today.isoformat(),
-        "partners": [
-            {
-                "id": "municipality",
-                "name": {"en": municipality},
-                "kind": "municipality",
-                "sector": "public-sector",
-            },
-            {
-                "id": "university",
-                "name": {"en": university},
-                "kind": "university",
-                "sector": "academia",
-            },
-        ],
-        "agreements": [
-            {
-                "id": "agreement",
-                "title": {
-                    "en": f"University-municipality agreement between {municipality} "
-                    f"and {university}"
-                },
-                "parties": [{"partner": "municipality"}, {"partner": "university"}],
-                "period": {"start": str(today.year)},
-                "focus_areas": sorted(chosen.focus_area_codes()),
-                "thematic_areas": sorted(chosen.thematic_area_codes()),
-                "rules": [
-                    {
-                        "id": "sdg-rule",
-                        "kind": "sdg-link-required",
-                        "applies_to": [kind.value for kind in _RULE_KINDS],
-                        "description": {
-                            "en": "All joint activity builds on the UN Sustainable "
-                            "Development Goals."
-                        },
-                    }
-                ],
-            }
-        ],
-    }
-    if profile is not None:
-        document["profile"] = profile.model_dump(mode="json", by_alias=True, exclude_none=True)
-        document["profile"].pop("$schema", None)
-    return Dataset.model_validate(document)
+    profile, findings = read_profile(path, 16 * 1024 * 1024)
+    problems = [finding for finding in findings if finding.code != "wrong_schema"]
+    if profile is None or problems:
+        first = problems[0] if problems else findings[0]
+        where = f"{first.pointer}: " if first.pointer else ""
+        raise DatasetReadError(f"not a valid profile: {where}{first.message}", path=str(path))
+    return profile
 
 
 _NEXT = """\
@@ -158,6 +79,10 @@ def run(args: argparse.Namespace) -> int:
             f"{directory} exists and is not an empty folder; choose a new folder "
             "(init never overwrites)"
         )
+    from unikommune.dataset.save import save
+    from unikommune.scaffold import scaffold
+    from unikommune.validation import validate
+
     profile = _read_profile(args.profile) if args.profile else None
     dataset = scaffold(profile, args.municipality, args.university)
     # Written in a staging folder first, then moved in file by file: each file whole and

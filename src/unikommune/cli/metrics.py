@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from unikommune import load, outputs
+from unikommune import outputs
 from unikommune.cli.graph import add_filters, check_output, time_filter
 
 __all__ = ["register", "run", "table_text"]
@@ -118,6 +118,8 @@ def run(args: argparse.Namespace) -> int:
     if fmt is None:
         suffix = args.output.suffix.lower() if args.output is not None else ""
         fmt = {".csv": "csv", ".json": "json"}.get(suffix, "table")
+    from unikommune.loading import load
+
     dataset = load(args.dataset)
     when = time_filter(args)
     if args.sdg:

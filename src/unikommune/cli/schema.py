@@ -7,9 +7,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from unikommune.format_docs import render_reference
-from unikommune.schema import check_schemas, write_schemas
-
 __all__ = ["register", "run"]
 
 
@@ -42,6 +39,8 @@ def register(subparsers: Any) -> None:
 
 
 def _reference_problems(path: Path | None) -> list[str]:
+    from unikommune.format_docs import render_reference
+
     if path is None:
         return []
     if not path.is_file():
@@ -53,6 +52,9 @@ def _reference_problems(path: Path | None) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     """Write or check the schemas (and the reference); return the exit code."""
+    from unikommune.format_docs import render_reference
+    from unikommune.schema import check_schemas, write_schemas
+
     if args.check:
         problems = check_schemas(args.dir) + _reference_problems(args.reference)
         for problem in problems:

@@ -7,23 +7,19 @@ one is, 2 when a path cannot be read at all.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from unikommune.dataset.profile import read_profile
 from unikommune.errors import DatasetReadError
-from unikommune.models import Profile
-from unikommune.validation import Finding, Report, Severity, validate
-from unikommune.validation.parts import default_jobs
 
-__all__ = ["format_github", "format_text", "register", "run"]
+if TYPE_CHECKING:
+    from unikommune.models import Profile
 
-_INDEX = re.compile(r"/\d+(?=/|$)")
+__all__ = ["register", "run"]
 
 
 def register(subparsers: Any) -> None:
@@ -86,6 +82,8 @@ def _jobs(text: str) -> int:
 
 
 def _load_profile(path: Path) -> Profile:
+    from unikommune.dataset.profile import read_profile
+
     profile, findings = read_profile(path, 16 * 1024 * 1024)
     problems = [finding for finding in findings if finding.code != "wrong_schema"]
     if profile is None or problems:
@@ -93,99 +91,6 @@ def _load_profile(path: Path) -> Profile:
         where = f"{first.pointer}: " if first.pointer else ""
         raise DatasetReadError(f"not a profile: {where}{first.message}", path=str(path))
     return profile
-
-
-def _group_key(finding: Finding) -> tuple[str, str, str]:
-    return finding.code, finding.file or "", _INDEX.sub("/*", finding.pointer)
-
-
-def _groups(findings: Sequence[Finding]) -> list[list[Finding]]:
-    grouped: dict[tuple[str, str, str], list[Finding]] = {}
-    for finding in findings:
-        grouped.setdefault(_group_key(finding), []).append(finding)
-    return sorted(grouped.values(), key=lambda group: (group[0].file or "", group[0].line or 0))
-
-
-def _summary(report: Report) -> str:
-    counts = report.counts
-    parts = [
-        f"{counts[Severity.ERROR]} error{'s' if counts[Severity.ERROR] != 1 else ''}",
-        f"{counts[Severity.WARNING]} warning{'s' if counts[Severity.WARNING] != 1 else ''}",
-    ]
-    if counts[Severity.INFO]:
-        parts.append(f"{counts[Severity.INFO]} note{'s' if counts[Severity.INFO] != 1 else ''}")
-    files = len(report.files)
-    return (
-        f"{', '.join(parts)} in {report.records:,} record{'s' if report.records != 1 else ''} "
-        f"of {files} file{'s' if files != 1 else ''}"
-    )
-
-
-def format_text(report: Report, examples: int = 3) -> Iterator[str]:
-    """Yield the lines of the text output: findings in file order, alike ones cut short.
-
-    Findings of one code on one field of one file (``/projects/*/status``) form a group;
-    a group of more than ``examples + 1`` shows ``examples`` of them and then a count.
-    """
-    examples = max(examples, 1)
-    sizes: dict[tuple[str, str, str], int] = {}
-    for finding in report.findings:
-        key = _group_key(finding)
-        sizes[key] = sizes.get(key, 0) + 1
-    shown: dict[tuple[str, str, str], int] = {}
-    for finding in report.findings:
-        key = _group_key(finding)
-        size = sizes[key]
-        seen = shown.get(key, 0)
-        shown[key] = seen + 1
-        if size <= examples + 1 or seen < examples:
-            yield str(finding)
-        if size > examples + 1 and seen + 1 == examples:
-            code, file, field = key
-            yield (
-                f"{file or '<dataset>'}: {code} ... and {size - examples:,} more like these "
-                f"at {field or '/'} "
-                f"({size:,} in all; --format json lists every one)"
-            )
-    if report.files or report.findings or report.records:
-        yield _summary(report)
-
-
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-_COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
-
-
-def format_github(report: Report, examples: int = 10) -> Iterator[str]:
-    """Yield GitHub Actions workflow commands that annotate the files with the findings."""
-    for group in _groups(report.findings):
-        shown = group[:examples]
-        for finding in shown:
-            properties = [f"title={_escape_property(finding.code)}"]
-            if finding.file is not None:
-                properties.insert(0, f"file={_escape_property(finding.file)}")
-            if finding.line is not None:
-                properties.append(f"line={finding.line}")
-            if finding.column is not None:
-                properties.append(f"col={finding.column}")
-            yield (
-                f"::{_COMMAND[finding.severity]} {','.join(properties)}::"
-                f"{_escape_data(finding.message)}"
-            )
-        if len(group) > len(shown):
-            code, file, field = _group_key(group[0])
-            yield _escape_data(
-                f"::notice title={code}::{len(group) - len(shown):,} more {code} in {file} at "
-                f"{field or '/'}"
-            )
-    if report.files or report.findings or report.records:
-        yield _summary(report)
 
 
 def _size(path: Path) -> int:
@@ -236,6 +141,11 @@ def _progress(paths: Sequence[Path], stream: TextIO) -> Iterator[Callable[[int],
 
 def run(args: argparse.Namespace) -> int:
     """Validate every path, print the findings; return the exit code."""
+    from unikommune.findings import Severity
+    from unikommune.validation import Report, validate
+    from unikommune.validation.formats import format_github, format_text
+    from unikommune.validation.parts import default_jobs
+
     profile = _load_profile(args.profile) if args.profile else None
     report = Report()
     unreadable = 0

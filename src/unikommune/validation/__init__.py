@@ -13,10 +13,29 @@ against each other, the profile and the agreements' rules.
 
 from __future__ import annotations
 
-from unikommune.findings import Finding, Severity
-from unikommune.validation.codes import CODES, Code, catalogue_markdown, explain
-from unikommune.validation.engine import MAX_LINE_BYTES, validate
-from unikommune.validation.report import REPORT_SCHEMA, Report
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from unikommune.findings import Finding, Severity
+    from unikommune.validation.codes import CODES, Code, catalogue_markdown, explain
+    from unikommune.validation.engine import MAX_LINE_BYTES, validate
+    from unikommune.validation.report import REPORT_SCHEMA, Report
+
+#: The module each public name comes from, imported when the name is first used (so that
+#: ``unikommune explain`` reads the catalogue without loading the validator).
+_MODULE_OF = {
+    "CODES": "unikommune.validation.codes",
+    "Code": "unikommune.validation.codes",
+    "catalogue_markdown": "unikommune.validation.codes",
+    "explain": "unikommune.validation.codes",
+    "Finding": "unikommune.findings",
+    "Severity": "unikommune.findings",
+    "MAX_LINE_BYTES": "unikommune.validation.engine",
+    "validate": "unikommune.validation.engine",
+    "REPORT_SCHEMA": "unikommune.validation.report",
+    "Report": "unikommune.validation.report",
+}
 
 __all__ = [
     "CODES",
@@ -30,3 +49,17 @@ __all__ = [
     "explain",
     "validate",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Return the public name ``name``, importing its module on first use."""
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module 'unikommune.validation' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
