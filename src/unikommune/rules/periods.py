@@ -4,7 +4,8 @@
 * An action-plan activity that starts before its agreement's period or ends after it,
   and a mission, project or learning activity that names an agreement but shares no
   day with that agreement's period (one that merely outlives it is fine), are warnings.
-* A project that runs outside the timeframe of the mission that gathers it is a warning.
+* A project that runs outside the timeframe of the mission that gathers it, and a
+  participation dated outside its project's period, are warnings.
 
 A partial date means every day it can mean: ``2018-06`` starts on 1 June and ends
 on 30 June.  An open period (no end) has no last day.
@@ -175,3 +176,21 @@ def mission_timeframe(context: Context, collection: str, batch: Batch) -> None:
                 batch.where(index),
                 "/period",
             )
+
+
+@rule("participation_outside_project_period", collections=("projects",))
+def participations_within_project(context: Context, collection: str, batch: Batch) -> None:
+    """Report a participation dated outside the period of its project."""
+    for index, record in enumerate(batch.records):
+        span = bounds_of(record.period)
+        if span is None:
+            continue
+        for number, participant in enumerate(record.participants):
+            if _outside(bounds_of(participant.period), span):
+                context.add(
+                    "participation_outside_project_period",
+                    f"participants[{number}].period: partner {participant.partner!r} takes part "
+                    f"outside the project's period; check the dates",
+                    batch.where(index),
+                    f"/participants/{number}/period",
+                )

@@ -306,6 +306,15 @@ _ALL = (
         "Check the dates, or link the record to the agreement in force.",
     ),
     Code(
+        "participation_outside_project_period",
+        _W,
+        "semantic",
+        "A participation is dated outside its project's period",
+        "A partner's participation in a project has a period of its own that starts before "
+        "the project's period or ends after it.",
+        "Check the dates of the participation and of the project.",
+    ),
+    Code(
         "unknown_sdg_target",
         _E,
         "semantic",
