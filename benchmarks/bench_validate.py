@@ -44,7 +44,7 @@ import orjson
 from unikommune.models import COLLECTIONS
 from unikommune.schema import validator as schema_validator
 from unikommune.validation import validate
-from unikommune.validation.parts import default_jobs
+from unikommune.validation.workers import default_jobs
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"

@@ -196,7 +196,7 @@ def test_jobs_must_be_a_whole_number_of_one_or_more(
 
 def test_jobs_are_passed_on(monkeypatch: pytest.MonkeyPatch) -> None:
     import unikommune.validation as validation
-    from unikommune.validation.parts import default_jobs
+    from unikommune.validation.workers import default_jobs
 
     asked: list[int] = []
 

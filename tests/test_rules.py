@@ -24,7 +24,7 @@ from unikommune import rules, validate
 from unikommune.models import COLLECTIONS
 from unikommune.rules import RULES, Batch, Context, Rule
 from unikommune.validation import CODES, Report, engine
-from unikommune.validation.parts import Pool, fork_is_safe
+from unikommune.validation.workers import Pool, fork_is_safe
 
 pytest.importorskip("msgspec")
 

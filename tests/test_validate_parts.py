@@ -16,8 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import SLOW, benchmark_generator
-from unikommune.validation import Report, engine, validate
-from unikommune.validation import parts as workers
+from unikommune.validation import Report, engine, parts, validate, workers
 
 pytest.importorskip("msgspec")
 pytestmark = pytest.mark.skipif(
@@ -377,9 +376,9 @@ def test_results_a_worker_cannot_spool_are_sent_at_the_end(
 def test_ids_given_in_an_earlier_part_are_found_once_one_repeats() -> None:
     # Known answers: one pass while no id repeats, then each part looked for first.
     seen: set[str] = set()
-    ids = workers.PartIds(seen)
-    parts = [["1", "2", "3"], ["4", "5"], ["2", "6"], ["7"], ["6", "8", "1"], []]
-    found = [ids.add(part) for part in parts]
+    ids = parts.PartIds(seen)
+    given = [["1", "2", "3"], ["4", "5"], ["2", "6"], ["7"], ["6", "8", "1"], []]
+    found = [ids.add(part) for part in given]
     assert found == [set(), set(), {"2"}, set(), {"6", "1"}, set()]
     assert seen == {str(n) for n in range(1, 9)}
     assert ids.kept == 0  # kept only while no id had repeated

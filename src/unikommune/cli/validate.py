@@ -144,7 +144,7 @@ def run(args: argparse.Namespace) -> int:
     from unikommune.findings import Severity
     from unikommune.validation import Report, validate
     from unikommune.validation.formats import format_github, format_text
-    from unikommune.validation.parts import default_jobs
+    from unikommune.validation.workers import default_jobs
 
     profile = _load_profile(args.profile) if args.profile else None
     report = Report()

@@ -43,19 +43,11 @@ from unikommune.models import COLLECTIONS, Dataset, Profile, default_profile
 from unikommune.rules import Context, check_metadata, check_record
 from unikommune.rules.integrity import keep_id
 from unikommune.rules.records import reference_paths
-from unikommune.validation.parts import (
-    IN_PARTS,
-    Merge,
-    Part,
-    Pool,
-    Result,
-    check_part,
-    fork_is_safe,
-    parts_of,
-)
+from unikommune.validation.parts import IN_PARTS, Merge, Result, check_part
 from unikommune.validation.placing import Kept, Sent, final, place
 from unikommune.validation.report import Report
 from unikommune.validation.stream import Lines
+from unikommune.validation.workers import Part, Pool, fork_is_safe, parts_of
 
 __all__ = ["MAX_DOCUMENT_BYTES", "MAX_LINE_BYTES", "validate"]
 
