@@ -30,21 +30,19 @@ from hypothesis import strategies as st
 from stdnum.no import fodselsnummer
 
 from unikommune import privacy
+from unikommune.errors import TableError
 from unikommune.privacy import (
     ROLE_MAILBOXES,
     Match,
     MatchKind,
-    Suppression,
-    SuppressionReason,
-    TableError,
     find_emails,
     find_identity_numbers,
     find_personal_data,
     find_phone_numbers,
     identity_number_kind,
     might_contain_personal_data,
-    suppress,
 )
+from unikommune.suppression import Suppression, SuppressionReason, suppress
 
 NATIONAL, DNR, HNR, SYNTH = (
     MatchKind.NATIONAL_ID,

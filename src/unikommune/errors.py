@@ -20,6 +20,7 @@ __all__ = [
     "DatasetWriteError",
     "InvalidDatasetError",
     "SchemaError",
+    "TableError",
     "UnikommuneError",
     "UnikommuneWarning",
     "UnknownCodeError",
@@ -66,6 +67,10 @@ class DatasetWriteError(UnikommuneError, OSError):
 
 class SchemaError(UnikommuneError, ValueError):
     """The published schemas are missing, stale or cannot be generated."""
+
+
+class TableError(UnikommuneError, ValueError):
+    """A table to suppress has a negative count, an unknown key or a group of one cell."""
 
 
 class UnknownCodeError(UnikommuneError, KeyError):

@@ -32,6 +32,7 @@ def scaffold(
     today: dt.date | None = None,
 ) -> Dataset:
     """Return a new dataset: two partners and an agreement with the SDG rule, on ``profile``."""
+    # Long: a document written out, field by field.
     today = today or dt.date.today()
     chosen = profile or default_profile()
     document: dict[str, Any] = {

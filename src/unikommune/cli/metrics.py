@@ -103,6 +103,28 @@ def table_text(rows: list[dict[str, Any]], title: str, *, transpose: bool) -> st
     return buffer.getvalue()
 
 
+def _rows(args: argparse.Namespace, dataset: Any, when: Any) -> tuple[list[dict[str, Any]], str]:
+    """Return the rows the arguments ask for, and their title."""
+    from unikommune import graph
+
+    options = {"via": args.via, "counting": args.counting, "level": args.level}
+    if args.sdg:
+        coverage = graph.sdg_coverage(dataset, when)
+        rows: list[dict[str, Any]] = [{"goal": g, "activities": n} for g, n in coverage.items()]
+        return rows, f"SDG coverage: {sum(1 for n in coverage.values() if n)} of 17 goals reached"
+    if args.partners:
+        network = graph.co_participation(dataset, when, **options)
+        rows = graph.partner_metrics(
+            network, sample=args.sample, seed=args.seed, backend=args.backend
+        )
+        return rows, "Partner metrics"
+    if when is not None:
+        row = graph.network_metrics(dataset, when, seed=args.seed, backend=args.backend, **options)
+        return [row], "Network metrics"
+    rows = graph.yearly_metrics(dataset, seed=args.seed, backend=args.backend, **options)
+    return rows, "Network metrics per year"
+
+
 def run(args: argparse.Namespace) -> int:
     """Compute and print the metrics; return the exit code."""
     from unikommune import graph
@@ -122,41 +144,7 @@ def run(args: argparse.Namespace) -> int:
 
     dataset = load(args.dataset)
     when = time_filter(args)
-    if args.sdg:
-        coverage = graph.sdg_coverage(dataset, when)
-        rows: list[dict[str, Any]] = [{"goal": g, "activities": n} for g, n in coverage.items()]
-        title = f"SDG coverage: {sum(1 for n in coverage.values() if n)} of 17 goals reached"
-    elif args.partners:
-        network = graph.co_participation(
-            dataset, when, via=args.via, counting=args.counting, level=args.level
-        )
-        rows = graph.partner_metrics(
-            network, sample=args.sample, seed=args.seed, backend=args.backend
-        )
-        title = "Partner metrics"
-    elif when is not None:
-        rows = [
-            graph.network_metrics(
-                dataset,
-                when,
-                via=args.via,
-                counting=args.counting,
-                level=args.level,
-                seed=args.seed,
-                backend=args.backend,
-            )
-        ]
-        title = "Network metrics"
-    else:
-        rows = graph.yearly_metrics(
-            dataset,
-            via=args.via,
-            counting=args.counting,
-            level=args.level,
-            seed=args.seed,
-            backend=args.backend,
-        )
-        title = "Network metrics per year"
+    rows, title = _rows(args, dataset, when)
     if fmt == "json":
         text = json.dumps(rows, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
     elif fmt == "csv":

@@ -279,6 +279,7 @@ def parse_text(
     empty: Callable[[], str] | None = None,
 ) -> Parsed:
     """Parse ``text`` strictly: no NaN, no huge numbers, duplicate keys reported as findings."""
+    # Long: one strict parse, and each way it can fail made into its finding here.
     if not text.strip():
         message = empty() if empty else "the file is empty; a dataset file holds one JSON document"
         return Parsed(

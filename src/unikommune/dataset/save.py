@@ -86,6 +86,7 @@ def save(
         DatasetWriteError: the target exists (without ``overwrite``) or cannot be written.
         ValueError: ``layout`` or ``jsonl`` names something unknown.
     """
+    # Long: the files of either layout, then the checks before anything is written.
     target = Path(path)
     layout = layout or ("document" if target.suffix == ".json" else "folder")
     if layout not in {"document", "folder"}:

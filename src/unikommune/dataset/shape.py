@@ -222,6 +222,7 @@ def _explain(
 
     ``hints`` asks for a suggestion where one is likely (a close field name or code).
     """
+    # Long: one branch per kind of error, each with its message.
     key = bool(loc) and loc[-1] == "[key]"
     if key:
         loc = loc[:-1]

@@ -360,6 +360,7 @@ def network_metrics(
     Raises:
         ValueError: an argument is invalid (see :func:`~unikommune.graph.co_participation`).
     """
+    # Long: one pass over the ties gives every figure of the row.
     via = check_via(via)
     if graph is None:
         graph = co_participation(dataset, when, via=via, counting=counting, level=level)

@@ -96,6 +96,7 @@ def draw_network(
         ValueError: the suffix is neither ``.png`` nor ``.svg``.
         DatasetWriteError: the file exists (and ``overwrite`` is false) or cannot be written.
     """
+    # Long: one picture, drawn layer by layer.
     target, suffix = _target(path, overwrite)
     plt = _pyplot()
     undirected = graph.to_undirected(as_view=True) if graph.is_directed() else graph

@@ -181,6 +181,7 @@ class _Build:
 
 
 def _typed(node: dict[str, Any], build: _Build, path: str) -> Any:
+    # Long: one branch per kind of node of a mirror schema.
     msgspec = build.msgspec
     unknown = set(node) - _KNOWN_KEYS
     if unknown:

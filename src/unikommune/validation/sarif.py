@@ -132,6 +132,7 @@ def to_sarif(
         UnknownCodeError: a finding has a code that is not in the catalogue.
         ValueError: ``tool_version`` is empty or ``max_results`` is negative.
     """
+    # Long: one log, built in the order SARIF lays it out.
     if not tool_version.strip():
         raise ValueError("tool_version is empty; give the version of unikommune, such as '0.1.0'")
     if max_results < 0:
