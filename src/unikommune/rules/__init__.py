@@ -117,12 +117,20 @@ def checks_for(collection: str) -> tuple[Check, ...]:
     return tuple(entry.check for entry in RULES if collection in entry.collections)
 
 
-def check_records(context: Context, collection: str, batch: Batch) -> None:
+def check_records(
+    context: Context,
+    collection: str,
+    batch: Batch,
+    kept: Sequence[tuple[int, str | None]] = (),
+) -> None:
     """Check records of the right shape: register their ids, then run every rule of them.
 
-    This is the one way every path checks records (see the module docstring).
+    ``kept`` holds the ids of records of the wrong shape among them, each with the
+    position in the batch of the record it came before: their ids count, in file order,
+    but no rule reads them.  This is the one way every path checks records (see the
+    module docstring).
     """
-    integrity.record_ids(context, collection, batch)
+    integrity.record_ids(context, collection, batch, kept)
     for check in checks_for(collection):
         check(context, collection, batch)
 

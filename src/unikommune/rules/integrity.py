@@ -45,17 +45,37 @@ def new_ids(context: Context, collection: str, ids: Sequence[str]) -> bool:
     return False
 
 
-def record_ids(context: Context, collection: str, batch: Batch) -> None:
-    """Register the ids of a batch's records; report each that another record has."""
+def record_ids(
+    context: Context,
+    collection: str,
+    batch: Batch,
+    kept: Sequence[tuple[int, str | None]] = (),
+) -> None:
+    """Register the ids of a batch's records; report each that another record has.
+
+    ``kept`` are ids of records of the wrong shape, each before the record at its
+    position in the batch: they count (see :func:`keep_id`), in file order.
+    """
     records = batch.records
-    if new_ids(context, collection, list(map(_ID, records))):
+    ids = list(map(_ID, records))
+    others = {value for _, value in kept if value is not None}
+    if others.isdisjoint(ids) and new_ids(context, collection, ids):
+        context.ids[collection].update(others)
         return
-    ids = context.ids[collection]
+    known = context.ids[collection]
+    waiting = iter(sorted(kept, key=lambda item: item[0]))
+    pending = next(waiting, None)
     for index, record in enumerate(records):
-        if record.id in ids:
+        while pending is not None and pending[0] <= index:
+            keep_id(context, collection, pending[1])
+            pending = next(waiting, None)
+        if record.id in known:
             repeated_id(context, collection, record.id, batch.where(index))
         else:
-            ids.add(record.id)
+            known.add(record.id)
+    while pending is not None:
+        keep_id(context, collection, pending[1])
+        pending = next(waiting, None)
 
 
 def keep_id(context: Context, collection: str, value: Any) -> None:

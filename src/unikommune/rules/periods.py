@@ -178,15 +178,21 @@ def mission_timeframe(context: Context, collection: str, batch: Batch) -> None:
             )
 
 
+_PARTICIPATIONS = next(
+    path for path in _PERIODS["projects"] if str(path) == "participants[].period"
+)
+
+
 @rule("participation_outside_project_period", collections=("projects",))
 def participations_within_project(context: Context, collection: str, batch: Batch) -> None:
     """Report a participation dated outside the period of its project."""
     for index, record in enumerate(batch.records):
-        span = bounds_of(record.period)
-        if span is None:
-            continue
+        span: Bounds | None = None
         for number, participant in enumerate(record.participants):
-            if _outside(bounds_of(participant.period), span):
+            if participant.period is None:
+                continue
+            span = span or bounds_of(record.period)
+            if span is not None and _outside(bounds_of(participant.period), span):
                 context.add(
                     "participation_outside_project_period",
                     f"participants[{number}].period: partner {participant.partner!r} takes part "

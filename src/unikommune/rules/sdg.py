@@ -37,10 +37,20 @@ _SUGGESTED = SdgProvenance.SUGGESTED.value
 )
 def links_well_made(context: Context, collection: str, batch: Batch) -> None:
     """Report a target that does not exist or is of another goal, and an unnamed tool."""
+    goal_of = _GOAL_OF
     for path in _LINKS[collection]:
         for link in path.across(batch.records):
-            if not _well_made(link):
-                break
+            target, provenance = link.target, link.provenance
+            if (target is not None and goal_of.get(target) != link.goal) or (
+                provenance is not None
+                and provenance.method == _SUGGESTED
+                and (
+                    provenance.tool is None
+                    or provenance.tool_version is None
+                    or provenance.confidence is None
+                )
+            ):
+                break  # a closer look, record by record
         else:
             continue
         for index, record in enumerate(batch.records):

@@ -412,23 +412,35 @@ def well_formed_ids(ids: list[str]) -> list[bool] | None:
 def keys_given_once(encode: Callable[[Any], bytes], lines: Sequence[bytes], records: Any) -> bool:
     r"""Return whether no object of the decoded ``lines`` gives a key twice (a proof, or no).
 
-    msgspec keeps the last of two members with one key.  Written back (absent fields
-    left out), a record holds the same strings as its line, escapes aside: so when no
-    line has a ``\u`` escape, each line has as many quotes as its record written back
-    unless a member was dropped, and a key given twice drops one.  ``False`` means "not
-    proven" (a key given twice, a ``\u`` escape, or a ``null`` given for a field):
-    check the lines on the general path.  ``records`` is one record for one line, or a
-    list of them for the lines.
+    msgspec keeps the last of two members with one key; written back, each key is
+    there once.  So a line that is its record written back (compact, the fields in the
+    models' order, as this library and most tools write them) gives no key twice: one
+    comparison of bytes proves it.  Otherwise the quotes are counted: a record written
+    back holds the same strings as its line, escapes aside, so when no line has a
+    ``\u`` escape, each line has as many quotes as its record written back unless a
+    member was dropped, and a key given twice drops one.  ``False`` means "not proven"
+    (a key given twice, a ``\u`` escape, or a ``null`` given for a field): check the
+    lines on the general path.  ``records`` is one record for one line, or a list of
+    them for the lines.
     """
     if len(lines) == 1:
         (line,) = lines
+        written = encode(records)
+        if written == line:
+            return True
         if b"\\" in line and b"\\u" in line:
             return False
-        return line.count(b'"') == encode(records).count(b'"')
+        return line.count(b'"') == written.count(b'"')
+    written = encode(records)  # "[record,record,...]"
+    if (
+        len(written) == sum(map(len, lines)) + len(lines) + 1
+        and written == b"[" + b",".join(lines) + b"]"
+    ):
+        return True
     text = b"\n".join(lines)  # one pass over a chunk, not a Python frame per line
     if b"\\" in text and b"\\u" in text:
         return False
-    return _quotes(text) == _quotes(encode(records))
+    return _quotes(text) == _quotes(written)
 
 
 def _quotes(data: bytes) -> int:

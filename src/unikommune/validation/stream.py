@@ -14,7 +14,7 @@ records between the lines that took the general path.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, BinaryIO, Protocol
 
@@ -184,11 +184,16 @@ class Lines:
         numbers: list[int],
         lines: list[bytes],
         file: str,
+        kept: Sequence[tuple[int, str | None]] = (),
     ) -> None:
-        """Check decoded records (on lines ``numbers``); keep the lines the rules found in."""
+        """Check records (on lines ``numbers``); keep the lines the rules found something in.
+
+        ``kept`` are the ids of lines of the wrong shape among them (see
+        :func:`~unikommune.rules.check_records`).
+        """
         findings = self.context.findings
         before = len(findings)
-        check_records(self.context, collection, Batch(records, file, lines=numbers))
+        check_records(self.context, collection, Batch(records, file, lines=numbers), kept)
         if len(findings) != before:
             line_of = dict(zip(numbers, lines, strict=True))
             for finding in findings[before:]:
@@ -245,23 +250,27 @@ class Lines:
             for index, good in zip(present, vouched, strict=True):
                 if not good:
                     found[index] = None
+        # One batch of every record of the right shape, in file order: a line that did not
+        # decode is checked on the general path, and its record (or its id) joins it.
         run: list[Any] = []
         numbers: list[int] = []
         texts: list[bytes] = []
+        kept: list[tuple[int, str | None]] = []
         for index, line in enumerate(lines):
             record = found[index]
-            if record is not None:
-                run.append(record)
-                numbers.append(number + 1 + index)
-                texts.append(line)
-                continue
-            if run:
-                self._check(collection, run, numbers, texts, file)
-                run, numbers, texts = [], [], []
-            if line and not line.isspace():
-                self.general(collection, line, number + 1 + index, file)
-        if run:
-            self._check(collection, run, numbers, texts, file)
+            if record is None:
+                if not line or line.isspace():
+                    continue
+                self.kept.keep(file, number + 1 + index, line)
+                record, problems, record_id = line_shape(collection, line, number + 1 + index, file)
+                self.findings.extend(problems)
+                if record is None:
+                    kept.append((len(run), record_id))
+                    continue
+            run.append(record)
+            numbers.append(number + 1 + index)
+            texts.append(line)
+        self._check(collection, run, numbers, texts, file, kept)
         self.records += sum(1 for line in lines if line and not line.isspace())
 
     @staticmethod
