@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import event, given
+from hypothesis import event, example, given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
@@ -26,7 +26,7 @@ from unikommune.models import COLLECTIONS, default_profile
 from unikommune.models import values as types
 from unikommune.rules.records import reference_paths
 from unikommune.validation import Report, stream, validate
-from unikommune.validation.decode import Decoder, decoder, well_formed_ids
+from unikommune.validation.decode import Decoder, Known, decoder, well_formed_ids
 from unikommune.validation.engine import MAX_LINE_BYTES
 
 msgspec = pytest.importorskip("msgspec")
@@ -96,7 +96,7 @@ def test_a_clean_record_decodes_to_what_the_mirror_reads(collection: str, tiny: 
     mirror = mirror_validator(COLLECTIONS[collection])
     for line in lines:
         record = accelerator.decode(line)
-        assert accelerator.check_after(record)
+        assert accelerator.vouch([record], Known({}, (), {})).well is None
         assert _plain(record) == _plain(mirror.validate_json(line))
 
 
@@ -316,7 +316,8 @@ def test_edge_findings_are_found_on_the_accelerated_path(tiny: Path, tmp_path: P
     with pytest.raises(msgspec.ValidationError, match="sdg_links"):
         accelerator.decode(json.dumps({**project, **edits[0]}).encode())
     for edit in edits[1:]:
-        assert accelerator.check_after(accelerator.decode(json.dumps({**project, **edit}).encode()))
+        record = accelerator.decode(json.dumps({**project, **edit}).encode())
+        assert accelerator.vouch([record], Known({}, (), {})).well is None
     thesis = json.loads(_line("theses", tiny))
     with (folder / "theses.jsonl").open("ab") as stream:
         for number in range(2):
@@ -400,6 +401,8 @@ def test_odd_placement_lines_give_the_same_findings_either_way(
         max_size=6,
     )
 )
+@example(["a\nb"])
+@example(["ok", "x\n"])
 def test_the_ids_of_a_chunk_are_checked_as_the_pattern_checks_each(ids: list[str]) -> None:
     import re
 

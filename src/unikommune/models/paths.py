@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import types as _types
 import typing
-from collections.abc import Callable, Container, Iterator, Mapping
+from collections.abc import Callable, Container, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cache, cached_property
 from operator import attrgetter
@@ -181,6 +182,26 @@ class FieldPath:
         result: list[tuple[Indexes, Any]] = self._indexed(record)
         return result
 
+    def refused(
+        self, records: Sequence[Any], ok: Callable[[Any], object]
+    ) -> list[tuple[int, Indexes, Any]]:
+        """Return ``(position, indexes, value)`` for each value here in ``records`` ``ok`` refuses.
+
+        The batch is read at once; only when ``ok`` refuses a value are the records read
+        one by one, and only a record that holds such a value is walked for the places
+        of its values.  This is how a rule looks at a path of a batch.
+        """
+        if all(map(ok, self.across(records))):
+            return []
+        plain = self.plain
+        found: list[tuple[int, Indexes, Any]] = []
+        for at, record in enumerate(records):
+            if not all(map(ok, plain(record))):
+                found.extend(
+                    (at, indexes, value) for indexes, value in self.values(record) if not ok(value)
+                )
+        return found
+
     def _parts(self, indexes: Indexes) -> Iterator[tuple[str, str | int]]:
         positions = iter(indexes)
         for _, json in self.steps:
@@ -228,6 +249,21 @@ class Reference(FieldPath):
         """Return the ids present at this path in every record of ``records``."""
         values = self.across(records)
         return [value for value in values if type(value) is str] if self.mixed else values
+
+    def holding(self, records: Sequence[Any], values: AbstractSet[Any]) -> list[int]:
+        """Return the positions of the records of ``records`` that hold any of ``values`` here."""
+        if len(self.steps) == 1:
+            # One field of each record: read without a Python frame per record.
+            read = attrgetter(self.steps[0][0])
+            if self.mixed:
+                return [
+                    at
+                    for at, value in enumerate(map(read, records))
+                    if type(value) is str and value in values
+                ]
+            return [at for at, value in enumerate(map(read, records)) if value in values]
+        ids = self.ids
+        return [at for at, record in enumerate(records) if not values.isdisjoint(ids(record))]
 
     def all_known(self, records: Any, known: Container[str]) -> bool:
         """Return whether every id at this path in every record of ``records`` is ``known``."""

@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Annotated, Any, Self, TypeVar
+from typing import Annotated, Any, Self, TypeGuard, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -41,6 +41,7 @@ __all__ = [
     "LANG_STRING_SCHEMA",
     "LOCAL_ID_PATTERN",
     "PARTIAL_DATE_PATTERN",
+    "PROFILE_CODE_PATTERN",
     "URL_PATTERN",
     "AreaOf",
     "Count",
@@ -67,6 +68,7 @@ __all__ = [
     "Year",
     "date_bounds",
     "ends_before_start",
+    "is_local_id",
     "repeated_items",
 ]
 
@@ -88,6 +90,8 @@ class Model(BaseModel):
 LANGUAGE_TAG_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
 #: Local id of a record: ASCII letters, digits and ``._~:-``, starting with a letter or digit.
 LOCAL_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._~:-]{0,127}$"
+#: The pattern of a code a profile declares (of a focus area, a thematic area).
+PROFILE_CODE_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
 
 _MONTH = r"(0[1-9]|1[0-2])"
 _MONTH_DAY = (
@@ -186,13 +190,21 @@ Url = Annotated[
 ProfileCode = Annotated[
     str,
     Strict(),
-    StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$"),
+    StringConstraints(pattern=PROFILE_CODE_PATTERN),
     Field(description="Code of a focus area or thematic area declared in the model profile."),
 ]
 FocusAreaCode = Annotated[ProfileCode, AreaOf("focus")]
 ThematicAreaCode = Annotated[ProfileCode, AreaOf("thematic")]
 
 T = TypeVar("T")
+
+
+def is_local_id(value: object) -> TypeGuard[str]:
+    """Return whether ``value`` is a string of the pattern of a record's id."""
+    return isinstance(value, str) and _LOCAL_ID.search(value) is not None
+
+
+_LOCAL_ID = re.compile(f"(?a)\\A(?:{LOCAL_ID_PATTERN})\\Z")
 
 
 def repeated_items(items: Sequence[object]) -> list[int]:

@@ -57,13 +57,18 @@ class Batch:
     """Records of one collection checked together, and where each one is.
 
     ``lines`` holds the JSON Lines line of each record, or ``pointers`` the JSON pointer
-    of each in its document.
+    of each in its document.  ``resolved`` holds reference paths (into collections read
+    to their end) whose every id the reader of the batch has already found among the
+    known ids: the accelerated decoding looks references up to vouch for their
+    pattern, and :func:`~unikommune.rules.references.references_resolve` need not look
+    them up again.
     """
 
     records: Sequence[Any]
     file: str | None
     lines: Sequence[int] | None = None
     pointers: Sequence[str] | None = None
+    resolved: frozenset[Any] = frozenset()
 
     def where(self, index: int) -> Where:
         """Return where the record at ``index`` of the batch is."""

@@ -26,15 +26,11 @@ def areas_of_profile(context: Context, collection: str, batch: Batch) -> None:
     profile = context.profile
     for path, kind in _AREAS[collection]:
         known = profile.focus_area_codes() if kind == "focus" else profile.thematic_area_codes()
-        if all(map(known.__contains__, path.across(batch.records))):
-            continue
-        for index, record in enumerate(batch.records):
-            for indexes, code in path.values(record):
-                if code not in known:
-                    context.add(
-                        f"unknown_{kind}_area",
-                        f"{path.name}: {code!r} is not a {kind} area of the profile "
-                        f"{profile.id!r}; expected one of {', '.join(sorted(known))}",
-                        batch.where(index),
-                        path.pointer(indexes),
-                    )
+        for index, indexes, code in path.refused(batch.records, known.__contains__):
+            context.add(
+                f"unknown_{kind}_area",
+                f"{path.name}: {code!r} is not a {kind} area of the profile "
+                f"{profile.id!r}; expected one of {', '.join(sorted(known))}",
+                batch.where(index),
+                path.pointer(indexes),
+            )

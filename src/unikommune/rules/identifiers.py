@@ -36,26 +36,18 @@ _FORM = {scheme.value: re.compile(pattern) for scheme, pattern in SCHEME_PATTERN
 def identifiers_valid(context: Context, collection: str, batch: Batch) -> None:
     """Report an identifier that does not have its scheme's form or check digit."""
     for path in _IDENTIFIERS[collection]:
-        for identifier in path.across(batch.records):
-            if not _valid(identifier):
-                break
-        else:
-            continue
-        for index, record in enumerate(batch.records):
-            for indexes, found in path.values(record):
-                if _valid(found):
-                    continue
-                scheme, value = str(found.scheme), found.value
-                problem = identifier_problem(scheme, value)
-                assert problem is not None
-                context.add(
-                    "invalid_identifier"
-                    if not _FORM[scheme].fullmatch(value)
-                    else "identifier_check_digit",
-                    f"{path.label(indexes)}: {problem}",
-                    batch.where(index),
-                    f"{path.pointer(indexes)}/value",
-                )
+        for index, indexes, found in path.refused(batch.records, _valid):
+            scheme, value = str(found.scheme), found.value
+            problem = identifier_problem(scheme, value)
+            assert problem is not None
+            context.add(
+                "invalid_identifier"
+                if not _FORM[scheme].fullmatch(value)
+                else "identifier_check_digit",
+                f"{path.label(indexes)}: {problem}",
+                batch.where(index),
+                f"{path.pointer(indexes)}/value",
+            )
 
 
 def _valid(identifier: Any) -> bool:

@@ -6,6 +6,7 @@ rules run; the ids are what references resolve against.  Ids are compared exactl
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from unikommune.findings import Where
 from unikommune.models import Funding
 from unikommune.models.project import names_a_funder
-from unikommune.models.values import repeated_items
+from unikommune.models.values import is_local_id, repeated_items
 from unikommune.rules import rule
 from unikommune.rules.context import Context
 from unikommune.rules.records import RECORDS, distinct_paths, noun, part_paths, with_paths
@@ -58,29 +59,40 @@ def record_ids(
     """
     records = batch.records
     ids = list(map(_ID, records))
-    others = {value for _, value in kept if value is not None}
+    others = {value for _, value in kept if is_local_id(value)}
     if others.isdisjoint(ids) and new_ids(context, collection, ids):
         context.ids[collection].update(others)
         return
     known = context.ids[collection]
-    waiting = iter(sorted(kept, key=lambda item: item[0]))
+    # Only an id the context knows, or one the batch gives twice, may be a repeat: walk
+    # those in file order (a kept id counts before the record at its position).
+    given = Counter(ids)
+    given.update(others)
+    suspects = known.intersection(given)
+    suspects.update(value for value, times in given.items() if times > 1)
+    seen = known.intersection(suspects)
+    waiting = iter(sorted((at, value) for at, value in kept if value in suspects))
     pending = next(waiting, None)
-    for index, record in enumerate(records):
+    for index in [at for at, value in enumerate(ids) if value in suspects]:
         while pending is not None and pending[0] <= index:
-            keep_id(context, collection, pending[1])
+            seen.add(pending[1])
             pending = next(waiting, None)
-        if record.id in known:
-            repeated_id(context, collection, record.id, batch.where(index))
+        if ids[index] in seen:
+            repeated_id(context, collection, ids[index], batch.where(index))
         else:
-            known.add(record.id)
-    while pending is not None:
-        keep_id(context, collection, pending[1])
-        pending = next(waiting, None)
+            seen.add(ids[index])
+    known.update(ids)
+    known.update(others)
 
 
 def keep_id(context: Context, collection: str, value: Any) -> None:
-    """Count the id of a record of the wrong shape, so that references to it resolve."""
-    if isinstance(value, str):
+    """Count the id of a record of the wrong shape, so that references to it resolve.
+
+    Only an id of the right pattern is counted: no reference of the right shape could
+    name another, and so every id a context knows has the pattern (which the
+    accelerated decoding relies on).
+    """
+    if is_local_id(value):
         context.ids[collection].add(value)
 
 
@@ -96,6 +108,12 @@ def repeated_id(context: Context, collection: str, record_id: str, where: Where)
 
 
 _ID = attrgetter("id")
+
+
+def _distinct(items: Sequence[Any]) -> bool:
+    return len(items) == len(set(items))
+
+
 _DISTINCT = {kind: distinct_paths(kind) for kind in RECORDS}
 
 
@@ -103,21 +121,15 @@ _DISTINCT = {kind: distinct_paths(kind) for kind in RECORDS}
 def distinct_items(context: Context, collection: str, batch: Batch) -> None:
     """Report an item a list of distinct items names a second time."""
     for path in _DISTINCT[collection]:
-        for items in path.across(batch.records):
-            if len(items) != len(set(items)):
-                break
-        else:
-            continue
-        for index, record in enumerate(batch.records):
-            for indexes, items in path.values(record):
-                for repeat in repeated_items(items):
-                    context.add(
-                        "duplicate_list_item",
-                        f"{path.label(indexes)}[{repeat}]: {items[repeat]!r} is already "
-                        "listed; remove the repeat",
-                        batch.where(index),
-                        f"{path.pointer(indexes)}/{repeat}",
-                    )
+        for index, indexes, items in path.refused(batch.records, _distinct):
+            for repeat in repeated_items(items):
+                context.add(
+                    "duplicate_list_item",
+                    f"{path.label(indexes)}[{repeat}]: {items[repeat]!r} is already "
+                    "listed; remove the repeat",
+                    batch.where(index),
+                    f"{path.pointer(indexes)}/{repeat}",
+                )
 
 
 #: The parts of an agreement whose ids are unique within it, and what each is called;
@@ -186,15 +198,11 @@ _FUNDING = {kind: part_paths(kind, Funding) for kind in RECORDS}
 def funding_names_funder(context: Context, collection: str, batch: Batch) -> None:
     """Report a funding line that names neither a funder partner nor a funder's name."""
     for path in _FUNDING[collection]:
-        if all(map(names_a_funder, path.across(batch.records))):
-            continue
-        for index, record in enumerate(batch.records):
-            for indexes, funding in path.values(record):
-                if not names_a_funder(funding):
-                    context.add(
-                        "funding_without_funder",
-                        f"{path.label(indexes)}: expected funder (a partner id) or "
-                        "funder_name, found neither",
-                        batch.where(index),
-                        path.pointer(indexes),
-                    )
+        for index, indexes, _ in path.refused(batch.records, names_a_funder):
+            context.add(
+                "funding_without_funder",
+                f"{path.label(indexes)}: expected funder (a partner id) or funder_name, found "
+                "neither",
+                batch.where(index),
+                path.pointer(indexes),
+            )

@@ -93,21 +93,18 @@ def _outside(inner: Bounds | None, outer: Bounds) -> bool:
 def periods_in_order(context: Context, collection: str, batch: Batch) -> None:
     """Report every period of a record that ends before it starts."""
     for path in _PERIODS[collection]:
-        for period in path.across(batch.records):
-            if period.end is not None and _reversed(period.start, period.end):
-                break
-        else:
-            continue
-        for index, record in enumerate(batch.records):
-            for indexes, period in path.values(record):
-                if period.end is not None and _reversed(period.start, period.end):
-                    context.add(
-                        "period_end_before_start",
-                        f"{path.label(indexes)}: the period ends ({period.end}) before it "
-                        f"starts ({period.start}); swap or correct the dates",
-                        batch.where(index),
-                        f"{path.pointer(indexes)}/end",
-                    )
+        for index, indexes, period in path.refused(batch.records, _in_order):
+            context.add(
+                "period_end_before_start",
+                f"{path.label(indexes)}: the period ends ({period.end}) before it starts "
+                f"({period.start}); swap or correct the dates",
+                batch.where(index),
+                f"{path.pointer(indexes)}/end",
+            )
+
+
+def _in_order(period: Any) -> bool:
+    return period.end is None or not _reversed(period.start, period.end)
 
 
 _AGREEMENTS = "agreement periods"

@@ -63,9 +63,11 @@ def references_resolve(context: Context, collection: str, batch: Batch) -> None:
             _wait(context, path, batch)
             continue
         known = context.ids[target]
-        if path.all_known(records, known):
+        if path in batch.resolved or path.all_known(records, known):
             continue
-        for index, record in enumerate(records):
+        unknown = set(path.ids_across(records)).difference(known)
+        for index in path.holding(records, unknown):
+            record = records[index]
             for indexes, value in path.values(record):
                 if type(value) is str and value not in known:
                     unresolved(context, path, indexes, value, batch.where(index))
@@ -85,8 +87,9 @@ def _wait(context: Context, path: Reference, batch: Batch) -> None:
     """Keep the references of a batch at ``path`` until every collection is read."""
     waiting: dict[Any, Any] = context.facts(_WAITING)
     pending: list[tuple[Reference, list[tuple[Indexes, Any]], Where]] | None = waiting.get(path)
+    plain = path.plain
     for index, record in enumerate(batch.records):
-        values = path.values(record)
+        values = path.values(record) if plain(record) else ()
         if values:
             if pending is None:
                 pending = waiting[path] = []

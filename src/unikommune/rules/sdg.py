@@ -37,26 +37,9 @@ _SUGGESTED = SdgProvenance.SUGGESTED.value
 )
 def links_well_made(context: Context, collection: str, batch: Batch) -> None:
     """Report a target that does not exist or is of another goal, and an unnamed tool."""
-    goal_of = _GOAL_OF
     for path in _LINKS[collection]:
-        for link in path.across(batch.records):
-            target, provenance = link.target, link.provenance
-            if (target is not None and goal_of.get(target) != link.goal) or (
-                provenance is not None
-                and provenance.method == _SUGGESTED
-                and (
-                    provenance.tool is None
-                    or provenance.tool_version is None
-                    or provenance.confidence is None
-                )
-            ):
-                break  # a closer look, record by record
-        else:
-            continue
-        for index, record in enumerate(batch.records):
-            for indexes, link in path.values(record):
-                if not _well_made(link):
-                    _report_link(context, path, indexes, link, batch.where(index))
+        for index, indexes, link in path.refused(batch.records, _well_made):
+            _report_link(context, path, indexes, link, batch.where(index))
 
 
 def _well_made(link: Any) -> bool:

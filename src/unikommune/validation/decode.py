@@ -14,12 +14,11 @@ general path), never less:
 * an SDG link is one of 17 structs, tagged by its goal, whose target is one of that
   goal's; a suggested link's provenance names its tool, as the schemas say;
 * a language tag is one of the common tags;
-* a reference into a collection already read is one of that collection's well-formed
-  ids, and a focus or thematic area one of the profile's codes: a literal, the
-  cheapest proof that it has its pattern (the rules still check every reference and
-  every area);
-* ids and the dates of periods are left to :attr:`Decoder.check_after` (the ids of a
-  chunk are matched by one regular expression, dates are worked out once each);
+* ids, references, areas and the dates of periods are decoded as strings and their
+  patterns left to :meth:`Decoder.vouch`, which takes a batch at once: the ids of a
+  batch are matched by one regular expression, a reference that names a well-formed
+  id already read (an area one of the profile's codes) has its pattern by that alone,
+  and dates are worked out once each (the rules still check every reference and area);
 * a key given twice in one object, which msgspec reads as the last, is found by
   :func:`keys_given_once`.
 
@@ -32,18 +31,19 @@ import re
 import sys
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Annotated, Any, Literal, NewType, Union
+from functools import cache, lru_cache
+from typing import Annotated, Any, Literal, NamedTuple, Union
 
 from unikommune.codelists import SDG_TARGETS, SdgProvenance, sdg_goal_of
 from unikommune.dataset.mirror import mirror_schema
 from unikommune.models import COLLECTIONS
 from unikommune.models import values as _values
+from unikommune.models.paths import FieldPath, Reference
 from unikommune.models.paths import areas as _areas
 from unikommune.models.paths import references as _references
 from unikommune.models.sdg import SUGGESTION_NEEDS
 
-__all__ = ["Decoder", "Literals", "decoder", "keys_given_once", "well_formed_ids"]
+__all__ = ["Decoder", "Known", "Text", "Vouched", "decoder", "keys_given_once", "well_formed_ids"]
 
 _LANGUAGE = re.compile(_values.LANGUAGE_TAG_PATTERN)
 #: Language tags accepted by a lookup instead of the pattern; a record with any other tag
@@ -74,6 +74,9 @@ _DATE_PATHS = frozenset(
 _IDS = re.compile(f"(?a)(?:{_values.LOCAL_ID_PATTERN[1:-1]}\n)*\\Z")
 _LOCAL_ID = re.compile(f"(?a)\\A(?:{_values.LOCAL_ID_PATTERN})\\Z")
 _DATE = re.compile(f"(?a)\\A(?:{_values.PARTIAL_DATE_PATTERN})\\Z")
+_CODE = re.compile(f"(?a)\\A(?:{_values.PROFILE_CODE_PATTERN})\\Z")
+#: The kinds of area (see :class:`~unikommune.models.values.AreaOf`), as :class:`Known` names them.
+_AREA_KINDS = frozenset({"focus", "thematic"})
 _GOAL_OF = {target: sdg_goal_of(target) for target in SDG_TARGETS}
 _SUGGESTED = SdgProvenance.SUGGESTED.value
 #: The references of each collection's records, from the models' declarations.
@@ -87,55 +90,52 @@ def _whole(pattern: str) -> str:
     return f"(?a)\\A(?:{pattern})\\Z"
 
 
-class Literals:
-    """The literal types and decoders of one check: each set of known ids made a type once.
+class Known:
+    """What the references and areas of records may name, for :meth:`Decoder.vouch`.
 
-    ``typing`` walks every value of a literal each time it hashes one, and msgspec hashes
-    each literal of each struct it is given, so each is made once per check and put
-    behind a new type, which ``typing`` leaves alone and msgspec sees through.  The
-    parts of a file share them (and so their decoder).
+    ``ids`` are the ids of each collection known so far (a check's
+    :attr:`~unikommune.rules.Context.ids`, every one of the id pattern), ``done`` the
+    collections read to their end, ``codes`` the profile's codes of each kind of area
+    (``"focus"``, ``"thematic"``).  A reference (an area) found among them has its
+    pattern without matching it.
     """
 
-    def __init__(self) -> None:
-        self._types: dict[str, Any] = {}
-        self.decoders: dict[tuple[str, tuple[str, ...]], Decoder | None] = {}
+    def __init__(
+        self,
+        ids: Mapping[str, set[str]],
+        done: Collection[str],
+        codes: Mapping[str, Collection[str]],
+    ) -> None:
+        self.ids = ids
+        self.done = frozenset(done)
+        self.codes = {
+            kind: frozenset(code for code in values if _CODE.search(code))
+            for kind, values in codes.items()
+        }
 
-    def of(self, name: str, values: Collection[str], pattern: str) -> Any:
-        """Return the type of exactly those ``values`` (named ``name``) ``pattern`` takes.
 
-        Raises:
-            TypeError: no value is left.
-        """
-        if name not in self._types:
-            whole = re.compile(_whole(pattern))
-            chosen = sorted(value for value in values if whole.search(value))
-            if not chosen:
-                raise TypeError(f"no id of {name} to accept")
-            self._types[name] = NewType("OneOf", Literal[tuple(chosen)])
-        return self._types[name]
+class Vouched(NamedTuple):
+    """What :meth:`Decoder.vouch` found of a batch of records."""
+
+    #: ``None`` when every record's strings have their patterns, else which do.
+    well: list[bool] | None
+    #: The reference paths into collections read to their end whose every id is known.
+    resolved: frozenset[Reference]
 
 
 class _Build:
     """What structs are built with: msgspec, known ids, the definitions met, a counter."""
 
-    def __init__(
-        self,
-        msgspec: Any,
-        references: Mapping[str, str] | None = None,
-        known: Mapping[str, Collection[str]] | None = None,
-        literals: Literals | None = None,
-    ) -> None:
+    def __init__(self, msgspec: Any, vouched: Mapping[str, str]) -> None:
         self.msgspec = msgspec
-        #: The collection (or kind of area) each reference (or area) path points into,
-        #: and the ids (or codes) known there.
-        self.references = references or {}
-        self.known = known or {}
-        self.literals = literals or Literals()
+        #: The paths of the strings whose patterns are left to :meth:`Decoder.vouch`:
+        #: references and areas, with the collection or kind of area they name.
+        self.vouched = vouched
         self.definitions: dict[str, dict[str, Any]] = {}
         self.shared: dict[str, Any] = {}
         self.count = 0
         self.depth = 0
-        #: Paths of strings left to :attr:`Decoder.check_after`.
+        #: Paths of strings left to :meth:`Decoder.vouch`.
         self.after: set[str] = set()
 
     def struct(
@@ -226,9 +226,14 @@ def _typed(node: dict[str, Any], build: _Build, path: str) -> Any:
         if key in node
     }
     pattern = node.get("pattern")
-    target = build.references.get(path)
-    if pattern is not None and not meta and target is not None and target in build.known:
-        return build.literals.of(target, build.known[target], pattern)
+    if pattern is not None and not meta and path in build.vouched:
+        named = build.vouched[path]
+        if pattern != (
+            _values.PROFILE_CODE_PATTERN if named in _AREA_KINDS else _values.LOCAL_ID_PATTERN
+        ):
+            raise TypeError(f"a reference or area of another pattern at {path}")
+        build.after.add(path)
+        return str
     if pattern is not None:
         if kind != "str":
             raise TypeError("a pattern on a value other than a string")
@@ -316,131 +321,186 @@ def _period_ok(found: Any) -> bool:
     return found is None or (_date_ok(found.start) and (found.end is None or _date_ok(found.end)))
 
 
-def _after(paths: set[str]) -> Callable[[Any], bool]:
-    """Return the check of the strings left unchecked at ``paths``: ids and period dates."""
-    left = paths - _ID_PATHS - _DATE_PATHS
-    if left:
-        raise TypeError(f"strings left unchecked at {sorted(left)}")
-    search = _LOCAL_ID.search
-    period = ".period.start" in paths
-    participants = ".participants[].period.start" in paths
-
-    def check(record: Any) -> bool:
-        if search(record.id) is None:
-            return False
-        if period and not _period_ok(record.period):
-            return False
-        if participants:
-            for participant in record.participants:
-                if participant.period is not None and not _period_ok(participant.period):
-                    return False
-        return True
-
-    return check
-
-
 @dataclass(frozen=True)
 class Decoder:
     """The accelerated decoding of the records of one collection.
 
     ``decode`` reads one line into a struct, raising ``ValueError`` on any record whose
-    shape it cannot vouch for; ``check_after`` says whether a decoded record's ids and
-    dates have their patterns (the ids of a batch are better matched together, with
-    :func:`well_formed_ids`); ``encode`` writes structs back, for :func:`keys_given_once`.
+    shape it cannot vouch for without :meth:`vouch`; ``encode_lines`` writes structs
+    back, one per line, for :func:`keys_given_once`.
     """
 
     decode: Callable[[bytes], Any]
-    check_after: Callable[[Any], bool]
-    encode: Callable[[Any], bytes]
-    only_ids_after: bool
+    encode_lines: Callable[[Any], bytes]
+    #: The paths of the references whose patterns are left to :meth:`vouch`.
+    references: tuple[Reference, ...]
+    #: The paths of the areas left to :meth:`vouch`, with their kind.
+    areas: tuple[tuple[FieldPath, str], ...]
+    #: The paths of periods whose dates are left to :meth:`vouch`.
+    periods: tuple[FieldPath, ...]
+
+    def vouch(self, records: Sequence[Any], known: Known) -> Vouched:
+        """Say whether the strings left to this check have their patterns in ``records``.
+
+        The strings are the records' ids, references, areas and period dates.  A
+        reference among the ``known`` ids has the id pattern (every known id has it),
+        which the rules' look-up would find again: the paths where every reference is
+        known are handed on (:attr:`Vouched.resolved`).  The other strings of a batch
+        are matched at once; only a batch with a string off its pattern is matched
+        record by record.
+        """
+        resolved: list[Reference] = []
+        if self._batch_ok(records, known, resolved):
+            return Vouched(None, frozenset(resolved))
+        return Vouched([self._one_ok(record, known) for record in records], frozenset())
+
+    def _batch_ok(self, records: Sequence[Any], known: Known, resolved: list[Reference]) -> bool:
+        ids = [record.id for record in records]
+        for path in self.references:
+            values = path.across(records)
+            pool = known.ids.get(path.collection)
+            if pool is not None and pool.issuperset(values):
+                if path.collection in known.done:
+                    resolved.append(path)
+            else:
+                ids += values
+        if well_formed_ids(ids) is not None:
+            return False
+        for area, kind in self.areas:
+            values = area.across(records)
+            codes = known.codes.get(kind, frozenset())
+            if not codes.issuperset(values) and not all(map(_CODE.search, values)):
+                return False
+        return all(map(_period_ok, (p for path in self.periods for p in path.across(records))))
+
+    def _one_ok(self, record: Any, known: Known) -> bool:
+        search = _LOCAL_ID.search
+        if search(record.id) is None:
+            return False
+        for path in self.references:
+            pool = known.ids.get(path.collection, ())
+            if not all(value in pool or search(value) for value in path.plain(record)):
+                return False
+        for area, kind in self.areas:
+            codes = known.codes.get(kind, frozenset())
+            if not all(code in codes or _CODE.search(code) for code in area.plain(record)):
+                return False
+        return all(_period_ok(period) for path in self.periods for period in path.plain(record))
 
 
-def decoder(
-    collection: str,
-    known: Mapping[str, Collection[str]] | None = None,
-    literals: Literals | None = None,
-) -> Decoder | None:
+@cache
+def decoder(collection: str) -> Decoder | None:
     """Return the accelerated decoding of ``collection``, or ``None`` without msgspec.
 
-    ``known`` holds the ids of the collections already read, by collection, and the codes
-    of the profile's areas by kind (``"focus"``, ``"thematic"``): a reference into one of
-    those collections decodes only as one of its ids, an area only as one of the codes.
-    Give the decoders of one check the same ``literals``, which keeps each decoder (tens
-    of milliseconds to make).
+    Made once per collection (it takes tens of milliseconds) and shared by every check.
     """
     try:
         import msgspec
     except ImportError:
         return None
-    literals = literals or Literals()
-    known = known or {}
-    references = {
-        f".{path}": path.collection
-        for path in COLLECTION_REFERENCES[collection]
-        if not path.mixed and path.collection in known
-    }
-    references.update(
-        (f".{path}", kind) for path, kind in COLLECTION_AREAS[collection] if kind in known
-    )
-    key = (collection, tuple(sorted(set(references.values()))))  # what it takes literally
-    if key in literals.decoders:
-        return literals.decoders[key]
-    build = _Build(msgspec, references, known, literals)
+    references = {f".{path}": path for path in COLLECTION_REFERENCES[collection] if not path.mixed}
+    areas = {f".{path}": (path, kind) for path, kind in COLLECTION_AREAS[collection]}
+    vouched = {key: path.collection for key, path in references.items()}
+    vouched.update((key, kind) for key, (_, kind) in areas.items())
+    build = _Build(msgspec, vouched)
     try:
         struct = _typed(mirror_schema(COLLECTIONS[collection]), build, "")
-        check_after = _after(build.after)
-    except TypeError:  # an id of no collection, or a shape this cannot check
-        found = None
-    else:
-        found = Decoder(
-            msgspec.json.Decoder(struct).decode,
-            check_after,
-            msgspec.json.Encoder().encode,
-            build.after == {".id"},
-        )
-    literals.decoders[key] = found
-    return found
+        periods = _periods(build.after - set(vouched))
+    except TypeError:  # a shape this cannot check
+        return None
+    return Decoder(
+        msgspec.json.Decoder(struct).decode,
+        msgspec.json.Encoder().encode_lines,
+        tuple(references[key] for key in sorted(build.after) if key in references),
+        tuple(areas[key] for key in sorted(build.after) if key in areas),
+        periods,
+    )
+
+
+def _periods(left: set[str]) -> tuple[FieldPath, ...]:
+    """Return the paths of the periods whose dates are among the strings ``left``.
+
+    Raises:
+        TypeError: a string is left whose pattern nothing checks.
+    """
+    unchecked = left - _ID_PATHS - _DATE_PATHS
+    if unchecked:
+        raise TypeError(f"strings left unchecked at {sorted(unchecked)}")
+    found = []
+    for period in sorted({key.rsplit(".", 1)[0] for key in left & _DATE_PATHS}):
+        found.append(_field_path(period))
+    return tuple(found)
+
+
+def _field_path(key: str) -> FieldPath:
+    """Return the field path of a key of :data:`_DATE_PATHS` (field names are JSON names)."""
+    steps: list[tuple[str, str]] = []
+    for name in key.lstrip(".").split("."):
+        field, many = (name[:-2], True) if name.endswith("[]") else (name, False)
+        steps.append((field, field))
+        if many:
+            steps.append(("[]", "[]"))
+    return FieldPath(tuple(steps))
 
 
 def well_formed_ids(ids: list[str]) -> list[bool] | None:
     """Return ``None`` when every id of ``ids`` is well formed, else which ones are."""
-    if not ids or _IDS.match("\n".join(ids) + "\n"):
+    text = "\n".join(ids) + "\n"
+    # One match over the batch; counting the newlines keeps an id with one from passing
+    # as two.
+    if not ids or (text.count("\n") == len(ids) and _IDS.match(text)):
         return None
     return [_LOCAL_ID.search(value) is not None for value in ids]
 
 
-def keys_given_once(encode: Callable[[Any], bytes], lines: Sequence[bytes], records: Any) -> bool:
+class Text(NamedTuple):
+    """Lines as they sit in a file: ``head`` then ``body[:end]``, each line ending in a newline.
+
+    A chunk of a file cut at newlines is its lines without copying them together.
+    """
+
+    head: bytes
+    body: bytes
+    end: int
+
+
+def keys_given_once(
+    encode_lines: Callable[[Any], bytes],
+    lines: Sequence[bytes],
+    records: Sequence[Any],
+    text: Text | None = None,
+) -> bool:
     r"""Return whether no object of the decoded ``lines`` gives a key twice (a proof, or no).
 
     msgspec keeps the last of two members with one key; written back, each key is
-    there once.  So a line that is its record written back (compact, the fields in the
-    models' order, as this library and most tools write them) gives no key twice: one
-    comparison of bytes proves it.  Otherwise the quotes are counted: a record written
-    back holds the same strings as its line, escapes aside, so when no line has a
-    ``\u`` escape, each line has as many quotes as its record written back unless a
-    member was dropped, and a key given twice drops one.  ``False`` means "not proven"
-    (a key given twice, a ``\u`` escape, or a ``null`` given for a field): check the
-    lines on the general path.  ``records`` is one record for one line, or a list of
-    them for the lines.
+    there once.  So lines that are their records written back (compact, the fields in
+    the models' order, as this library and most tools write them) give no key twice:
+    one comparison of bytes proves it (with ``text``, the lines as they sit in the
+    file, without joining them first).  Otherwise the quotes are counted: a record
+    written back holds the same strings as its line, escapes aside, so when no line
+    has a ``\u`` escape, each line has as many quotes as its record written back
+    unless a member was dropped, and a key given twice drops one.  ``False`` means
+    "not proven" (a key given twice, a ``\u`` escape, or a ``null`` given for a
+    field): check the lines on the general path.
     """
-    if len(lines) == 1:
-        (line,) = lines
-        written = encode(records)
-        if written == line:
+    written = encode_lines(records)  # each record, then a newline
+    if text is not None:
+        head, body, end = text
+        if (
+            len(written) == len(head) + end
+            and written.startswith(head)
+            and written.startswith(memoryview(body)[:end], len(head))
+        ):
             return True
-        if b"\\" in line and b"\\u" in line:
-            return False
-        return line.count(b'"') == written.count(b'"')
-    written = encode(records)  # "[record,record,...]"
-    if (
-        len(written) == sum(map(len, lines)) + len(lines) + 1
-        and written == b"[" + b",".join(lines) + b"]"
-    ):
+    elif len(lines) == 1:
+        if len(written) == len(lines[0]) + 1 and written.startswith(lines[0]):
+            return True
+    elif written == b"\n".join([*lines, b""]):
         return True
-    text = b"\n".join(lines)  # one pass over a chunk, not a Python frame per line
-    if b"\\" in text and b"\\u" in text:
+    joined = b"\n".join(lines)  # one pass over a chunk, not a Python frame per line
+    if b"\\" in joined and b"\\u" in joined:
         return False
-    return _quotes(text) == _quotes(written)
+    return _quotes(joined) == _quotes(written)
 
 
 def _quotes(data: bytes) -> int:

@@ -351,7 +351,6 @@ class _Run:
             limits=(self.max_bytes, self.max_line_bytes),
             accelerate=self.accelerate,
             progress=count,
-            literals=self.lines.literals if self.lines is not None else None,
         )
 
     def _gather(self, collection: str, path: Path, pieces: list[Part], pool: Pool) -> None:

@@ -24,7 +24,6 @@ from unikommune.dataset.reader import CHUNK, split_chunk
 from unikommune.dataset.shape import line_shape
 from unikommune.rules import Context
 from unikommune.rules.integrity import repeated_id
-from unikommune.validation.decode import Literals
 from unikommune.validation.placing import Kept, Sent, place, sent
 from unikommune.validation.stream import Lines
 from unikommune.validation.workers import Part, Range
@@ -54,7 +53,6 @@ def check_part(
     limits: tuple[int, int],
     accelerate: bool,
     progress: Callable[[int], None] | None,
-    literals: Literals | None = None,
 ) -> Result:
     """Check one part of a file on its own; return its findings, records, ids and lines.
 
@@ -67,9 +65,7 @@ def check_part(
     max_bytes, max_line_bytes = limits
     own = context.fork(collection)
     kept = Kept()
-    lines = Lines(
-        own, kept, max_line_bytes, accelerate=accelerate, progress=progress, literals=literals
-    )
+    lines = Lines(own, kept, max_line_bytes, accelerate=accelerate, progress=progress)
     file = str(path)
     with Range(path.open("rb"), part.start, part.end) as stream:
         last = lines.check(collection, stream, file)

@@ -14,7 +14,7 @@ records between the lines that took the general path.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, BinaryIO, Protocol
 
@@ -26,19 +26,17 @@ from unikommune.rules import Batch, Context, check_records
 from unikommune.rules.integrity import keep_id
 from unikommune.validation.decode import (
     Decoder,
-    Literals,
+    Known,
+    Text,
+    Vouched,
     decoder,
     keys_given_once,
-    well_formed_ids,
 )
 from unikommune.validation.placing import Kept
 
 __all__ = ["Lines", "Readable", "collector_paused"]
 
 Progress = Callable[[int], None]
-#: The accelerated decodings of a collection: the one that takes only known ids and codes,
-#: and the one that takes any of the right form.
-_Decoders = tuple[Decoder, Decoder]
 
 
 class Readable(Protocol):
@@ -82,13 +80,12 @@ class Lines:
         *,
         accelerate: bool = True,
         progress: Progress | None = None,
-        literals: Literals | None = None,
         pause_collector: bool = True,
     ) -> None:
         self.context = context
         self.pause_collector = pause_collector
-        #: The decoders of the check, shared with its parts.
-        self.literals = literals or Literals()
+        #: What references and areas may name, for the decoding of the file being read.
+        self._known = Known({}, (), {})
         self.kept = kept
         self.limit = limit
         self.accelerate = accelerate
@@ -107,28 +104,27 @@ class Lines:
             return self._check_lines(collection, stream, file)
 
     def _check_lines(self, collection: str, stream: Readable | BinaryIO, file: str) -> int:
-        context = self.context
-        known: dict[str, Collection[str]] = {
-            name: context.ids[name] for name in COLLECTIONS if context.is_done(name)
-        }
-        known["focus"] = context.profile.focus_area_codes()
-        known["thematic"] = context.profile.thematic_area_codes()
-        accelerated: _Decoders | None = None
-        if self.accelerate:
-            first = decoder(collection, known, self.literals)
-            second = decoder(collection, {}, self.literals)
-            if first is not None and second is not None:
-                accelerated = first, second
+        accelerated = decoder(collection) if self.accelerate else None
+        if accelerated is not None:
+            context = self.context
+            profile = context.profile
+            self._known = Known(
+                context.ids,
+                [name for name in COLLECTIONS if context.is_done(name)],
+                {"focus": profile.focus_area_codes(), "thematic": profile.thematic_area_codes()},
+            )
         limit = self.limit
         number = 0
         pending = b""
         while True:
             chunk = stream.read(CHUNK)
             size = len(pending) + len(chunk)
+            head = pending
             lines, pending = split_chunk(pending, chunk)
             if accelerated is not None and chunk and size <= limit:
                 # No line of this chunk is too long: its records may be checked together.
-                self._chunk(accelerated, collection, lines, number, file)
+                text = Text(head, chunk, len(chunk) - len(pending))
+                self._chunk(accelerated, collection, lines, number, file, text)
                 number += len(lines)
                 if self.progress:
                     self.progress(len(chunk))
@@ -158,23 +154,22 @@ class Lines:
         return number
 
     def _one(
-        self, decoders: _Decoders | None, collection: str, line: bytes, number: int, file: str
+        self, accelerated: Decoder | None, collection: str, line: bytes, number: int, file: str
     ) -> None:
         """Check the record on one line (a blank line holds none)."""
         if not line or line.isspace():
             return
         self.records += 1
-        for accelerated in decoders or ():
+        if accelerated is not None:
             try:
                 record = accelerated.decode(line)
             except ValueError:
-                continue
-            if accelerated.check_after(record) and keys_given_once(
-                accelerated.encode, (line,), record
-            ):
-                self._check(collection, [record], [number], [line], file)
-                return
-            break
+                pass
+            else:
+                well, resolved = accelerated.vouch((record,), self._known)
+                if well is None and keys_given_once(accelerated.encode_lines, (line,), (record,)):
+                    self._check(collection, [record], [number], [line], file, resolved=resolved)
+                    return
         self.general(collection, line, number, file)
 
     def _check(
@@ -185,15 +180,18 @@ class Lines:
         lines: list[bytes],
         file: str,
         kept: Sequence[tuple[int, str | None]] = (),
+        resolved: frozenset[Any] = frozenset(),
     ) -> None:
         """Check records (on lines ``numbers``); keep the lines the rules found something in.
 
         ``kept`` are the ids of lines of the wrong shape among them (see
-        :func:`~unikommune.rules.check_records`).
+        :func:`~unikommune.rules.check_records`), ``resolved`` the reference paths where
+        the decoding found every id known (see :class:`~unikommune.rules.Batch`).
         """
         findings = self.context.findings
         before = len(findings)
-        check_records(self.context, collection, Batch(records, file, lines=numbers), kept)
+        batch = Batch(records, file, lines=numbers, resolved=resolved)
+        check_records(self.context, collection, batch, kept)
         if len(findings) != before:
             line_of = dict(zip(numbers, lines, strict=True))
             for finding in findings[before:]:
@@ -216,21 +214,25 @@ class Lines:
             keep_id(self.context, collection, record_id)
 
     def _chunk(
-        self, decoders: _Decoders, collection: str, lines: list[bytes], number: int, file: str
+        self,
+        accelerated: Decoder,
+        collection: str,
+        lines: list[bytes],
+        number: int,
+        file: str,
+        text: Text,
     ) -> None:
-        """Check ``lines``, the first on line ``number + 1``, none of them too long.
+        """Check ``lines`` (``text``), the first on line ``number + 1``, none of them too long.
 
         The chunk is decoded without a Python frame per line, going on past each line
-        that does not decode; such a line is tried again by the decoder that takes any
-        id or code of the right form (a reference to no record is still of the right
-        shape), and else checked on the general path.  Then, in the order of the file,
-        each run of decoded records goes to the rules as one batch and each line between
-        is taken in, so every finding is the one a line-by-line check gives.
+        that does not decode; a line that does not, or whose record the decoding cannot
+        vouch for, is checked on the general path.  Then, in the order of the file, the
+        chunk's records go to the rules as one batch, the ids of the lines between
+        counted in their places, so every finding is the one a line-by-line check gives.
         """
-        first, second = decoders
         records: list[Any] = []  # of the lines that decoded
         others: list[int] = []  # indexes of the lines that did not, or are blank
-        decoded = map(first.decode, lines)
+        decoded = map(accelerated.decode, lines)
         while True:
             try:
                 records.extend(decoded)  # keeps what it decoded when a line raises
@@ -238,78 +240,97 @@ class Lines:
                 others.append(len(records) + len(others))
                 continue
             break
-        if not others and self._vouched(first, lines, records) is None:
-            self.records += len(records)
-            every = list(range(number + 1, number + 1 + len(lines)))
-            self._check(collection, records, every, lines, file)
-            return
-        found = self._align(second, lines, records, others) if others else list(records)
-        present = [index for index, record in enumerate(found) if record is not None]
-        vouched = self._vouched(first, [lines[i] for i in present], [found[i] for i in present])
+        if not others:
+            found = list(records)
+            present = list(range(len(lines)))
+            vouched, resolved = self._vouched(accelerated, lines, records, text)
+            if vouched is None:
+                self.records += len(records)
+                every = list(range(number + 1, number + 1 + len(lines)))
+                self._check(collection, records, every, lines, file, resolved=resolved)
+                return
+        else:
+            found = self._align(lines, records, others)
+            present = [index for index, record in enumerate(found) if record is not None]
+            vouched, resolved = self._vouched(
+                accelerated, [lines[i] for i in present], [found[i] for i in present], None
+            )
         if vouched is not None:
             for index, good in zip(present, vouched, strict=True):
                 if not good:
                     found[index] = None
         # One batch of every record of the right shape, in file order: a line that did not
-        # decode is checked on the general path, and its record (or its id) joins it.
+        # decode is checked on the general path, and its record (or its id) joins it.  The
+        # decoded runs between such lines are taken whole.
         run: list[Any] = []
         numbers: list[int] = []
         texts: list[bytes] = []
         kept: list[tuple[int, str | None]] = []
-        for index, line in enumerate(lines):
-            record = found[index]
+        views: list[Any] = []  # the records of the right shape read on the general path
+        blank = 0
+        start = 0
+        for index in [at for at, record in enumerate(found) if record is None]:
+            run += found[start:index]
+            numbers += range(number + 1 + start, number + 1 + index)
+            texts += lines[start:index]
+            start = index + 1
+            line = lines[index]
+            if not line or line.isspace():
+                blank += 1
+                continue
+            self.kept.keep(file, number + 1 + index, line)
+            record, problems, record_id = line_shape(collection, line, number + 1 + index, file)
+            self.findings.extend(problems)
             if record is None:
-                if not line or line.isspace():
-                    continue
-                self.kept.keep(file, number + 1 + index, line)
-                record, problems, record_id = line_shape(collection, line, number + 1 + index, file)
-                self.findings.extend(problems)
-                if record is None:
-                    kept.append((len(run), record_id))
-                    continue
+                kept.append((len(run), record_id))
+                continue
+            views.append(record)
             run.append(record)
             numbers.append(number + 1 + index)
             texts.append(line)
-        self._check(collection, run, numbers, texts, file, kept)
-        self.records += sum(1 for line in lines if line and not line.isspace())
+        run += found[start:]
+        numbers += range(number + 1 + start, number + 1 + len(lines))
+        texts += lines[start:]
+        ids = self.context.ids
+        # The decoding found every reference at these paths known; so must the lines between.
+        resolved = frozenset(
+            path for path in resolved if path.all_known(views, ids[path.collection])
+        )
+        self._check(collection, run, numbers, texts, file, kept, resolved)
+        self.records += len(lines) - blank
 
     @staticmethod
-    def _align(
-        second: Decoder, lines: list[bytes], records: list[Any], others: list[int]
-    ) -> list[Any]:
-        """Return the record of every line, ``None`` for none.
-
-        A line that did not decode is tried again with ``second``.
-        """
+    def _align(lines: list[bytes], records: list[Any], others: list[int]) -> list[Any]:
+        """Return the record of every line, ``None`` for a line in ``others`` (not decoded)."""
         found: list[Any] = []
-        at = 0
-        skipped = set(others)
-        for index, line in enumerate(lines):
-            if index not in skipped:
-                found.append(records[at])
-                at += 1
-                continue
-            try:
-                found.append(second.decode(line) if line and not line.isspace() else None)
-            except ValueError:
-                found.append(None)
+        taken = 0  # records placed so far
+        start = 0  # the first line not placed yet
+        for index in others:  # in increasing order
+            found += records[taken : taken + index - start]
+            found.append(None)
+            taken += index - start
+            start = index + 1
+        found += records[taken:]
+        assert len(found) == len(lines)
         return found
 
-    @staticmethod
-    def _vouched(accelerated: Decoder, lines: list[bytes], records: list[Any]) -> list[bool] | None:
-        """Return ``None`` when the decoding vouches for every record (of ``lines``), else which.
+    def _vouched(
+        self, accelerated: Decoder, lines: list[bytes], records: list[Any], text: Text | None
+    ) -> Vouched:
+        """Say which records (of ``lines``) the decoding vouches for: ``None`` for every one.
 
-        It vouches for a record whose ids and dates have their patterns and whose line
-        gives no key twice.
+        It vouches for a record whose ids, references, areas and dates have their
+        patterns and whose line gives no key twice; ``text`` is the lines as they sit in
+        the file, when they are all of the chunk.
         """
-        if accelerated.only_ids_after:
-            well = well_formed_ids([record.id for record in records])
-        else:
-            checked = list(map(accelerated.check_after, records))
-            well = None if all(checked) else checked
-        if well is None and keys_given_once(accelerated.encode, lines, records):
-            return None
-        return [
-            (well is None or well[offset]) and keys_given_once(accelerated.encode, (line,), record)
-            for offset, (line, record) in enumerate(zip(lines, records, strict=True))
-        ]
+        well, resolved = accelerated.vouch(records, self._known)
+        encode = accelerated.encode_lines
+        if keys_given_once(encode, lines, records, text):
+            return Vouched(well, resolved)
+        return Vouched(
+            [
+                (well is None or well[offset]) and keys_given_once(encode, (line,), (record,))
+                for offset, (line, record) in enumerate(zip(lines, records, strict=True))
+            ],
+            frozenset(),
+        )
