@@ -25,7 +25,8 @@ from collections.abc import Callable, Container, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cache, cached_property
-from operator import attrgetter
+from itertools import compress
+from operator import attrgetter, not_
 from typing import Any
 
 from pydantic import BaseModel
@@ -51,19 +52,24 @@ Indexes = tuple[int, ...]
 Reader = Callable[[Any], list[Any]]
 
 
-def _plain_reader(names: tuple[str, ...], across: bool = False) -> Reader:
+def _plain_reader(names: tuple[str, ...], across: bool = False, owners: bool = False) -> Reader:
     """Return a reader of the values present at ``names`` (``"[]"`` steps into a list).
 
     It is written out as one list comprehension per path (no call per step), since the
     rules read every path of every record.  With ``across`` it reads a list of records,
-    and returns the values of them all.
+    and returns the values of them all; with ``owners`` too, the position in the list
+    of the record each of those values is in, instead of the value.
     """
     if across:
         names = ("[]", *names)
     clauses: list[str] = []
     current = "node0"
     for depth, name in enumerate(names, start=1):
-        if name == "[]":
+        if name == "[]" and owners and depth == 1:
+            clauses.append(
+                f"for at, node{depth} in enumerate({current}) if node{depth} is not None"
+            )
+        elif name == "[]":
             clauses.append(f"for node{depth} in {current} if node{depth} is not None")
         elif name.isidentifier():
             clauses.append(f"if (node{depth} := {current}.{name}) is not None")
@@ -73,7 +79,7 @@ def _plain_reader(names: tuple[str, ...], across: bool = False) -> Reader:
     if clauses and clauses[0].startswith("if "):
         # A comprehension starts with a loop: step into the record as a list of one.
         clauses.insert(0, "for node0 in (node0,)")
-    source = f"def plain(node0):\n    return [{current} {' '.join(clauses)}]"
+    source = f"def plain(node0):\n    return [{'at' if owners else current} {' '.join(clauses)}]"
     namespace: dict[str, Any] = {}
     exec(source, namespace)
     reader: Reader = namespace["plain"]
@@ -137,6 +143,11 @@ class FieldPath:
         return _plain_reader(tuple(name for name, _ in self.steps), across=True)
 
     @cached_property
+    def owners(self) -> Reader:
+        """Return the reader of the position of the record of each value :attr:`across` reads."""
+        return _plain_reader(tuple(name for name, _ in self.steps), across=True, owners=True)
+
+    @cached_property
     def _indexed(self) -> Reader:
         return _readers(self.steps)
 
@@ -187,19 +198,19 @@ class FieldPath:
     ) -> list[tuple[int, Indexes, Any]]:
         """Return ``(position, indexes, value)`` for each value here in ``records`` ``ok`` refuses.
 
-        The batch is read at once; only when ``ok`` refuses a value are the records read
-        one by one, and only a record that holds such a value is walked for the places
-        of its values.  This is how a rule looks at a path of a batch.
+        The batch is read at once, ``ok`` asked once of each value; only a record that
+        holds a refused value is walked for the places of its values.  This is how a
+        rule looks at a path of a batch.
         """
-        if all(map(ok, self.across(records))):
+        verdicts = list(map(ok, self.across(records)))
+        if all(verdicts):
             return []
-        plain = self.plain
+        refused = compress(self.owners(records), map(not_, verdicts))
         found: list[tuple[int, Indexes, Any]] = []
-        for at, record in enumerate(records):
-            if not all(map(ok, plain(record))):
-                found.extend(
-                    (at, indexes, value) for indexes, value in self.values(record) if not ok(value)
-                )
+        for at in dict.fromkeys(refused):  # each record once, in order
+            found.extend(
+                (at, indexes, value) for indexes, value in self.values(records[at]) if not ok(value)
+            )
         return found
 
     def _parts(self, indexes: Indexes) -> Iterator[tuple[str, str | int]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from unikommune.codelists import IdentifierScheme
 from unikommune.identifiers import SCHEME_PATTERNS, identifier_problem, identifier_test
 from unikommune.models.values import Identifier
 from unikommune.rules import rule
@@ -30,6 +31,8 @@ _OWN = {
     for kind, paths in _IDENTIFIERS.items()
 }
 _FORM = {scheme.value: re.compile(pattern) for scheme, pattern in SCHEME_PATTERNS.items()}
+#: The test of each scheme's values, by the scheme's code (a scheme member is its code).
+_TEST = {scheme.value: identifier_test(scheme) for scheme in IdentifierScheme}
 
 
 @rule("invalid_identifier", "identifier_check_digit", collections=with_paths(_IDENTIFIERS))
@@ -51,7 +54,7 @@ def identifiers_valid(context: Context, collection: str, batch: Batch) -> None:
 
 
 def _valid(identifier: Any) -> bool:
-    return bool(identifier_test(identifier.scheme)(identifier.value))
+    return bool(_TEST[identifier.scheme](identifier.value))
 
 
 _SEEN = "identifiers seen"
