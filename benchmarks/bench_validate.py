@@ -138,8 +138,8 @@ def jsonschema_estimate(folder: Path, sample: int) -> tuple[float, int, int]:
     return estimate, timed, total
 
 
-def peak_memory_mb(folder: Path) -> tuple[float, float]:
-    """Validate the folder in a fresh process; return its peak resident memory in MB.
+def peak_memory_mb(folder: Path, jobs: int) -> tuple[float, float]:
+    """Validate the folder in a fresh process (``jobs`` processes); return its peak memory in MB.
 
     Returns the validating process's peak and the largest peak of its workers (0 when it
     started none).  The peak is the new address space's high-water mark (``VmHWM``),
@@ -150,12 +150,15 @@ def peak_memory_mb(folder: Path) -> tuple[float, float]:
     code = (
         "import resource, sys\n"
         "from unikommune.validation import validate\n"
-        "validate(sys.argv[1])\n"
+        "validate(sys.argv[1], jobs=int(sys.argv[2]))\n"
         "status = open('/proc/self/status').read().split('VmHWM:')[1]\n"
         "print(int(status.split()[0]), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code, str(folder)], capture_output=True, text=True, check=True
+        [sys.executable, "-c", code, str(folder), str(jobs)],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     own, worker = result.stdout.split()
     return int(own) / 1024, int(worker) / 1024
@@ -244,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
         smaller = SMALLER[args.scale]
         for scale in (smaller, args.scale):
             folder = ensure(scale, 0.0, args.data)
-            peak, worker = peak_memory_mb(folder)
+            peak, worker = peak_memory_mb(folder, args.jobs or default_jobs())
             figures[f"peak_mb_{scale}"] = peak
             figures[f"peak_mb_{scale}_worker"] = worker
             files = size_mb(folder)
