@@ -64,6 +64,7 @@ class Scale(NamedTuple):
     placements: int
     theses: int
     learning_activities: int
+    figures: int = 0
 
     def counts(self) -> dict[str, int]:
         """Return the record count of each collection, in published order."""
@@ -73,10 +74,10 @@ class Scale(NamedTuple):
 #: Record counts per scale.  City, country and stress follow the validator and
 #: graph issues; the smaller collections are scaled with the projects.
 SCALES: dict[str, Scale] = {
-    "tiny": Scale(30, 2, 5, 50, 200, 40, 20),
-    "city": Scale(500, 10, 40, 2_000, 30_000, 1_000, 400),
-    "country": Scale(20_000, 400, 2_000, 100_000, 1_000_000, 50_000, 20_000),
-    "stress": Scale(200_000, 4_000, 20_000, 1_000_000, 10_000_000, 500_000, 200_000),
+    "tiny": Scale(30, 2, 5, 50, 200, 40, 20, 20),
+    "city": Scale(500, 10, 40, 2_000, 30_000, 1_000, 400, 200),
+    "country": Scale(20_000, 400, 2_000, 100_000, 1_000_000, 50_000, 20_000, 4_000),
+    "stress": Scale(200_000, 4_000, 20_000, 1_000_000, 10_000_000, 500_000, 200_000, 40_000),
 }
 
 #: Defects a broken record may get, each with the layer of checks that finds it:
@@ -103,6 +104,17 @@ SCHEMA_DEFECTS: frozenset[str] = frozenset(
 AS_OF_YEAR = 2026
 MODIFIED = "2026-06-30"
 FIRST_YEAR = 2015
+
+#: Measures the figures report: code, unit, and a dimension with its values (if any).
+FIGURE_MEASURES: tuple[tuple[str, str, tuple[str, tuple[str, ...]] | None], ...] = (
+    ("ongoing-collaborations", "count", None),
+    ("applications", "count", ("outcome", ("applied", "granted", "rejected", "pending"))),
+    ("students-placed", "count", ("field", ("health", "education", "technology"))),
+    ("placement-weeks", "weeks", None),
+    ("combined-positions", "count", None),
+    ("co-publications", "count", None),
+    ("external-funding", "NOK", ("funder", ("Norges forskningsråd", "EU Horisont Europa"))),
+)
 
 DATASET_FILE = "dataset.json"
 MANIFEST_FILE = "broken.json"
@@ -787,6 +799,13 @@ BREAKERS: dict[str, tuple[Breaker, ...]] = {
         _dangling("/organisers/0", ("organisers", 0)),
         _duplicate("learning"),
     ),
+    "figures": (
+        _wrong_type("/value", ("value",), str),
+        _missing("unit"),
+        _unknown("method", "guessed"),
+        _dangling("/reported_by", ("reported_by",)),
+        _duplicate("figure"),
+    ),
 }
 
 # --------------------------------------------------------------------------- the generator
@@ -1384,6 +1403,40 @@ class _Generator:
             record["sdg_links"] = _sdg_links(rng, areas)
             writer.write(record, BREAKERS["learning_activities"])
 
+    def figures(self, writer: _Writer) -> None:
+        """Figures a region reports about itself: counts, some approximate or as a range."""
+        rng = self.rng("figures")
+        for number in range(self.scale.figures):
+            region = self._region(rng)
+            reporter = self.municipalities[region][0] if self.municipalities[region] else 0
+            year = _year(rng)
+            measure, unit, dimensions = rng.choice(FIGURE_MEASURES)
+            size = 5 + int(rng.expovariate(1 / 200))
+            shape = rng.random()
+            value: Any = size
+            if shape < 0.3:
+                value = {"about": round(size, -1)}
+            elif shape < 0.4:
+                value = {"min": size, "max": size + 1 + size // 4}
+            record: dict[str, Any] = {"id": f"figure-{number}", "measure": measure}
+            agreement = self._agreement_for(region, year)
+            if agreement is not None:
+                record["agreement"] = agreement
+            else:
+                record["partner"] = self.ids[reporter]
+            # A year as its period, written as a start and an end of the same year; a few
+            # are known only roughly.
+            when = str(year) if rng.random() < 0.9 else f"{year}~"
+            record["period"] = {"start": when, "end": when}
+            record["value"] = value
+            record["unit"] = unit
+            if dimensions:
+                record["dimensions"] = {dimensions[0]: rng.choice(dimensions[1])}
+            record["method"] = "estimated" if isinstance(value, dict) else "counted"
+            record["reported_by"] = self.ids[reporter]
+            record["source"] = {"title": {"nb": f"Årsrapport {year}"}}
+            writer.write(record, BREAKERS["figures"])
+
 
 _ASCII = str.maketrans({"æ": "ae", "ø": "o", "å": "a", " ": "-"})
 
@@ -1576,6 +1629,7 @@ def generate(
         ("placements", generator.placements),
         ("theses", generator.theses),
         ("learning_activities", generator.learning_activities),
+        ("figures", generator.figures),
     ]
     counts: dict[str, int] = {}
     try:
@@ -1612,7 +1666,7 @@ def generate(
     (out_dir / DATASET_FILE).write_bytes(
         json.dumps(metadata, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
     )
-    return {name: counts[name] for name in COLLECTIONS}
+    return {name: counts.get(name, 0) for name in COLLECTIONS}
 
 
 def _fraction(text: str) -> float:

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from stdnum.iso7064 import mod_11_2, mod_97_10
 from stdnum.no import orgnr
 
-from unikommune.models.values import date_bounds
+from unikommune.models.values import ends_before_start
 from unikommune.schema import generate_schemas
 
 SCHEMAS: dict[str, dict[str, Any]] = generate_schemas()
@@ -44,7 +44,9 @@ SUPPORTED_KEYWORDS = frozenset(
 
 #: The rules the models enforce beyond the published schemas, which :func:`repair` applies.
 MODEL_ONLY_RULES = (
-    "a period ends on or after its start",
+    "a period does not certainly end before it starts",
+    "a timeframe's end is not open ('..')",
+    "an estimate's min is not above its max, and its about lies between them",
     "an organisation number, ORCID iD or ROR id has a valid check digit",
 )
 
@@ -205,9 +207,19 @@ def repair(document: Any, draw: Callable[..., Any]) -> Any:
         if not isinstance(node, dict):
             return
         start, end = node.get("start"), node.get("end")
-        ordered = isinstance(start, str) and isinstance(end, str)
-        if ordered and date_bounds(end)[1] < date_bounds(start)[0]:
+        if isinstance(start, str) and isinstance(end, str) and ends_before_start(start, end):
             node["start"], node["end"] = end, start
+        timeframe = node.get("timeframe")
+        if isinstance(timeframe, dict) and timeframe.get("end") == "..":
+            timeframe["end"] = ""
+        numbers = [node.get(key) for key in ("min", "about", "max")]
+        if all(isinstance(n, int | float) for n in numbers if n is not None) and any(
+            n is not None for n in numbers
+        ):
+            given = sorted((n for n in numbers if n is not None), key=float)
+            for key in ("min", "about", "max"):
+                if node.get(key) is not None:
+                    node[key] = given.pop(0)
         scheme = node.get("scheme")
         if scheme == "no-orgnr" and "value" in node:
             node["value"] = _orgnr(draw)

@@ -70,6 +70,7 @@ def test_generate_returns_the_counts_of_the_scale_table(tmp_path: Path) -> None:
         "placements": 200,
         "theses": 40,
         "learning_activities": 20,
+        "figures": 20,
     }
     for name, count in counts.items():
         assert len((tmp_path / f"{name}.jsonl").read_bytes().splitlines()) == count

@@ -687,3 +687,45 @@ def test_the_guide_runs_and_names_every_check() -> None:
     for name in dates.__all__:
         if name.startswith(("certainly_", "possibly_")):
             assert f"`{name}" in guide, name
+
+
+def _year_accepted(text: str) -> bool:
+    try:
+        dates.parse_year(text)
+    except dates.InvalidDateError:
+        return False
+    return True
+
+
+@given(
+    edtf_dates() | near_misses() | st.from_regex(r"\[?[12][0-9][0-9X]{2}[?~%]?\]?", fullmatch=True)
+)
+@example("2021")
+@example("2021?")
+@example("[2021,2022]")
+@example("2021-03?")
+def test_the_year_pattern_accepts_exactly_what_parse_year_accepts(text: str) -> None:
+    assert (re.fullmatch(dates.EDTF_YEAR_PATTERN, text) is not None) == _year_accepted(text)
+
+
+@pytest.mark.parametrize(
+    ("value", "bounds", "exact"),
+    [
+        (2021, ("2021-01-01", "2021-12-31"), True),
+        ("2021?", ("2021-01-01", "2021-12-31"), False),
+        ("201X", ("2010-01-01", "2019-12-31"), False),
+        ("[2019,2021~]", ("2019-01-01", "2021-12-31"), False),
+    ],
+)
+def test_years_as_known(value: int | str, bounds: tuple[str, str], exact: bool) -> None:
+    found = dates.parse_year(value)
+    assert found.earliest is not None
+    assert found.latest is not None
+    assert (found.earliest.isoformat(), found.latest.isoformat()) == bounds
+    assert found.exact == exact
+
+
+@pytest.mark.parametrize("value", ["2021", "2021-03", "2021-03-01?", "..", "", 999, 3000, True])
+def test_a_year_written_otherwise_is_refused(value: Any) -> None:
+    with pytest.raises((dates.InvalidDateError, TypeError)):
+        dates.parse_year(value)

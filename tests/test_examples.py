@@ -138,13 +138,18 @@ REFERENCE_FIELDS = {
     "Agreement.supersedes",
     "AgreementParty.partner",
     "Dataset.publisher",
+    "Figure.agreement",
+    "Figure.partner",
+    "Figure.reported_by",
     "Funding.funder",
+    "Funding.recipient",
     "GovernanceMembership.combined_with",
     "GovernanceMembership.partner",
     "LearningActivity.agreement",
     "LearningActivity.organisers",
     "Mission.agreement",
     "Mission.owners",
+    "MaturityAssessment.body",
     "Mission.projects",
     "ParticipantCount.partner",
     "Participation.partner",
@@ -219,6 +224,7 @@ def _dangling(dataset: Dataset) -> list[str]:
             for ref in activity.responsible
         ]
         refs += [(f"{where} rule", rule.decided_by, bodies) for rule in agreement.rules]
+        refs += [(f"{where} assessment", a.body, bodies) for a in agreement.maturity_assessments]
     for mission in dataset.missions:
         refs += [(f"mission {mission.id} owner", ref, partners) for ref in mission.owners]
         refs += [(f"mission {mission.id} project", ref, projects) for ref in mission.projects]
@@ -226,6 +232,9 @@ def _dangling(dataset: Dataset) -> list[str]:
     for project in dataset.projects:
         refs += [(f"project {project.id}", p.partner, partners) for p in project.participants]
         refs += [(f"project {project.id} funder", f.funder, partners) for f in project.funding]
+        refs += [
+            (f"project {project.id} recipient", f.recipient, partners) for f in project.funding
+        ]
         refs.append((f"project {project.id} agreement", project.agreement, agreements))
     for placement in dataset.placements:
         refs.append((f"placement {placement.id}", placement.institution, partners))
@@ -241,6 +250,10 @@ def _dangling(dataset: Dataset) -> list[str]:
         refs += [(where, ref, partners) for ref in activity.organisers]
         refs += [(where, count.partner, partners) for count in activity.participants]
         refs.append((where, activity.agreement, agreements))
+    for figure in dataset.figures:
+        refs.append((f"figure {figure.id}", figure.partner, partners))
+        refs.append((f"figure {figure.id}", figure.reported_by, partners))
+        refs.append((f"figure {figure.id}", figure.agreement, agreements))
     refs += [
         ("sdg link curator", link.provenance.curator, partners)
         for link in _all_sdg_links(dataset)

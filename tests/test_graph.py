@@ -33,6 +33,8 @@ from unikommune.graph import (
 from unikommune.models import Dataset
 from unikommune.models.values import Period
 
+PARTNERS = ("kommune", "skole", "uni", "inst", "firm", "ngo")
+
 
 @pytest.fixture(scope="module")
 def small() -> Dataset:
@@ -153,13 +155,17 @@ def test_co_participation_time_filter(small: Dataset) -> None:
         ("inst", "kommune"),
         ("skole", "uni"),
     ]
-    assert in_2020.number_of_nodes() == 5
+    # every partner stays a node: ngo, not yet in p4, is an isolate
+    assert in_2020.number_of_nodes() == 6
+    assert in_2020.degree("partner:ngo") == 0
+    assert in_2020.nodes["partner:ngo"]["activities"] == 0
     # June 2020 – March 2021 overlaps p1, p2, p3, p4 (ngo from 2021), not p5 or p6
     span = co_participation(small, Period(start="2020-06", end="2021-03"))
     assert ("kommune", "skole") not in edges(span)
     assert edges(span)[("firm", "inst")] == 2
     assert edges(span)[("kommune", "ngo")] == 1
-    assert co_participation(small, 2017).number_of_nodes() == 0
+    before = co_participation(small, 2017)
+    assert (before.number_of_nodes(), before.number_of_edges()) == (6, 0)
 
 
 def test_co_participation_through_missions_and_courses(small: Dataset) -> None:
@@ -187,9 +193,13 @@ def test_placement_flows(small: Dataset) -> None:
     assert flows.is_directed()
     assert flows.edges["partner:uni", "partner:skole"] == {
         "students": 35,
+        "students_exact": 1,
         "weight": 35.0,
         "placements": 2,
     }
+    # every partner is a node, firm and ngo (no placement) as isolates
+    assert sorted(flows.nodes) == [f"partner:{p}" for p in sorted(PARTNERS)]
+    assert flows.degree("partner:firm") == 0
     assert flows.edges["partner:inst", "partner:kommune"]["students"] == 10
     rolled = placement_flows(small, level="organisation")
     # 30 + 10 + 5 students, all from uni (and its department) to kommune (and its school)

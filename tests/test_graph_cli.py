@@ -114,10 +114,14 @@ def test_metrics_yearly_table_csv_and_json(capsys: pytest.CaptureFixture[str]) -
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert [r["period"] for r in rows] == ["2018", "2019", "2020", "2021"]
     assert [r["students_placed"] for r in rows] == ["0", "0", "30", "15"]
-    assert rows[0]["density"] == ""
+    # 2018: the four organisations are there, none active, no tie: density 0
+    assert (rows[0]["partners"], rows[0]["active_partners"]) == ("4", "0")
+    assert rows[0]["density"] == "0.0"
     assert main(["metrics", str(SMALL), "--year", "2019", "--format", "json"]) == 0
     (row,) = json.loads(capsys.readouterr().out)
-    assert (row["partners"], row["ties"]) == (3, 3)
+    # 2019: kommune, uni and firm (p1) form a triangle; ngo is an isolate
+    assert (row["partners"], row["active_partners"], row["ties"]) == (4, 3, 3)
+    assert row["isolates"] == 1
     assert main(["metrics", str(SMALL)]) == 0
     table = capsys.readouterr().out
     assert "Network metrics per year" in table
@@ -193,7 +197,7 @@ def test_csv_outputs_neutralise_formulas(hostile: Path, tmp_path: Path) -> None:
     assert {"'" + name for name in list(FORMULAS.values())[:3]} <= programmes  # 3 placements
     raw = full.read_text(encoding="utf-8")
     assert '"\'=HYPERLINK(""http://x"")"' in raw
-    assert ",30,2020," in raw  # numbers stay bare numbers
+    assert ",30,1,2020," in raw  # numbers stay bare numbers: students, students_exact, year
 
 
 @pytest.mark.parametrize(

@@ -13,20 +13,28 @@ from hypothesis import given
 from hypothesis import strategies as st
 from networkx.algorithms import bipartite
 
+from unikommune import dates
 from unikommune.graph import (
+    ACTIVITY_KINDS,
+    active,
     activities,
     brokerage_roles,
     co_occurrence,
     co_participation,
     helix_synergy,
+    network_metrics,
+    partner_metrics,
     partner_sdg,
     partnership_graph,
+    placement_flows,
+    roll_up,
     sdg_coverage,
     structural_holes,
 )
 from unikommune.graph.brokerage import role_of
 from unikommune.graph.synergy import entropy, sector_profiles
 from unikommune.models import Dataset
+from unikommune.models.values import Period
 
 SECTORS = ("public-sector", "academia", "industry", "civil-society")
 KIND = {
@@ -37,9 +45,19 @@ KIND = {
 }
 
 
+#: A year as a start or end may be written: exact, uncertain, approximate, a decade.
+def _year_text(draw: Any, year: int) -> str:
+    return draw(st.sampled_from([str(year), f"{year}?", f"{year}~", f"{str(year)[:3]}X"]))
+
+
 @st.composite
 def datasets(draw: Any) -> Dataset:
-    """Draw a small valid dataset: partners with sectors and units, dated projects."""
+    """Draw a small valid dataset.
+
+    Partners with sectors, units and (some) a country abroad; dated projects, some dates
+    uncertain; agreements whose parties may join late; placements with counts exact or
+    estimated and years exact or uncertain.
+    """
     n = draw(st.integers(min_value=1, max_value=9))
     partners = []
     for i in range(n):
@@ -52,6 +70,9 @@ def datasets(draw: Any) -> Dataset:
         }
         if i and draw(st.booleans()):
             partner["parent"] = f"o{draw(st.integers(0, i - 1))}"
+        country = draw(st.sampled_from([None, None, "NO", "SE"]))
+        if country is not None:
+            partner["country"] = country
         partners.append(partner)
     projects = []
     for j in range(draw(st.integers(min_value=0, max_value=12))):
@@ -65,14 +86,57 @@ def datasets(draw: Any) -> Dataset:
                 "title": {"en": f"Project {j}"},
                 "kinds": ["research"],
                 "status": "active",
-                "period": {"start": str(start), "end": str(end)},
+                "period": {"start": _year_text(draw, start), "end": str(end)},
                 "participants": [{"partner": f"o{m}", "role": "partner"} for m in members],
                 "sdg_links": [{"goal": g} for g in goals],
             }
         )
+    agreements = []
+    for k in range(draw(st.integers(min_value=0, max_value=2)) if n > 1 else 0):
+        members = draw(st.lists(st.integers(0, n - 1), min_size=2, max_size=6, unique=True))
+        start = draw(st.integers(2017, 2022))
+        parties: list[dict[str, Any]] = []
+        for m in members:
+            party: dict[str, Any] = {"partner": f"o{m}"}
+            if draw(st.booleans()):
+                party["period"] = {"start": str(start + draw(st.integers(0, 2)))}
+            parties.append(party)
+        end = draw(st.sampled_from([str(start + 3), "..", ""]))
+        agreements.append(
+            {
+                "id": f"a{k}",
+                "title": {"en": f"Agreement {k}"},
+                "parties": parties,
+                "period": {"start": str(start), "end": end},
+            }
+        )
+    placements = []
+    for k in range(draw(st.integers(min_value=0, max_value=3))):
+        year = draw(st.integers(2018, 2022))
+        students = draw(
+            st.one_of(
+                st.integers(0, 40),
+                st.builds(lambda a: {"about": a}, st.integers(0, 40)),
+                st.builds(
+                    lambda a, b: {"min": a, "max": a + b}, st.integers(0, 20), st.integers(0, 9)
+                ),
+            )
+        )
+        placements.append(
+            {
+                "id": f"pl{k}",
+                "programme": {"en": "Nursing"},
+                "field": "health",
+                "level": "bachelor",
+                "institution": f"o{draw(st.integers(0, n - 1))}",
+                "host": f"o{draw(st.integers(0, n - 1))}",
+                "year": draw(st.sampled_from([year, f"{year}?", f"{str(year)[:3]}X"])),
+                "students": students,
+            }
+        )
     return Dataset.model_validate(
         {
-            "$schema": "https://w3id.org/unikommune/schema/0.1/dataset.json",
+            "$schema": "https://w3id.org/unikommune/schema/0.2/dataset.json",
             "title": {"en": "Generated"},
             "description": {"en": "Generated for a property test."},
             "publisher": "o0",
@@ -80,9 +144,18 @@ def datasets(draw: Any) -> Dataset:
             "languages": ["en"],
             "modified": "2024-01-01",
             "partners": partners,
+            "agreements": agreements,
             "projects": projects,
+            "placements": placements,
         }
     )
+
+
+def partners_at(dataset: Dataset, level: str) -> set[str]:
+    """Return the partner ids a partner view has as nodes at ``level``."""
+    if level == "organisation":
+        return set(roll_up(dataset).values())
+    return {partner.id for partner in dataset.partners}
 
 
 WHEN = st.one_of(st.none(), st.integers(2017, 2026))
@@ -109,8 +182,10 @@ def test_projected_weights_are_the_pairs_each_project_contributes(
     for node in graph:
         shared = sum(1 for group in groups if node[8:] in group and len(group) > 1)
         assert graph.degree(node, weight="weight") == pytest.approx(shared)
-    # every partner of a counted activity is a node, and only those
-    assert {n[8:] for n in graph} == {p for group in groups for p in group}
+    # every partner (at the level) is a node, whether or not it takes part in anything
+    assert {n[8:] for n in graph} == partners_at(dataset, level)
+    for node, count in graph.nodes(data="activities"):
+        assert count == sum(1 for group in groups if node[8:] in group)
 
 
 @given(datasets(), WHEN)
@@ -157,6 +232,110 @@ def test_counts_match_the_dataset(dataset: Dataset, when: int | None) -> None:
             if goal in {s.goal for s in p.sdg_links}
         }
         assert (set(bip[node]) if node in bip else set()) == {f"partner:{q}" for q in partners}
+
+
+VIA = st.lists(st.sampled_from(ACTIVITY_KINDS), min_size=1, max_size=5, unique=True)
+
+
+@given(datasets(), WHEN, LEVEL, VIA)
+def test_every_partner_is_a_node_of_every_partner_view(
+    dataset: Dataset, when: int | None, level: Any, via: list[str]
+) -> None:
+    expected = {f"partner:{p}" for p in partners_at(dataset, level)}
+    views = [
+        co_participation(dataset, when, via=via, level=level),
+        placement_flows(dataset, when, level=level),
+        partner_sdg(dataset, when, via=via, level=level),
+    ]
+    for view in views:
+        assert {node for node, kind in view.nodes(data="kind") if kind == "partner"} == expected
+    full = partnership_graph(dataset, when)
+    assert {node for node, kind in full.nodes(data="kind") if kind == "partner"} == {
+        f"partner:{p.id}" for p in dataset.partners
+    }
+    rows = partner_metrics(views[0])
+    assert {row["node"] for row in rows} == expected
+    row = network_metrics(dataset, when, via=via, level=level, graph=views[0])
+    assert row["partners"] == len(expected)
+    assert row["isolates"] == sum(1 for node in views[0] if not views[0].degree(node))
+    assert row["active_partners"] == len(
+        {p for item in activities(dataset, when, via=via, level=level) for p in item.partners}
+    )
+
+
+@given(datasets(), WHEN, LEVEL)
+def test_domestic_ties_leave_out_those_abroad(
+    dataset: Dataset, when: int | None, level: Any
+) -> None:
+    graph = co_participation(dataset, when, via=ACTIVITY_KINDS, level=level)
+    kind = dict(graph.nodes(data="partner_kind"))
+    country = dict(graph.nodes(data="country"))
+    ties = [(u, v) for u, v in graph.edges if {kind[u], kind[v]} == {"municipality", "university"}]
+    for home in ("NO", "SE"):
+        row = network_metrics(dataset, when, graph=graph, country=home)
+        abroad = [(u, v) for u, v in ties if {country[u], country[v]} - {None, home}]
+        assert row["municipality_university_ties"] == len(ties)
+        assert row["municipality_university_ties_domestic"] == len(ties) - len(abroad)
+    # here each sector has one kind, so grouping by either gives the same figures
+    by_kind = network_metrics(dataset, when, level=level, group_by="kind")
+    by_sector = network_metrics(dataset, when, level=level)
+    assert by_kind["cross_sector_ties"] == by_sector["cross_sector_ties"]
+    assert by_kind["ei_index"] == by_sector["ei_index"]
+    assert by_kind["synergy_t4"] == pytest.approx(by_sector["synergy_t4"])
+
+
+@given(datasets(), WHEN)
+def test_placement_flows_sum_central_values(dataset: Dataset, when: int | None) -> None:
+    flows = placement_flows(dataset, when)
+    counted = [p for p in dataset.placements if when is None or _may_be_in(p.year, when)]
+    assert sum(students for *_, students in flows.edges(data="students")) == pytest.approx(
+        sum(_central(p.students) for p in counted)
+    )
+    assert sum(n for *_, n in flows.edges(data="placements")) == len(counted)
+    for u, v, exact in flows.edges(data="students_exact"):
+        pair = [p for p in counted if (p.institution, p.host) == (u[8:], v[8:])]
+        assert exact == int(all(isinstance(p.students, int) for p in pair))
+
+
+def _may_be_in(year: int | str, when: int) -> bool:
+    first, last = dates.years(dates.parse_year(year))
+    assert first is not None
+    assert last is not None
+    return first <= when <= last
+
+
+def _central(students: Any) -> float:
+    if isinstance(students, int):
+        return students
+    if students.about is not None:
+        return float(students.about)
+    return (students.min + students.max) / 2
+
+
+PERIOD_ENDS = st.one_of(
+    st.just(""),
+    st.just(".."),
+    st.builds(str, st.integers(2015, 2025)),
+    st.builds(lambda y: f"{y}?", st.integers(2015, 2025)),
+    st.builds(lambda y, m: f"{y}-{m:02d}", st.integers(2015, 2025), st.integers(1, 12)),
+    st.builds(lambda d: f"{d}X", st.integers(201, 202)),
+    st.builds(lambda a, b: f"[{a},{b}]", st.integers(2015, 2019), st.integers(2020, 2025)),
+)
+
+
+@given(PERIOD_ENDS, PERIOD_ENDS, st.one_of(st.integers(2014, 2026), PERIOD_ENDS, PERIOD_ENDS))
+def test_time_filter_is_possibly_overlaps(start: str, end: str, filter_start: Any) -> None:
+    if start != "" and end not in ("", "..") and dates.certainly_before(end, start):
+        return  # not a period
+    period = Period(start=start, end=end)
+    if isinstance(filter_start, int):
+        when: int | Period = filter_start
+        bounds = (str(filter_start), str(filter_start))
+    else:
+        when = Period(start=filter_start, end="..")
+        bounds = (filter_start, "..")
+    expected = dates.possibly_overlaps(period.start, period.end or "..", *bounds)
+    assert active(period, when) == expected
 
 
 def _conditional_mi(records: list[tuple[bool, ...]], x: int, y: int, z: int) -> float:

@@ -61,7 +61,7 @@ def test_load_document_and_folder_give_the_same_dataset(
     assert unikommune.load(tmp_path / "one.json") == trondheim
     unikommune.save(trondheim, tmp_path / "lines", jsonl=True)
     assert sorted(path.name for path in (tmp_path / "lines").iterdir()) == [
-        "agreements.jsonl", "dataset.json", "learning_activities.jsonl", "missions.jsonl",
+        "agreements.jsonl", "dataset.json", "figures.jsonl", "learning_activities.jsonl", "missions.jsonl",
         "partners.jsonl", "placements.jsonl", "projects.jsonl", "theses.jsonl",
     ]  # fmt: skip
     assert unikommune.load(tmp_path / "lines") == trondheim

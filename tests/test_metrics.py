@@ -188,10 +188,14 @@ def test_yearly_metrics(small: Dataset) -> None:
     rows = yearly_metrics(small)
     assert [row["period"] for row in rows] == ["2018", "2019", "2020", "2021"]
     by_year = {row["period"]: row for row in rows}
-    # 2018: nothing runs; 2019: p1 {kommune, uni, firm}, p5 {uni}, p6 {kommune}: a triangle
-    assert by_year["2018"]["partners"] == 0
-    assert by_year["2018"]["density"] is None
-    assert (by_year["2019"]["partners"], by_year["2019"]["ties"]) == (3, 3)
+    # every year has the four organisations as nodes.  2018: nothing runs, four isolates;
+    # 2019: p1 {kommune, uni, firm}, p5 {uni}, p6 {kommune}: a triangle, ngo an isolate
+    assert (by_year["2018"]["partners"], by_year["2018"]["active_partners"]) == (4, 0)
+    assert (by_year["2018"]["isolates"], by_year["2018"]["density"]) == (4, 0.0)
+    assert (by_year["2019"]["partners"], by_year["2019"]["ties"]) == (4, 3)
+    assert (by_year["2019"]["active_partners"], by_year["2019"]["isolates"]) == (3, 1)
+    # triangle of 4 nodes: 3 of 6 possible ties
+    assert by_year["2019"]["density"] == pytest.approx(0.5)
     # placements: 30 in 2020, 10 + 5 in 2021
     assert [row["students_placed"] for row in rows] == [0, 0, 30, 15]
 

@@ -251,3 +251,120 @@ def test_dataset_profile_defaults_to_trd30() -> None:
         "upbringing", "health", "urban-development", "innovation", "smart-city",
     }  # fmt: skip
     assert dataset.schema_version == unikommune.FORMAT_VERSION
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "valid"),
+    [
+        ("2021?", "2021-03~", True),  # March may come after the start
+        ("[2021,2022]", "2021-06", True),  # the start may be 2021
+        ("2022%", "2021", False),  # certainly before
+        ("", "2020", True),  # unknown start: never certainly reversed
+        ("..", "2020", True),  # no start
+        ("2021", "", True),  # unknown end
+        ("201X", "2015", True),  # 2010..2019 may come before 2015
+        ("202X", "2019", False),
+    ],
+)
+def test_uncertain_periods_are_refused_only_when_certainly_reversed(
+    start: str, end: str, valid: bool
+) -> None:
+    if valid:
+        assert Period(start=start, end=end).end == end
+    else:
+        with pytest.raises(ValidationError, match="ends"):
+            Period(start=start, end=end)
+
+
+def test_bounds_of_uncertain_periods_are_the_earliest_and_latest_days() -> None:
+    first, last = Period(start="[2019-03,2020]", end="2021~").bounds()
+    assert (first.isoformat() if first else None, last.isoformat() if last else None) == (
+        "2019-03-01",
+        "2021-12-31",
+    )
+    assert Period(start="", end="..").bounds() == (None, None)
+    assert Period(start="2019", end="2020").overlaps_year(2020)
+    assert Period(start="", end="2020").overlaps_year(1999)  # may have started then
+
+
+def test_a_timeframe_has_an_end_that_may_be_unknown() -> None:
+    assert Timeframe(start="2020", end="").end == ""
+    with pytest.raises(ValidationError, match="has an end"):
+        Timeframe(start="2020", end="..")
+
+
+def _placement(**changes: Any) -> dict[str, Any]:
+    return {
+        "id": "p1",
+        "programme": {"nb": "Sykepleie"},
+        "field": "health",
+        "level": "bachelor",
+        "institution": "ntnu",
+        "host": "tk",
+        "year": 2021,
+        "students": 12,
+        **changes,
+    }
+
+
+@pytest.mark.parametrize(
+    ("changes", "valid"),
+    [
+        ({"students": {"about": 3000}}, True),
+        ({"students": {"min": 8, "max": 12}}, True),
+        ({"students": {"min": 8}}, True),
+        ({"students": {}}, False),
+        ({"students": {"min": 12, "max": 8}}, False),
+        ({"students": {"about": 3.5}}, False),  # a count is a whole number
+        ({"students": "12"}, False),
+        ({"year": "2021?"}, True),
+        ({"year": "[2020,2021]"}, True),
+        ({"year": "2021"}, False),  # an exact year is a number
+        ({"year": "2021-03"}, False),
+    ],
+)
+def test_counts_and_years_as_known(changes: dict[str, Any], valid: bool) -> None:
+    from unikommune.models import Placement
+
+    if valid:
+        placement = Placement.model_validate(_placement(**changes))
+        assert json.loads(placement.model_dump_json(exclude_none=True)) == _placement(**changes)
+    else:
+        with pytest.raises(ValidationError):
+            Placement.model_validate(_placement(**changes))
+
+
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [
+        ("P1Y", True),
+        ("P6M", True),
+        ("P3M2W", True),
+        ("P30D", True),
+        ("P", False),
+        ("1Y", False),
+        ("P1.5Y", False),
+        ("PT1H", False),
+    ],
+)
+def test_durations_are_iso_8601_in_days_or_longer(value: str, valid: bool) -> None:
+    from pydantic import TypeAdapter
+
+    from unikommune.models.values import Duration
+
+    adapter: TypeAdapter[str] = TypeAdapter(Duration)
+    if valid:
+        assert adapter.validate_python(value) == value
+    else:
+        with pytest.raises(ValidationError):
+            adapter.validate_python(value)
+
+
+def test_a_partner_abroad_has_an_iso_country() -> None:
+    from unikommune.models import Partner
+
+    base = {"id": "x", "name": {"en": "X"}, "kind": "company", "sector": "industry"}
+    assert Partner.model_validate({**base, "country": "SE"}).country == "SE"
+    for wrong in ("se", "XX", "SWE"):
+        with pytest.raises(ValidationError):
+            Partner.model_validate({**base, "country": wrong})

@@ -19,7 +19,7 @@ import unikommune
 from conftest import SCHEMAS, SLOW
 from strategies import SUPPORTED_KEYWORDS, documents, mutations
 from unikommune.cli import main
-from unikommune.format import SCHEMA_BASE, schema_id
+from unikommune.format import FORMAT_VERSION, SCHEMA_BASE, schema_id
 from unikommune.format_docs import render_reference
 from unikommune.schema import (
     DRAFT,
@@ -115,7 +115,7 @@ def test_each_schema_is_draft_2020_12_with_a_versioned_id(name: str) -> None:
     schema = PUBLISHED[name]
     assert schema["$schema"] == DRAFT
     assert schema["$id"] == SCHEMA_BASE + name
-    assert "/0.1/" in schema["$id"]
+    assert f"/{FORMAT_VERSION}/" in schema["$id"]
     assert "Do not edit" in schema["$comment"]
     jsonschema.Draft202012Validator.check_schema(schema)
 

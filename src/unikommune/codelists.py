@@ -26,11 +26,14 @@ from typing import Any
 from unikommune.errors import UnknownCodeError
 
 __all__ = [
+    "COUNTRY_CODES",
     "ENUMS",
     "SDG_TARGETS",
     "Audience",
     "Code",
     "Codelist",
+    "FigureMethod",
+    "FundingStatus",
     "GovernanceBodyKind",
     "GovernanceRole",
     "HelixSector",
@@ -38,6 +41,7 @@ __all__ = [
     "LearningKind",
     "Licence",
     "MaturityLevel",
+    "Measure",
     "OutputKind",
     "ParticipantRole",
     "PartnerKind",
@@ -151,10 +155,48 @@ class ProjectKind(StrEnum):
 class ProjectStatus(StrEnum):
     """Status of a project or an action-plan activity."""
 
+    APPLIED = "applied"
     PLANNED = "planned"
     ACTIVE = "active"
     COMPLETED = "completed"
     CANCELLED = "cancelled"
+    REJECTED = "rejected"
+
+
+class FundingStatus(StrEnum):
+    """Where an application for funding stands."""
+
+    APPLIED = "applied"
+    GRANTED = "granted"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+class Measure(StrEnum):
+    """What a reported figure measures; a profile may add measures of its own."""
+
+    ONGOING_COLLABORATIONS = "ongoing-collaborations"
+    PROJECTS = "projects"
+    APPLICATIONS = "applications"
+    GRANTS = "grants"
+    EXTERNAL_FUNDING = "external-funding"
+    STUDENTS_PLACED = "students-placed"
+    PLACEMENT_WEEKS = "placement-weeks"
+    THESES = "theses"
+    COMBINED_POSITIONS = "combined-positions"
+    CO_PUBLICATIONS = "co-publications"
+    LEARNING_ACTIVITIES = "learning-activities"
+    LEARNING_PARTICIPANTS = "learning-participants"
+    ECTS_CREDITS = "ects-credits"
+
+
+class FigureMethod(StrEnum):
+    """How a reported figure came about."""
+
+    COUNTED = "counted"
+    REPORTED = "reported"
+    ESTIMATED = "estimated"
+    SURVEY = "survey"
 
 
 class OutputKind(StrEnum):
@@ -307,6 +349,7 @@ class RecordType(StrEnum):
     PLACEMENT = "placement"
     THESIS = "thesis"
     LEARNING_ACTIVITY = "learning-activity"
+    FIGURE = "figure"
     ACTIVITY = "activity"
 
 
@@ -321,10 +364,268 @@ def sdg_goal_of(target: str) -> int:
     return int(target.partition(".")[0])
 
 
+#: The ISO 3166-1 alpha-2 country codes, officially assigned (as the time-zone database
+#: lists them, ``iso3166.tab``), for the country of a partner.
+COUNTRY_CODES: tuple[str, ...] = (
+    "AD",
+    "AE",
+    "AF",
+    "AG",
+    "AI",
+    "AL",
+    "AM",
+    "AO",
+    "AQ",
+    "AR",
+    "AS",
+    "AT",
+    "AU",
+    "AW",
+    "AX",
+    "AZ",
+    "BA",
+    "BB",
+    "BD",
+    "BE",
+    "BF",
+    "BG",
+    "BH",
+    "BI",
+    "BJ",
+    "BL",
+    "BM",
+    "BN",
+    "BO",
+    "BQ",
+    "BR",
+    "BS",
+    "BT",
+    "BV",
+    "BW",
+    "BY",
+    "BZ",
+    "CA",
+    "CC",
+    "CD",
+    "CF",
+    "CG",
+    "CH",
+    "CI",
+    "CK",
+    "CL",
+    "CM",
+    "CN",
+    "CO",
+    "CR",
+    "CU",
+    "CV",
+    "CW",
+    "CX",
+    "CY",
+    "CZ",
+    "DE",
+    "DJ",
+    "DK",
+    "DM",
+    "DO",
+    "DZ",
+    "EC",
+    "EE",
+    "EG",
+    "EH",
+    "ER",
+    "ES",
+    "ET",
+    "FI",
+    "FJ",
+    "FK",
+    "FM",
+    "FO",
+    "FR",
+    "GA",
+    "GB",
+    "GD",
+    "GE",
+    "GF",
+    "GG",
+    "GH",
+    "GI",
+    "GL",
+    "GM",
+    "GN",
+    "GP",
+    "GQ",
+    "GR",
+    "GS",
+    "GT",
+    "GU",
+    "GW",
+    "GY",
+    "HK",
+    "HM",
+    "HN",
+    "HR",
+    "HT",
+    "HU",
+    "ID",
+    "IE",
+    "IL",
+    "IM",
+    "IN",
+    "IO",
+    "IQ",
+    "IR",
+    "IS",
+    "IT",
+    "JE",
+    "JM",
+    "JO",
+    "JP",
+    "KE",
+    "KG",
+    "KH",
+    "KI",
+    "KM",
+    "KN",
+    "KP",
+    "KR",
+    "KW",
+    "KY",
+    "KZ",
+    "LA",
+    "LB",
+    "LC",
+    "LI",
+    "LK",
+    "LR",
+    "LS",
+    "LT",
+    "LU",
+    "LV",
+    "LY",
+    "MA",
+    "MC",
+    "MD",
+    "ME",
+    "MF",
+    "MG",
+    "MH",
+    "MK",
+    "ML",
+    "MM",
+    "MN",
+    "MO",
+    "MP",
+    "MQ",
+    "MR",
+    "MS",
+    "MT",
+    "MU",
+    "MV",
+    "MW",
+    "MX",
+    "MY",
+    "MZ",
+    "NA",
+    "NC",
+    "NE",
+    "NF",
+    "NG",
+    "NI",
+    "NL",
+    "NO",
+    "NP",
+    "NR",
+    "NU",
+    "NZ",
+    "OM",
+    "PA",
+    "PE",
+    "PF",
+    "PG",
+    "PH",
+    "PK",
+    "PL",
+    "PM",
+    "PN",
+    "PR",
+    "PS",
+    "PT",
+    "PW",
+    "PY",
+    "QA",
+    "RE",
+    "RO",
+    "RS",
+    "RU",
+    "RW",
+    "SA",
+    "SB",
+    "SC",
+    "SD",
+    "SE",
+    "SG",
+    "SH",
+    "SI",
+    "SJ",
+    "SK",
+    "SL",
+    "SM",
+    "SN",
+    "SO",
+    "SR",
+    "SS",
+    "ST",
+    "SV",
+    "SX",
+    "SY",
+    "SZ",
+    "TC",
+    "TD",
+    "TF",
+    "TG",
+    "TH",
+    "TJ",
+    "TK",
+    "TL",
+    "TM",
+    "TN",
+    "TO",
+    "TR",
+    "TT",
+    "TV",
+    "TW",
+    "TZ",
+    "UA",
+    "UG",
+    "UM",
+    "US",
+    "UY",
+    "UZ",
+    "VA",
+    "VC",
+    "VE",
+    "VG",
+    "VI",
+    "VN",
+    "VU",
+    "WF",
+    "WS",
+    "YE",
+    "YT",
+    "ZA",
+    "ZM",
+    "ZW",
+)
+
+
 #: Enum of every codelist that is a plain string enum, keyed by codelist id.
 ENUMS: MappingProxyType[str, type[StrEnum]] = MappingProxyType(
     {
         "audience": Audience,
+        "figure-method": FigureMethod,
+        "funding-status": FundingStatus,
+        "measure": Measure,
         "governance-body-kind": GovernanceBodyKind,
         "governance-role": GovernanceRole,
         "helix-sector": HelixSector,

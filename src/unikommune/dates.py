@@ -57,6 +57,7 @@ from unikommune.errors import UnikommuneError
 __all__ = [
     "EDTF_DATE_PATTERN",
     "EDTF_PERIOD_END_PATTERN",
+    "EDTF_YEAR_PATTERN",
     "EdtfDate",
     "InvalidDateError",
     "certainly_before",
@@ -64,6 +65,7 @@ __all__ = [
     "certainly_within",
     "parse",
     "parse_period_end",
+    "parse_year",
     "possibly_before",
     "possibly_overlaps",
     "possibly_within",
@@ -92,6 +94,11 @@ _SET = rf"\[{_SINGLE}(,{_SINGLE})+\]"
 EDTF_DATE_PATTERN = rf"^({_SINGLE}|{_SET})$"
 #: The start or end of a period: a date, ``..`` (open) or the empty string (unknown).
 EDTF_PERIOD_END_PATTERN = rf"^({_SINGLE}|{_SET}|\.\.)?$"
+_YEAR_SINGLE = rf"({_YEAR}|[12][0-9]([0-9]X|XX))[?~%]?"
+_YEAR_MARKED = rf"{_YEAR}[?~%]|[12][0-9]([0-9]X|XX)[?~%]?"
+#: A year as the format writes one that is not exactly known, as a JSON Schema ``pattern``:
+#: ``2021?``, ``2021~``, ``201X``, ``[2021,2022]``.  An exact year is a JSON integer.
+EDTF_YEAR_PATTERN = rf"^({_YEAR_MARKED}|\[{_YEAR_SINGLE}(,{_YEAR_SINGLE})+\])$"
 
 _EXPECTED_DATE = "a date such as 2018, 2018-06, 2018-06-14, 2021?, 201X or [2021,2022]"
 _EXPECTED_END = (
@@ -313,6 +320,50 @@ def parse_period_end(text: str) -> EdtfDate:
     if isinstance(problem, str):
         raise InvalidDateError(f"expected {_EXPECTED_END}; found {text!r} ({problem})")
     return problem
+
+
+_EXPECTED_YEAR = "a year such as 2021, 2021?, 2021~, 201X or [2021,2022]"
+
+
+def parse_year(value: int | str) -> EdtfDate:
+    """Return the year ``value`` gives: an exact year (an ``int``), or one written in EDTF.
+
+    >>> parse_year(2021).exact, parse_year("2021?").uncertain
+    (True, True)
+    >>> parse_year("[2021,2022]").latest
+    datetime.date(2022, 12, 31)
+    >>> parse_year("2021-03")
+    Traceback (most recent call last):
+    ...
+    unikommune.dates.InvalidDateError: expected a year such as 2021, ...; found '2021-03' (...)
+
+    Raises:
+        InvalidDateError: ``value`` is no such year (a ``ValueError``).
+        TypeError: ``value`` is neither an integer nor a string.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise TypeError(f"expected a year as an integer or a string, found {type(value).__name__}")
+    if isinstance(value, int):
+        if not 1000 <= value <= 2999:
+            raise InvalidDateError(
+                f"expected {_EXPECTED_YEAR}; found {value} (years run from 1000)"
+            )
+        return parse(str(value))
+    if _YEAR_TEXT.fullmatch(value):
+        raise InvalidDateError(f"expected {_EXPECTED_YEAR}; found {value!r} (write it as {value})")
+    found = parse(value) if _YEARS.fullmatch(value) else None
+    if found is None:
+        raise InvalidDateError(
+            f"expected {_EXPECTED_YEAR}; found {value!r} (a month or day is not a year)"
+            if isinstance(value, str) and _YEAR_LIKE.match(value)
+            else f"expected {_EXPECTED_YEAR}; found {value!r}"
+        )
+    return found
+
+
+_YEARS = re.compile(EDTF_YEAR_PATTERN[1:-1])
+_YEAR_TEXT = re.compile(r"[12][0-9]{3}")
+_YEAR_LIKE = re.compile(r"\[?[12][0-9]{3}-")
 
 
 def _value(value: EdtfDate | str) -> EdtfDate:

@@ -7,7 +7,7 @@ local (``#/$defs/...``) or names a sibling file (``partner.json``), so the
 schemas resolve with no network.
 
 >>> from unikommune.schema import SCHEMA_MODELS
->>> SCHEMA_MODELS["https://w3id.org/unikommune/schema/0.1/partner.json"].__name__
+>>> SCHEMA_MODELS["https://w3id.org/unikommune/schema/0.2/partner.json"].__name__
 'Partner'
 """
 
@@ -30,6 +30,7 @@ from unikommune.models import (
     Agreement,
     Dataset,
     DatasetPart,
+    Figure,
     LearningActivity,
     Mission,
     Partner,
@@ -68,6 +69,7 @@ SCHEMA_FILES: Mapping[str, type[BaseModel]] = MappingProxyType(
         "placement.json": Placement,
         "thesis.json": Thesis,
         "learning-activity.json": LearningActivity,
+        "figure.json": Figure,
     }
 )
 

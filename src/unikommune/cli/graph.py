@@ -15,9 +15,21 @@ if TYPE_CHECKING:
 
     from unikommune.models.values import Period
 
-__all__ = ["VIEWS", "add_filters", "build_view", "check_output", "register", "run", "time_filter"]
+__all__ = [
+    "KINDS",
+    "VIEWS",
+    "add_filters",
+    "build_view",
+    "check_output",
+    "register",
+    "run",
+    "time_filter",
+    "via_option",
+]
 
-_KINDS = ("projects", "missions", "learning_activities", "theses")
+#: The kinds of activity ``--via`` takes: :data:`unikommune.graph.ACTIVITY_KINDS`, written
+#: out so that the help needs no graph library (a test keeps the two the same).
+KINDS = ("projects", "missions", "learning_activities", "theses", "agreements")
 
 
 def _period(text: str) -> Period:
@@ -30,7 +42,11 @@ def _period(text: str) -> Period:
         return Period(start=start, end=end or None)
     except ValidationError as error:
         problem = error.errors()[0]
-        detail = problem["msg"] if problem["type"] == "value_error" else "dates are YYYY[-MM[-DD]]"
+        detail = (
+            problem["msg"]
+            if problem["type"] == "value_error"
+            else "dates are as known: 2019, 2019-06, 2019-06-14, 2021?, 201X"
+        )
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a period START/END such as 2019/2021 or 2020-06/ ({detail})"
         ) from None
@@ -44,11 +60,10 @@ def _year(text: str) -> int:
 
 def _via(text: str) -> tuple[str, ...]:
     kinds = tuple(part.strip().replace("-", "_") for part in text.split(",") if part.strip())
-    unknown = [kind for kind in kinds if kind not in _KINDS]
+    unknown = [kind for kind in kinds if kind not in KINDS]
     if unknown or not kinds:
         raise argparse.ArgumentTypeError(
-            f"unknown activity kind {', '.join(unknown) or '(none)'}; "
-            f"choose from {','.join(_KINDS)}"
+            f"unknown activity kind {', '.join(unknown) or '(none)'}; choose from {','.join(KINDS)}"
         )
     return kinds
 
@@ -57,11 +72,14 @@ def add_filters(parser: argparse.ArgumentParser, *, level: str = "unit") -> None
     """Add the dataset argument, the time filter and the co-participation options."""
     parser.add_argument("dataset", type=Path, help="dataset.json or a dataset folder")
     when = parser.add_mutually_exclusive_group()
-    when.add_argument("--year", type=_year, help="only activities that run in this year")
+    when.add_argument(
+        "--year", type=_year, help="only activities that run (or may run) in this year"
+    )
     when.add_argument(
         "--period",
         type=_period,
-        help="only activities that overlap START/END (2019/2021, 2020-06/2021-05, 2020/)",
+        help="only activities that overlap (or may overlap) START/END "
+        "(2019/2021, 2020-06/2021-05, 2020/)",
     )
     parser.add_argument(
         "--level",
@@ -78,11 +96,16 @@ def add_filters(parser: argparse.ArgumentParser, *, level: str = "unit") -> None
     parser.add_argument(
         "--via",
         type=_via,
-        default=("projects",),
+        default=None,
         metavar="KINDS",
-        help=f"activities that tie partners, comma-separated from {','.join(_KINDS)} "
-        "(default: projects)",
+        help=f"activities that tie partners, comma-separated from {','.join(KINDS)} "
+        "(default: projects; for SDG goals: all of them)",
     )
+
+
+def via_option(args: argparse.Namespace) -> dict[str, tuple[str, ...]]:
+    """Return ``{"via": kinds}`` when ``--via`` is given, else nothing: each view's default."""
+    return {} if args.via is None else {"via": args.via}
 
 
 def time_filter(args: argparse.Namespace) -> int | Period | None:
@@ -165,14 +188,14 @@ def build_view(args: argparse.Namespace) -> nx.Graph[str]:
     when = time_filter(args)
     if args.view == "partners":
         return graph.co_participation(
-            dataset, when, via=args.via, counting=args.counting, level=args.level
+            dataset, when, counting=args.counting, level=args.level, **via_option(args)
         )
     if args.view == "full":
         return graph.partnership_graph(dataset, when)
     if args.view == "placements":
         return graph.placement_flows(dataset, when, level=args.level)
     if args.view == "partner-sdg":
-        return graph.partner_sdg(dataset, when, level=args.level)
+        return graph.partner_sdg(dataset, when, level=args.level, **via_option(args))
     return graph.mission_sdg(dataset, when)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from unikommune import outputs
-from unikommune.cli.graph import add_filters, check_output, time_filter
+from unikommune.cli.graph import add_filters, check_output, time_filter, via_option
 
 __all__ = ["register", "run", "table_text"]
 
@@ -46,6 +46,27 @@ def register(subparsers: Any) -> None:
         metavar="K",
         help="estimate betweenness from K sampled sources (default: exact)",
     )
+    parser.add_argument(
+        "--group-by",
+        choices=("sector", "kind"),
+        default="sector",
+        help="group partners by helix sector or by kind (research institute apart from "
+        "university) for cross-group ties, E-I index, synergy and brokerage (default: sector)",
+    )
+    parser.add_argument(
+        "--groups",
+        type=_groups,
+        metavar="GROUPS",
+        help="the three or four sectors (or kinds) synergy is read among, comma-separated "
+        "(default: the quadruple helix; by kind municipality,university,company,ngo)",
+    )
+    parser.add_argument(
+        "--country",
+        type=_country,
+        default="NO",
+        help="the partnership's own country, ISO 3166-1 alpha-2: partners there or naming "
+        "none are domestic (default: NO)",
+    )
     parser.add_argument("--seed", type=int, default=42, help="seed of Louvain and of sampling")
     parser.add_argument(
         "--backend",
@@ -61,6 +82,23 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--force", action="store_true", help="replace existing output files")
     parser.set_defaults(run=run)
+
+
+def _groups(text: str) -> tuple[str, ...]:
+    groups = tuple(part.strip() for part in text.split(",") if part.strip())
+    if len(groups) not in (3, 4):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not three or four groups such as municipality,university,company"
+        )
+    return groups
+
+
+def _country(text: str) -> str:
+    from unikommune.codelists import COUNTRY_CODES
+
+    if text not in COUNTRY_CODES:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a country code such as NO or SE")
+    return text
 
 
 #: Columns the terminal table of partners leaves out to fit (CSV and JSON keep them).
@@ -107,22 +145,36 @@ def _rows(args: argparse.Namespace, dataset: Any, when: Any) -> tuple[list[dict[
     """Return the rows the arguments ask for, and their title."""
     from unikommune import graph
 
-    options = {"via": args.via, "counting": args.counting, "level": args.level}
+    via = via_option(args)
     if args.sdg:
-        coverage = graph.sdg_coverage(dataset, when)
+        coverage = graph.sdg_coverage(dataset, when, **via)
         rows: list[dict[str, Any]] = [{"goal": g, "activities": n} for g, n in coverage.items()]
         return rows, f"SDG coverage: {sum(1 for n in coverage.values() if n)} of 17 goals reached"
     if args.partners:
-        network = graph.co_participation(dataset, when, **options)
+        network = graph.co_participation(
+            dataset, when, counting=args.counting, level=args.level, **via
+        )
         rows = graph.partner_metrics(
-            network, sample=args.sample, seed=args.seed, backend=args.backend
+            network,
+            sample=args.sample,
+            seed=args.seed,
+            backend=args.backend,
+            group_by=args.group_by,
         )
         return rows, "Partner metrics"
+    options: dict[str, Any] = {
+        **via,
+        "counting": args.counting,
+        "level": args.level,
+        "seed": args.seed,
+        "backend": args.backend,
+        "group_by": args.group_by,
+        "groups": args.groups,
+        "country": args.country,
+    }
     if when is not None:
-        row = graph.network_metrics(dataset, when, seed=args.seed, backend=args.backend, **options)
-        return [row], "Network metrics"
-    rows = graph.yearly_metrics(dataset, seed=args.seed, backend=args.backend, **options)
-    return rows, "Network metrics per year"
+        return [graph.network_metrics(dataset, when, **options)], "Network metrics"
+    return graph.yearly_metrics(dataset, **options), "Network metrics per year"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -136,6 +188,14 @@ def run(args: argparse.Namespace) -> int:
     if args.plot is not None and not args.sdg:
         print("unikommune metrics: error: --plot draws the SDG chart; add --sdg", file=sys.stderr)
         return 2
+    if args.groups is not None:
+        from unikommune.graph.synergy import helix_groups
+
+        try:
+            helix_groups(args.groups, args.group_by)
+        except ValueError as error:
+            print(f"unikommune metrics: error: --groups: {error}", file=sys.stderr)
+            return 2
     fmt = args.format
     if fmt is None:
         suffix = args.output.suffix.lower() if args.output is not None else ""
@@ -161,7 +221,8 @@ def run(args: argparse.Namespace) -> int:
             from unikommune.graph.plot import draw_sdg_coverage
 
             with outputs.staged_file(args.plot, force=args.force) as picture:
-                draw_sdg_coverage(graph.sdg_coverage(dataset, when), picture, overwrite=True)
+                coverage = graph.sdg_coverage(dataset, when, **via_option(args))
+                draw_sdg_coverage(coverage, picture, overwrite=True)
         except ImportError as error:
             print(f"unikommune metrics: error: {error}", file=sys.stderr)
             return 2

@@ -11,12 +11,13 @@ field name).
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
+from unikommune import dates
 from unikommune.dataset.layout import describe
 from unikommune.dataset.locate import escape
 from unikommune.dataset.mirror import BRANCH, mirror_validator
@@ -144,6 +145,32 @@ def _pattern_kind(pattern: str, field: str) -> tuple[str, str]:
     return "invalid_format", f"text matching the pattern {pattern}"
 
 
+#: The parser that explains a value refused by each date pattern (the reason it gives).
+_DATE_PARSERS: dict[str, Callable[[str], object]] = {
+    dates.EDTF_DATE_PATTERN: dates.parse,
+    dates.EDTF_PERIOD_END_PATTERN: dates.parse_period_end,
+    dates.EDTF_YEAR_PATTERN: dates.parse_year,
+}
+
+#: Unions of a plain value and an estimate or an EDTF text, by the JSON types they take.
+_UNIONS = {
+    "an integer or an object": "a whole number such as 12, or an estimate such as "
+    '{"about": 3000} or {"min": 8, "max": 12}',
+    "a number or an integer or an object": "a number such as 12.5, or an estimate such as "
+    '{"about": 3000}',
+    "a string or an integer": 'a year such as 2021, or a year as known such as "2021?", '
+    '"201X" or "[2021,2022]"',
+}
+
+
+def _date_problem(parser: Callable[[str], object], value: str) -> str:
+    try:
+        parser(value)
+    except ValueError as error:
+        return str(error)
+    return f"found {value!r}"  # pragma: no cover - the pattern and the parser agree
+
+
 def _closest(value: Any, options: Iterable[str]) -> str:
     if not isinstance(value, str):
         return ""
@@ -247,7 +274,8 @@ def _explain(
         fix = hint or "; remove it"
         return made("unknown_field", f"{path}: not a field of this record{fix}")
     if kind == "union_type":
-        return made("wrong_type", f"{path}: expected {ctx['expected']}, found {describe(value)}")
+        expected = _UNIONS.get(str(ctx["expected"]), ctx["expected"])
+        return made("wrong_type", f"{path}: expected {expected}, found {describe(value)}")
     if kind in _TYPE_NAMES:
         return made("wrong_type", f"{path}: expected {_TYPE_NAMES[kind]}, found {describe(value)}")
     if kind in {"literal_error", "enum"}:
@@ -265,7 +293,10 @@ def _explain(
             f"{_closest(value, options) if hints else ''}",
         )
     if kind == "string_pattern_mismatch":
-        code, expected = _pattern_kind(str(ctx.get("pattern", "")), field)
+        pattern = str(ctx.get("pattern", ""))
+        if pattern in _DATE_PARSERS and isinstance(value, str):
+            return made("invalid_date", f"{path}: {_date_problem(_DATE_PARSERS[pattern], value)}")
+        code, expected = _pattern_kind(pattern, field)
         what = "key" if key else "value"
         return made(code, f"{path}: expected {expected}; found the {what} {value!r}")
     if kind in {"string_too_short", "too_short"}:

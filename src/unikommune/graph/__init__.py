@@ -8,14 +8,16 @@
 
 The typed graph of every record is :func:`partnership_graph`; the views
 (:func:`co_participation`, :func:`placement_flows`, :func:`partner_sdg`,
-:func:`mission_sdg`) are plain networkx graphs; :func:`partner_metrics`,
+:func:`mission_sdg`) are plain networkx graphs, every partner a node of each partner
+view; partners are tied by projects, missions, learning activities, theses and
+agreements (``via``); :func:`partner_metrics`,
 :func:`network_metrics` and :func:`yearly_metrics` measure them.  Pictures are in
 :mod:`unikommune.graph.plot` (the ``plot`` extra).
 """
 
 from __future__ import annotations
 
-from unikommune.graph._common import When, active, node_id, roll_up
+from unikommune.graph._common import GroupBy, When, active, node_id, roll_up
 from unikommune.graph.brokerage import ROLES, brokerage_roles
 from unikommune.graph.build import EDGE_KINDS, NODE_KINDS, partnership_graph
 from unikommune.graph.export import (
@@ -38,7 +40,7 @@ from unikommune.graph.metrics import (
     structural_holes,
     yearly_metrics,
 )
-from unikommune.graph.synergy import QUADRUPLE_HELIX, TRIPLE_HELIX, helix_synergy
+from unikommune.graph.synergy import KIND_HELIX, QUADRUPLE_HELIX, TRIPLE_HELIX, helix_synergy
 from unikommune.graph.views import (
     ACTIVITY_KINDS,
     activities,
@@ -53,12 +55,14 @@ __all__ = [
     "ACTIVITY_KINDS",
     "EDGE_KINDS",
     "FORMATS",
+    "KIND_HELIX",
     "NETWORK_COLUMNS",
     "NODE_KINDS",
     "PARTNER_COLUMNS",
     "QUADRUPLE_HELIX",
     "ROLES",
     "TRIPLE_HELIX",
+    "GroupBy",
     "When",
     "active",
     "activities",

@@ -5,14 +5,24 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from functools import lru_cache
+from types import MappingProxyType
+from typing import Literal, get_args
 
+from unikommune import dates
+from unikommune.codelists import COUNTRY_CODES
 from unikommune.models import Dataset, Partner
-from unikommune.models.values import LangString, Period, date_bounds
+from unikommune.models.values import LangString, Period
 
 __all__ = [
+    "GROUP_ATTRIBUTES",
+    "HOME_COUNTRY",
+    "GroupBy",
     "When",
     "active",
     "active_year",
+    "check_country",
+    "check_group_by",
+    "is_domestic",
     "label",
     "node_id",
     "partner_attributes",
@@ -20,10 +30,21 @@ __all__ = [
     "roll_up",
     "top_levels",
     "window",
+    "year_span",
 ]
 
 When = int | Period | None
 """A time filter: a calendar year, a period, or ``None`` for the whole dataset."""
+
+GroupBy = Literal["sector", "kind"]
+"""The partner attribute that groups partners in the helix metrics: helix sector or kind."""
+
+#: The partner node attribute each grouping reads.
+GROUP_ATTRIBUTES: Mapping[str, str] = MappingProxyType({"sector": "sector", "kind": "partner_kind"})
+assert set(GROUP_ATTRIBUTES) == set(get_args(GroupBy))
+
+#: The partnership's own country when none is named: a partner without ``country`` is there.
+HOME_COUNTRY = "NO"
 
 _LANGUAGES = ("en", "nb", "nn", "se")
 
@@ -47,8 +68,10 @@ def label(text: LangString | None, default: str = "") -> str:
     return next(iter(text.values()))
 
 
-def window(when: When) -> tuple[dt.date, dt.date | None] | None:
+def window(when: When) -> tuple[dt.date | None, dt.date | None] | None:
     """Return the first and last day ``when`` covers (``None`` for no filter).
+
+    Either day is ``None`` for a period open or not known at that end.
 
     Raises:
         ValueError: ``when`` is a year outside 1..9999.
@@ -65,8 +88,10 @@ def window(when: When) -> tuple[dt.date, dt.date | None] | None:
 def active(period: Period | None, when: When) -> bool:
     """Return whether a record with ``period`` counts under the time filter ``when``.
 
-    A record counts when its period overlaps the filter by at least one day; a record
-    without a period counts under every filter.
+    A record counts when its period may overlap the filter by at least one day (an
+    uncertain date counts by its earliest and latest possible day; see
+    :func:`unikommune.dates.possibly_overlaps`); a record without a period counts under
+    every filter.
 
     >>> active(Period(start="2018-06", end="2019"), 2020)
     False
@@ -78,28 +103,80 @@ def active(period: Period | None, when: When) -> bool:
     bounds = window(when)
     assert bounds is not None
     first, last = period_bounds(period.start, period.end)
-    return (bounds[1] is None or first <= bounds[1]) and (last is None or last >= bounds[0])
+    return (bounds[1] is None or first is None or first <= bounds[1]) and (
+        last is None or bounds[0] is None or last >= bounds[0]
+    )
 
 
 @lru_cache(maxsize=65_536)
-def period_bounds(start: str, end: str | None) -> tuple[dt.date, dt.date | None]:
-    """Return the first and last day of the period from ``start`` to ``end`` (cached).
+def period_bounds(start: str, end: str | None) -> tuple[dt.date | None, dt.date | None]:
+    """Return the first and last day the period from ``start`` to ``end`` may cover (cached).
 
     The same as :meth:`Period.bounds`, remembered for the few distinct dates a dataset
     uses, since a yearly table asks for every record's bounds once a year.
     """
-    return date_bounds(start)[0], (date_bounds(end)[1] if end is not None else None)
+    return (
+        dates.parse_period_end(start).earliest,
+        dates.parse_period_end(end).latest if end is not None else None,
+    )
 
 
-def active_year(year: int, when: When) -> bool:
-    """Return whether a record dated by calendar ``year`` counts under ``when``."""
+@lru_cache(maxsize=65_536)
+def year_span(year: int | str) -> tuple[int, int]:
+    """Return the first and last calendar year a year as known (``2021``, ``"201X"``) may be."""
+    first, last = dates.years(dates.parse_year(year))
+    assert first is not None  # a year is never open
+    assert last is not None
+    return first, last
+
+
+def active_year(year: int | str, when: When) -> bool:
+    """Return whether a record dated by ``year`` (as known) may count under ``when``."""
     if when is None:
         return True
+    first, last = year_span(year) if type(year) is not int else (year, year)
     if isinstance(when, int) and not isinstance(when, bool):
-        return year == when
+        return first <= when <= last
     bounds = window(when)
     assert bounds is not None
-    return (bounds[1] is None or year <= bounds[1].year) and year >= bounds[0].year
+    return (bounds[1] is None or first <= bounds[1].year) and (
+        bounds[0] is None or last >= bounds[0].year
+    )
+
+
+def check_group_by(group_by: str) -> str:
+    """Return the node attribute that ``group_by`` groups partners by; raise for another.
+
+    >>> check_group_by("kind")
+    'partner_kind'
+
+    Raises:
+        ValueError: ``group_by`` is neither ``"sector"`` nor ``"kind"``.
+    """
+    attribute = GROUP_ATTRIBUTES.get(group_by) if isinstance(group_by, str) else None
+    if attribute is None:
+        raise ValueError(f"group_by must be 'sector' or 'kind', not {group_by!r}")
+    return attribute
+
+
+def check_country(country: str) -> str:
+    """Return ``country`` if it is an ISO 3166-1 alpha-2 code; raise ValueError otherwise."""
+    if country not in COUNTRY_CODES:
+        raise ValueError(
+            f"country must be an ISO 3166-1 alpha-2 code such as NO or SE, not {country!r}"
+        )
+    return country
+
+
+def is_domestic(country: object, home: str = HOME_COUNTRY) -> bool:
+    """Return whether a partner in ``country`` (``None``: not named) is in the ``home`` country.
+
+    A partner that names no country is, as the format says, in the partnership's own.
+
+    >>> is_domestic(None), is_domestic("NO"), is_domestic("SE")
+    (True, True, False)
+    """
+    return country is None or country == home
 
 
 def roll_up(dataset: Dataset) -> dict[str, str]:
@@ -150,7 +227,11 @@ def top_levels(parents: Mapping[str, str | None]) -> dict[str, str]:
 
 
 def partner_attributes(partner: Partner) -> dict[str, str | int]:
-    """Return the GraphML-safe attributes of a partner node."""
+    """Return the GraphML-safe attributes of a partner node.
+
+    ``country`` is there only when the partner names one (a partner without it is in the
+    partnership's own country).
+    """
     attributes: dict[str, str | int] = {
         "kind": "partner",
         "label": label(partner.short_name) or label(partner.name, partner.id),
@@ -163,4 +244,6 @@ def partner_attributes(partner: Partner) -> dict[str, str | int]:
         attributes["parent"] = partner.parent
     if partner.unit_type is not None:
         attributes["unit_type"] = partner.unit_type.value
+    if partner.country is not None:
+        attributes["country"] = partner.country
     return attributes

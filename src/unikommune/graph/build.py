@@ -22,10 +22,11 @@ from unikommune.graph._common import (
     node_id,
     partner_attributes,
     period_bounds,
+    year_span,
 )
 from unikommune.models import COLLECTIONS, RECORD_TYPES, Dataset, SdgLink
 from unikommune.models.paths import Reference, references
-from unikommune.models.values import LangString, Period
+from unikommune.models.values import LangString, Period, central, is_exact
 
 __all__ = [
     "EDGE_KINDS",
@@ -36,7 +37,9 @@ __all__ = [
     "period_attributes",
     "record_active",
     "record_attributes",
+    "record_sdg_links",
     "sdg_node",
+    "year_attributes",
 ]
 
 #: The collections whose records are nodes of the partnership graph, with their node kind.
@@ -84,21 +87,45 @@ def _edge_kinds() -> dict[str, str]:
 EDGE_KINDS: Mapping[str, str] = MappingProxyType(_edge_kinds())
 
 
-def period_attributes(period: Period | None) -> dict[str, str | int]:
-    """Return ``start``, ``end``, ``start_year`` and ``end_year`` of a period, leaving out gaps."""
+def period_attributes(period: Period | None) -> dict[str, str | int | float]:
+    """Return ``start``, ``end``, ``start_year`` and ``end_year`` of a period, leaving out gaps.
+
+    The years are the earliest a start may be and the latest an end may be.
+    """
     if period is None:
         return {}
     first, last = period_bounds(period.start, period.end)
-    attributes: dict[str, str | int] = {"start": period.start, "start_year": first.year}
+    attributes: dict[str, str | int | float] = {"start": period.start}
+    if first is not None:
+        attributes["start_year"] = first.year
     if period.end is not None and last is not None:
         attributes["end"] = period.end
         attributes["end_year"] = last.year
     return attributes
 
 
+def year_attributes(year: int | str) -> dict[str, str | int | float]:
+    """Return ``year`` as known and the first and last calendar year it may be.
+
+    ``year`` stays an integer when it is exact and is the EDTF text when it is not
+    (``"201X"``); ``start_year`` and ``end_year`` are always integers.
+
+    >>> year_attributes(2021)
+    {'year': 2021, 'start_year': 2021, 'end_year': 2021}
+    >>> year_attributes("201X")
+    {'year': '201X', 'start_year': 2010, 'end_year': 2019}
+    """
+    first, last = (year, year) if type(year) is int else year_span(year)
+    return {"year": year, "start_year": first, "end_year": last}
+
+
 def record_attributes(
-    kind: str, local_id: str, title: LangString, period: Period | None = None, **extra: str | int
-) -> dict[str, str | int]:
+    kind: str,
+    local_id: str,
+    title: LangString,
+    period: Period | None = None,
+    **extra: str | int | float,
+) -> dict[str, str | int | float]:
     """Return the GraphML-safe attributes of a record's node: kind, label, id, extras, period."""
     return {
         "kind": kind,
@@ -185,7 +212,7 @@ def partnership_graph(dataset: Dataset, when: When = None) -> nx.MultiDiGraph[st
             graph.add_node(node, **_attributes(collection, record))
             _add_ties(graph, collection, record, node, when)
             between.append((collection, record, node))
-            _add_sdg_links(graph, node, _links(collection, record, when))
+            _add_sdg_links(graph, node, record_sdg_links(collection, record, when))
     for collection, record, node in between:
         for path in TIES[collection]:
             if path.collection != "partners":
@@ -204,7 +231,7 @@ def record_active(collection: str, record: Any, when: When) -> bool:
     return active(record.timeframe if collection == "missions" else record.period, when)
 
 
-def _attributes(collection: str, record: Any) -> dict[str, str | int]:
+def _attributes(collection: str, record: Any) -> dict[str, str | int | float]:
     """Return the GraphML-safe attributes of the node of ``record``."""
     kind = RECORD_NODES[collection]
     if collection == "missions":
@@ -214,15 +241,9 @@ def _attributes(collection: str, record: Any) -> dict[str, str | int]:
             kind, record.id, record.title, record.period, status=record.status.value
         )
     if collection == "theses":
-        return record_attributes(
-            kind,
-            record.id,
-            record.title,
-            year=record.year,
-            start_year=record.year,
-            end_year=record.year,
-            level=record.level.value,
-        )
+        attributes = record_attributes(kind, record.id, record.title)
+        attributes.update(year_attributes(record.year), level=record.level.value)
+        return attributes
     if collection == "learning_activities":
         return record_attributes(
             kind,
@@ -230,7 +251,7 @@ def _attributes(collection: str, record: Any) -> dict[str, str | int]:
             record.title,
             record.period,
             learning_kind=record.kind.value,
-            participants=sum(count.count for count in record.participants),
+            participants=sum(central(count.count) for count in record.participants),
         )
     return record_attributes(kind, record.id, record.title, record.period)
 
@@ -255,8 +276,12 @@ def _add_ties(
                 graph.add_edge(_ensure_partner(graph, value), node, key=path.tie, **attributes)
 
 
-def _links(collection: str, record: Any, when: When) -> list[SdgLink]:
-    """Return the SDG links of a record; an agreement's are those of its activities."""
+def record_sdg_links(collection: str, record: Any, when: When = None) -> list[SdgLink]:
+    """Return the SDG links of a record of ``collection``.
+
+    An agreement's are those of the action-plan activities that count under ``when``
+    (an activity without a period always does).
+    """
     if collection == "agreements":
         return [
             link
@@ -273,10 +298,12 @@ def _add_placements(graph: nx.MultiDiGraph[str], dataset: Dataset, when: When) -
     for placement in dataset.placements:
         if not active_year(placement.year, when):
             continue
+        students = central(placement.students)
         attributes: dict[str, Any] = {
             "kind": "placement",
-            "weight": float(placement.students),
-            "students": placement.students,
+            "weight": float(students),
+            "students": students,
+            "students_exact": int(is_exact(placement.students)),
             "year": placement.year,
             "field": placement.field.value,
             "level": placement.level.value,

@@ -4,7 +4,9 @@ Formats: ``graphml`` and ``gexf`` (open in Gephi), ``json`` (networkx node-link 
 ``cytoscape`` (Cytoscape.js elements JSON) and ``csv`` (an edge list with every edge
 attribute as a column).  Attributes are made safe for GraphML and GEXF on the way out:
 ``None`` is left out, lists and tuples become ``;``-joined strings, dicts become JSON
-strings, booleans become 0/1.
+strings, booleans become 0/1.  GraphML and GEXF declare one type per attribute, so an
+attribute whose values mix types is written as text when one is text (a ``year`` that
+is ``2021`` here and ``"201X"`` there) and as a decimal when integers meet decimals.
 
 GraphML and GEXF are always well-formed XML 1.0.  The characters XML 1.0 cannot hold
 (the control characters other than tab, line feed and carriage return, lone surrogates,
@@ -195,13 +197,44 @@ def _xml_attributes(data: dict[str, Any]) -> dict[str, Any]:
     return {_xml_text(key): _xml_text(value) for key, value in data.items()}
 
 
+def _common_types(items: list[dict[str, Any]]) -> dict[str, type]:
+    """Return, for every attribute whose values mix types, the one type all can take.
+
+    That is ``str`` when a value is text, else ``float`` (integers with decimals).
+    """
+    types: dict[str, set[type]] = {}
+    for data in items:
+        for key, value in data.items():
+            types.setdefault(key, set()).add(type(value))
+    return {key: str if str in found else float for key, found in types.items() if len(found) > 1}
+
+
+def _one_type_per_attribute(graph: nx.Graph[Any]) -> None:
+    """Give every node (and edge) attribute of a safe graph values of one type, in place.
+
+    GraphML and GEXF declare one type per attribute: a year that is ``2021`` on one
+    placement and ``"201X"`` on another is written as text on both, a count that is
+    ``3`` on one and ``2.5`` on another as a decimal on both.
+    """
+    node_data = [data for _, data in graph.nodes(data=True)]
+    edge_data = [data for *_, data in graph.edges(data=True)]
+    for items in (node_data, edge_data):
+        for key, common in _common_types(items).items():
+            for data in items:
+                if key in data:
+                    data[key] = common(data[key])
+
+
 def _xml_graph(graph: nx.Graph[Any]) -> nx.Graph[Any]:
     """Return the safe copy of ``graph`` with every text escaped for XML 1.0.
+
+    Every attribute has values of one type (see :func:`_one_type_per_attribute`).
 
     Raises:
         ValueError: two node ids become one when escaped.
     """
     safe = safe_graph(graph)
+    _one_type_per_attribute(safe)
     ids = {node: _xml_text(node) for node in safe}
     if len(set(ids.values())) < len(ids):
         raise ValueError(

@@ -16,14 +16,18 @@ Partner metrics (:func:`partner_metrics`), on the co-participation network:
 ``community``
     Its Louvain community, numbered from 0 by decreasing size (seeded, so stable).
 ``coordinator`` … ``liaison``
-    Gould–Fernandez brokerage roles between helix sectors (:mod:`.brokerage`).
+    Gould–Fernandez brokerage roles between helix sectors, or kinds of partner
+    (:mod:`.brokerage`).
 
-Network metrics (:func:`network_metrics`): size, density, components, the share and
-weight of ties that cross sectors and Krackhardt's E–I index
-(``(external − internal) / (external + internal)`` ties, from −1 all inside a sector to
-+1 all across), ties between a municipality and a university, triple- and
+Network metrics (:func:`network_metrics`): size (every partner, and those active under
+the filter), density, components, the share and weight of ties that cross groups and
+Krackhardt's E–I index (``(external − internal) / (external + internal)`` ties, from −1
+all inside a group to +1 all across), ties between a municipality and a university (or
+university college), all of them and those between domestic partners only, triple- and
 quadruple-helix synergy in bits (:mod:`.synergy`), and SDG coverage (goals reached,
-activities per goal).  :func:`yearly_metrics` gives them year by year.
+activities per goal).  The groups are the helix sectors, or with ``group_by="kind"`` the
+kinds of partner (which tell a research institute from a university, both academia).
+:func:`yearly_metrics` gives them year by year.
 """
 
 from __future__ import annotations
@@ -34,12 +38,22 @@ from typing import Any, Literal
 
 import networkx as nx
 
-from unikommune.codelists import PartnerKind
+from unikommune.codelists import HelixSector, PartnerKind
 from unikommune.graph import _sparse
-from unikommune.graph._common import When, active_year, window
+from unikommune.graph._common import (
+    HOME_COUNTRY,
+    GroupBy,
+    When,
+    active_year,
+    check_country,
+    check_group_by,
+    is_domestic,
+    window,
+    year_span,
+)
 from unikommune.graph.brokerage import ROLES, brokerage_roles
 from unikommune.graph.build import RECORD_NODES
-from unikommune.graph.synergy import QUADRUPLE_HELIX, mutual_information, profiles_of
+from unikommune.graph.synergy import helix_groups, mutual_information, profiles_of
 from unikommune.graph.views import (
     ACTIVITY_KINDS,
     Counting,
@@ -49,6 +63,7 @@ from unikommune.graph.views import (
     co_participation,
 )
 from unikommune.models import Dataset
+from unikommune.models.values import central
 
 __all__ = [
     "NETWORK_COLUMNS",
@@ -85,8 +100,10 @@ PARTNER_COLUMNS = (
 #: Columns of :func:`network_metrics` rows, in order (``sdg_1`` … ``sdg_17`` follow).
 NETWORK_COLUMNS = (
     "period",
+    "group_by",
     "activities",
     "partners",
+    "active_partners",
     "ties",
     "density",
     "components",
@@ -100,6 +117,8 @@ NETWORK_COLUMNS = (
     "ei_index",
     "municipality_university_ties",
     "municipality_university_weight",
+    "municipality_university_ties_domestic",
+    "municipality_university_weight_domestic",
     "synergy_t3",
     "synergy_t4",
     "sdg_goals_reached",
@@ -279,13 +298,19 @@ def partner_metrics(
     sample: int | None = None,
     seed: int = 42,
     backend: Backend = "networkx",
+    group_by: GroupBy = "sector",
 ) -> list[dict[str, Any]]:
     """Return one row of metrics per partner of a co-participation network.
 
-    Rows follow :data:`PARTNER_COLUMNS` and are sorted by node id; see the module
-    docstring for each metric.  ``sample`` and ``backend`` go to :func:`betweenness`,
-    ``seed`` to it and to Louvain.
+    Rows follow :data:`PARTNER_COLUMNS` and are sorted by node id, one for every node, an
+    isolate included; see the module docstring for each metric.  ``sample`` and
+    ``backend`` go to :func:`betweenness`, ``seed`` to it and to Louvain; the brokerage
+    roles are between the groups of ``group_by`` (helix sector, or kind of partner).
+
+    Raises:
+        ValueError: ``group_by``, ``backend`` or ``sample`` is invalid.
     """
+    attribute = check_group_by(group_by)
     between = betweenness(graph, sample=sample, seed=seed, backend=backend)
     constraint, size = structural_holes(graph)
     community_of = {
@@ -293,7 +318,7 @@ def partner_metrics(
         for number, members in enumerate(communities(graph, seed=seed, backend=backend))
         for node in members
     }
-    roles = brokerage_roles(graph)
+    roles = brokerage_roles(graph, attribute)
     rows = []
     for node in sorted(graph):
         data = graph.nodes[node]
@@ -348,20 +373,48 @@ def network_metrics(
     graph: nx.Graph[str] | None = None,
     backend: Backend = "networkx",
     partition: list[set[str]] | None = None,
+    group_by: GroupBy = "sector",
+    groups: Sequence[HelixSector | PartnerKind | str] | None = None,
+    country: str = HOME_COUNTRY,
 ) -> dict[str, Any]:
     """Return the network-level figures of the partnership under ``when`` as one row.
 
     The row follows :data:`NETWORK_COLUMNS`.  The network is the co-participation view
     with ``via``, ``counting`` and ``level`` (by default organisations, so that the
     departments of one university do not count as ties between sectors); pass ``graph``
-    to reuse one already built, and ``partition`` to reuse its communities.  Ratios of an
-    empty network are ``None``.
+    to reuse one already built, and ``partition`` to reuse its communities.  Every
+    partner is a node (``partners``); ``active_partners`` take part in a counted
+    activity.  Ratios of a network without partners (or ties) are ``None``.
+
+    Args:
+        dataset: The dataset.
+        when: A year or a period; ``None`` counts every activity.
+        via: Kinds of activity that tie partners (see
+            :func:`~unikommune.graph.co_participation`).
+        counting: ``"full"`` or ``"fractional"`` tie weights.
+        level: ``"organisation"`` (default) or ``"unit"``.
+        seed: Seed of Louvain.
+        graph: A co-participation network already built, to measure instead.
+        backend: Library of community detection.
+        partition: Communities of ``graph`` already found.
+        group_by: What groups partners in ``cross_sector_*``, ``ei_index`` and
+            ``synergy_*``: ``"sector"`` (helix sector) or ``"kind"`` (kind of partner).
+        groups: The three or four groups the synergy is read among (``synergy_t3`` the
+            first three, ``synergy_t4`` all four, ``None`` with three); by default the
+            quadruple helix, see :func:`~unikommune.graph.synergy.helix_groups`.
+        country: The partnership's own country (ISO 3166-1 alpha-2): a partner in it, or
+            naming no country, is domestic for ``municipality_university_*_domestic``.
 
     Raises:
-        ValueError: an argument is invalid (see :func:`~unikommune.graph.co_participation`).
+        ValueError: an argument is invalid.
     """
     # Long: one pass over the ties gives every figure of the row.
     via = check_via(via)
+    attribute = check_group_by(group_by)
+    check_country(country)
+    chosen = helix_groups(4 if groups is None else groups, group_by)
+    if len(chosen) not in (3, 4):
+        raise ValueError(f"synergy is read among three or four groups, not {len(chosen)}")
     if graph is None:
         graph = co_participation(dataset, when, via=via, counting=counting, level=level)
     n = graph.number_of_nodes()
@@ -374,14 +427,17 @@ def network_metrics(
     community_of = {node: number for number, members in enumerate(found) for node in members}
     inside = [0.0] * len(found)
     strength = [0.0] * len(found)
-    kinds = {node: graph.nodes[node].get("partner_kind") for node in graph}
+    nodes = graph.nodes
+    group = {node: nodes[node].get(attribute) for node in graph}
+    kinds = {node: nodes[node].get("partner_kind") for node in graph}
+    domestic = {node: is_domestic(nodes[node].get("country"), country) for node in graph}
     municipality = PartnerKind.MUNICIPALITY.value
-    total_weight = cross_weight = muni_uni_weight = 0.0
-    cross_ties = muni_uni_ties = 0
+    total_weight = cross_weight = muni_uni_weight = home_weight = 0.0
+    cross_ties = muni_uni_ties = home_ties = 0
     for u, v, data in graph.edges(data=True):
         weight = float(data.get("weight", 1.0))
         total_weight += weight
-        if data.get("cross_sector"):
+        if group[u] != group[v]:
             cross_ties += 1
             cross_weight += weight
         ku, kv = kinds[u], kinds[v]
@@ -390,6 +446,9 @@ def network_metrics(
         ):
             muni_uni_ties += 1
             muni_uni_weight += weight
+            if domestic[u] and domestic[v]:
+                home_ties += 1
+                home_weight += weight
         if found:
             cu, cv = community_of[u], community_of[v]
             strength[cu] += weight
@@ -414,15 +473,19 @@ def network_metrics(
     for item in every:
         for goal in item.goals:
             coverage[goal] += 1
-    profiles = profiles_of(counted, dataset, QUADRUPLE_HELIX)
+    profiles = profiles_of(counted, dataset, chosen, group_by=group_by)
     synergy3 = mutual_information([p[:3] for p in profiles]) if profiles else None
-    synergy4 = mutual_information(profiles) if profiles else None
+    synergy4 = mutual_information(profiles) if profiles and len(chosen) == 4 else None
     row: dict[str, Any] = {
         "period": _describe(when),
+        "group_by": group_by,
         "activities": len(counted),
         "partners": n,
+        "active_partners": sum(
+            1 for node in graph if nodes[node].get("activities") or graph.degree(node)
+        ),
         "ties": ties,
-        "density": nx.density(graph) if n > 1 else None,
+        "density": float(nx.density(graph)) if n > 1 else None,
         "components": len(parts),
         "largest_component": max((len(p) for p in parts), default=0),
         "isolates": nx.number_of_isolates(graph),
@@ -434,6 +497,8 @@ def network_metrics(
         "ei_index": _share(cross_ties - (ties - cross_ties), ties),
         "municipality_university_ties": muni_uni_ties,
         "municipality_university_weight": muni_uni_weight,
+        "municipality_university_ties_domestic": home_ties,
+        "municipality_university_weight_domestic": home_weight,
         "synergy_t3": synergy3,
         "synergy_t4": synergy4,
         "sdg_goals_reached": sum(1 for count in coverage.values() if count),
@@ -465,9 +530,14 @@ def dataset_years(dataset: Dataset) -> list[int]:
     ]
     for period in periods:
         first, last = period.bounds()
-        years.update((first.year, last.year if last is not None else max(first.year, last_known)))
-    years.update(p.year for p in dataset.placements)
-    years.update(t.year for t in dataset.theses)
+        if first is not None:
+            years.update(
+                (first.year, last.year if last is not None else max(first.year, last_known))
+            )
+        elif last is not None:
+            years.add(last.year)
+    for year in (*(p.year for p in dataset.placements), *(t.year for t in dataset.theses)):
+        years.update(year_span(year) if type(year) is not int else (year,))
     return list(range(min(years), max(years) + 1)) if years else []
 
 
@@ -480,21 +550,34 @@ def yearly_metrics(
     level: Level = "organisation",
     seed: int = 42,
     backend: Backend = "networkx",
+    group_by: GroupBy = "sector",
+    groups: Sequence[HelixSector | PartnerKind | str] | None = None,
+    country: str = HOME_COUNTRY,
 ) -> list[dict[str, Any]]:
     """Return :func:`network_metrics` for every year, one row each, plus students placed.
 
     ``years`` defaults to every year from the first to the last the dataset covers (see
-    :func:`dataset_years`).  Each row adds ``students_placed`` in that year.
+    :func:`dataset_years`).  Each row adds ``students_placed`` in that year: the central
+    value of an estimate, and a placement whose year is uncertain in every year it may be.
     """
     via = tuple(via)
     rows = []
     for year in dataset_years(dataset) if years is None else years:
         window(year)
         row = network_metrics(
-            dataset, year, via=via, counting=counting, level=level, seed=seed, backend=backend
+            dataset,
+            year,
+            via=via,
+            counting=counting,
+            level=level,
+            seed=seed,
+            backend=backend,
+            group_by=group_by,
+            groups=groups,
+            country=country,
         )
         row["students_placed"] = sum(
-            p.students for p in dataset.placements if active_year(p.year, year)
+            central(p.students) for p in dataset.placements if active_year(p.year, year)
         )
         rows.append(row)
     return rows

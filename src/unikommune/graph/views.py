@@ -4,9 +4,13 @@
 * :func:`placement_flows` — students from educating institutions to host units;
 * :func:`partner_sdg` and :func:`mission_sdg` — bipartite graphs to the SDG goals.
 
-Each takes a time filter ``when`` (a year or a :class:`~unikommune.types.Period`): an
-activity counts when its period overlaps the filter, a participation when its own
-period (or, without one, its project's) does.
+Each takes a time filter ``when`` (a year or a :class:`~unikommune.models.values.Period`):
+an activity counts when its period may overlap the filter (an uncertain date by the
+earliest and latest day it may be, see :func:`~unikommune.graph.active`), a participation
+or a party when its own period (or, without one, its activity's or agreement's) may.
+
+Every partner of the dataset is a node of every partner view, whether or not it takes
+part in anything under the filter: a partner without ties is an isolate, never missing.
 """
 
 from __future__ import annotations
@@ -32,9 +36,11 @@ from unikommune.graph.build import (
     TIES,
     record_active,
     record_attributes,
+    record_sdg_links,
     sdg_node,
 )
 from unikommune.models import Dataset
+from unikommune.models.values import central, is_exact
 
 __all__ = [
     "ACTIVITY_KINDS",
@@ -56,7 +62,7 @@ Level = Literal["unit", "organisation"]
 """Partners as recorded (units apart), or rolled up to their top-level organisation."""
 
 #: Kinds of activity that tie partners, by collection key, in the order they are read.
-ACTIVITY_KINDS = ("projects", "missions", "learning_activities", "theses")
+ACTIVITY_KINDS = ("projects", "missions", "learning_activities", "theses", "agreements")
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,10 +102,12 @@ def activities(
     """Yield every activity of the kinds ``via`` that counts under ``when``, with its partners.
 
     Partners are those the activity ties (:data:`~unikommune.graph.build.TIES`): the
-    project participants (those whose participation overlaps ``when``), the mission
-    owners, the learning-activity organisers, and a thesis' institution, host and
-    supervisors.  With ``level="organisation"`` each is replaced by its top-level
-    organisation; each partner appears once per activity, in sorted order.
+    project participants (those whose participation may overlap ``when``), the mission
+    owners, the learning-activity organisers, a thesis' institution, host and
+    supervisors, and an agreement's parties (associates included; those whose own
+    period may overlap ``when``).  With ``level="organisation"`` each is replaced by its
+    top-level organisation; each partner appears once per activity, in sorted order.
+    An agreement's goals are those of its action-plan activities that count under ``when``.
 
     Raises:
         ValueError: ``via`` names an unknown kind, or ``level`` or ``when`` is invalid.
@@ -122,7 +130,7 @@ def activities(
             yield Activity(
                 node_id(kind, record.id),
                 tuple(sorted(members)),
-                frozenset(link.goal for link in record.sdg_links),
+                frozenset(link.goal for link in record_sdg_links(name, record, when)),
                 kind,
             )
 
@@ -165,10 +173,20 @@ def co_occurrence(
 
 
 def _partner_nodes(
-    dataset: Dataset, graph: nx.Graph[str] | nx.DiGraph[str], ids: Iterable[str]
+    dataset: Dataset,
+    graph: nx.Graph[str] | nx.DiGraph[str],
+    level: Level,
+    referenced: Iterable[str] = (),
 ) -> None:
+    """Add a node for every partner at ``level``, and for each id ``referenced`` it lacks.
+
+    At ``level="organisation"`` the partners are the top-level organisations.  An id an
+    activity refers to that the dataset lacks gets a bare node with ``missing=1``.
+    """
     known = {partner.id: partner for partner in dataset.partners}
-    for partner_id in ids:
+    ids = set(roll_up(dataset).values()) if level == "organisation" else set(known)
+    ids.update(referenced)
+    for partner_id in sorted(ids):
         partner = known.get(partner_id)
         if partner is None:
             graph.add_node(
@@ -188,18 +206,20 @@ def co_participation(
 ) -> nx.Graph[str]:
     """Return the partner co-participation network: partners tied by the activities they share.
 
-    Every partner that takes part in a counted activity is a node (one working alone is an
-    isolate).  Each edge carries ``shared`` (the number of shared activities, full
-    counting), ``fractional`` (the sum of ``1/(n-1)`` over shared activities of ``n``
-    partners), ``weight`` (one of the two, as ``counting`` says) and ``cross_sector``
-    (1 when the two partners sit in different helix sectors).  Each node carries its
-    partner attributes and ``activities``, the number of counted activities it takes part in.
+    Every partner of the dataset is a node (at ``level="organisation"``, every top-level
+    organisation), so one that shares nothing under ``when`` is an isolate.  Each edge
+    carries ``shared`` (the number of shared activities, full counting), ``fractional``
+    (the sum of ``1/(n-1)`` over shared activities of ``n`` partners), ``weight`` (one of
+    the two, as ``counting`` says) and ``cross_sector`` (1 when the two partners sit in
+    different helix sectors).  Each node carries its partner attributes and
+    ``activities``, the number of counted activities it takes part in (0 for none).
 
     Args:
         dataset: The dataset.
         when: A year or a period; ``None`` counts every activity.
         via: Kinds of activity that tie partners: some of ``projects``, ``missions``
-            (owners), ``learning_activities`` (organisers) and ``theses``.
+            (owners), ``learning_activities`` (organisers), ``theses`` (institution,
+            host, supervisors) and ``agreements`` (parties).
         counting: ``"full"`` or ``"fractional"``: which count becomes ``weight``.
         level: ``"unit"`` keeps units apart; ``"organisation"`` merges each unit into its
             top-level organisation (ties inside one organisation then disappear).
@@ -217,13 +237,14 @@ def co_participation(
     """
     if counting not in ("full", "fractional"):
         raise ValueError(f"counting must be 'full' or 'fractional', not {counting!r}")
-    groups = [item.partners for item in activities(dataset, when, via=via, level=level)]
+    chosen = check_via(via)
+    groups = [item.partners for item in activities(dataset, when, via=chosen, level=level)]
     full, fractional, memberships = co_occurrence(groups)
-    graph: nx.Graph[str] = nx.Graph(counting=counting, level=level, via=",".join(via))
-    _partner_nodes(dataset, graph, sorted(memberships))
+    graph: nx.Graph[str] = nx.Graph(counting=counting, level=level, via=",".join(chosen))
+    _partner_nodes(dataset, graph, level, memberships)
+    for node in graph:
+        graph.nodes[node]["activities"] = memberships.get(node.partition(":")[2], 0)
     node_of = {partner_id: node_id("partner", partner_id) for partner_id in memberships}
-    for partner_id, count in memberships.items():
-        graph.nodes[node_of[partner_id]]["activities"] = count
     sector = {p: graph.nodes[node].get("sector") for p, node in node_of.items()}
     by_full = counting == "full"
     graph.add_edges_from(
@@ -247,8 +268,12 @@ def placement_flows(
 ) -> nx.DiGraph[str]:
     """Return the placement flows: educating institution → host unit, weighted by students.
 
-    Each edge carries ``students`` and ``weight`` (the students placed, summed over the
-    placements that count under ``when``) and ``placements`` (how many records).
+    Every partner is a node (see :func:`co_participation`).  Each edge carries
+    ``students`` and ``weight`` (the students placed, summed over the placements that
+    count under ``when``; an estimate counts by its central value, see
+    :func:`~unikommune.models.values.central`), ``students_exact`` (1 when every one of
+    those counts is exact, 0 when one is an estimate) and ``placements`` (how many
+    records).  A placement whose year is uncertain counts in every year it may be.
 
     Raises:
         ValueError: ``level`` or ``when`` is invalid.
@@ -256,23 +281,37 @@ def placement_flows(
     _check_level(level)
     top = roll_up(dataset) if level == "organisation" else {}
     graph: nx.DiGraph[str] = nx.DiGraph(level=level)
-    flows: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    flows: dict[tuple[str, str], _Flow] = defaultdict(_Flow)
     for placement in dataset.placements:
         if active_year(placement.year, when):
             source = top.get(placement.institution, placement.institution)
             host = top.get(placement.host, placement.host)
-            flows[(source, host)][0] += placement.students
-            flows[(source, host)][1] += 1
-    _partner_nodes(dataset, graph, sorted({p for pair in flows for p in pair}))
-    for (source, host), (students, count) in sorted(flows.items()):
+            flows[(source, host)].add(placement.students)
+    _partner_nodes(dataset, graph, level, {p for pair in flows for p in pair})
+    for (source, host), flow in sorted(flows.items()):
         graph.add_edge(
             node_id("partner", source),
             node_id("partner", host),
-            students=students,
-            weight=float(students),
-            placements=count,
+            students=flow.students,
+            students_exact=int(flow.exact),
+            weight=float(flow.students),
+            placements=flow.placements,
         )
     return graph
+
+
+@dataclass(slots=True)
+class _Flow:
+    """The students (central values), whether all were exact, and the placements of a flow."""
+
+    students: float = 0
+    exact: bool = True
+    placements: int = 0
+
+    def add(self, count: object) -> None:
+        self.students += central(count)
+        self.exact = self.exact and is_exact(count)
+        self.placements += 1
 
 
 def _add_goal(graph: nx.Graph[str], goal: int) -> str:
@@ -293,8 +332,9 @@ def partner_sdg(
 
     A partner is tied to a goal when an activity it takes part in links to the goal; the
     edge's ``activities`` and ``weight`` count those activities (each once, however many
-    targets of the goal it names).  Partner nodes have ``bipartite=0``, goal nodes
-    (``sdg:1`` … ``sdg:17``) ``bipartite=1``.
+    targets of the goal it names).  Every partner is a node (see
+    :func:`co_participation`), with ``bipartite=0``; goal nodes (``sdg:1`` … ``sdg:17``)
+    have ``bipartite=1``.
 
     Raises:
         ValueError: ``via``, ``level`` or ``when`` is invalid.
@@ -307,7 +347,7 @@ def partner_sdg(
             for goal in item.goals:
                 counts[(partner_id, goal)] += 1
     graph: nx.Graph[str] = nx.Graph(level=level)
-    _partner_nodes(dataset, graph, sorted(partners))
+    _partner_nodes(dataset, graph, level, partners)
     for node in graph:
         graph.nodes[node]["bipartite"] = 0
     for (partner_id, goal), count in sorted(counts.items()):

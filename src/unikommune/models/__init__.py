@@ -15,6 +15,7 @@ from unikommune.models.agreement import (
 from unikommune.models.base import Record
 from unikommune.models.dataset import COLLECTIONS, RECORD_TYPES, Dataset, DatasetPart, Publisher
 from unikommune.models.education import LearningActivity, ParticipantCount, Placement, Thesis
+from unikommune.models.figure import Figure, Source
 from unikommune.models.mission import Mission
 from unikommune.models.partner import Partner
 from unikommune.models.profile import DEFAULT_PROFILE_ID, Profile, ProfileArea, default_profile
@@ -31,6 +32,7 @@ __all__ = [
     "AgreementParty",
     "Dataset",
     "DatasetPart",
+    "Figure",
     "Funding",
     "GovernanceBody",
     "GovernanceMembership",
@@ -49,6 +51,7 @@ __all__ = [
     "Rule",
     "SdgLink",
     "SdgLinkProvenance",
+    "Source",
     "Statement",
     "Thesis",
     "default_profile",

@@ -18,12 +18,14 @@ from unikommune.codelists import (
 from unikommune.models.base import Record
 from unikommune.models.sdg import SdgLink
 from unikommune.models.values import (
+    CountAsKnown,
+    DateAsKnown,
+    Duration,
     FocusAreaCode,
     LangString,
     Link,
     LocalId,
     Model,
-    PartialDate,
     Period,
     Ref,
     RefersTo,
@@ -38,6 +40,7 @@ __all__ = [
     "AgreementParty",
     "GovernanceBody",
     "GovernanceMembership",
+    "MaturityAssessment",
     "Rule",
     "Statement",
 ]
@@ -82,6 +85,10 @@ class GovernanceBody(Model):
     kind: GovernanceBodyKind = Field(description="Kind of body.")
     name: LangString = Field(description="Name of the body.")
     mandate: LangString | None = Field(default=None, description="What the body decides.")
+    size: CountAsKnown | None = Field(
+        default=None,
+        description='Number of members: a number, or an estimate such as {"min": 8, "max": 12}.',
+    )
     members: list[GovernanceMembership] = Field(
         default_factory=list, description="Seats in the body, by role."
     )
@@ -92,7 +99,7 @@ class Statement(Model):
 
     id: LocalId = Field(description="Id of the statement, unique within the agreement.")
     text: LangString = Field(description="The statement as the agreement words it.")
-    due: PartialDate | None = Field(
+    due: DateAsKnown | None = Field(
         default=None, description="Deadline, for an obligation that has one."
     )
 
@@ -133,11 +140,26 @@ class Rule(Model):
     applies_to: UniqueList[RecordType] = Field(
         min_length=1, description="Kinds of records the rule applies to."
     )
-    decided: PartialDate | None = Field(default=None, description="When the rule was decided.")
+    decided: DateAsKnown | None = Field(default=None, description="When the rule was decided.")
     decided_by: LocalId | None = Field(
         default=None, description="Id of the governance body of this agreement that decided it."
     )
     description: LangString | None = Field(default=None, description="The rule in words.")
+
+
+class MaturityAssessment(Model):
+    """A maturity level the partnership was judged to have reached, on a date, by a body."""
+
+    date: DateAsKnown = Field(description="When the assessment was made.")
+    level: MaturityLevel = Field(description="The maturity level found (1.0, 2.0, 3.0).")
+    assessed_by: LangString = Field(
+        description="Who assessed it: a governance body, an evaluator, an authority."
+    )
+    body: LocalId | None = Field(
+        default=None, description="Id of the governance body of this agreement that assessed it."
+    )
+    rationale: LangString | None = Field(default=None, description="Why this level.")
+    source: Link | None = Field(default=None, description="The document that records it.")
 
 
 class Agreement(Record):
@@ -148,13 +170,23 @@ class Agreement(Record):
     parties: list[AgreementParty] = Field(
         min_length=2, description="The partners bound by the agreement; two or more."
     )
-    signed: PartialDate | None = Field(default=None, description="When the agreement was signed.")
+    signed: DateAsKnown | None = Field(default=None, description="When the agreement was signed.")
     period: Period = Field(description="Period the agreement runs.")
     supersedes: Annotated[Ref, RefersTo("agreements")] | None = Field(
         default=None, description="Id of the earlier agreement this one continues and replaces."
     )
     maturity: MaturityLevel | None = Field(
         default=None, description="Maturity level the partnership aims for (1.0, 2.0, 3.0)."
+    )
+    maturity_assessments: list[MaturityAssessment] = Field(
+        default_factory=list,
+        description="The maturity reached, as assessed on dates; apart from the level aimed for.",
+    )
+    revision: Duration | None = Field(
+        default=None, description="How often the agreement is revised (ISO 8601 duration, P1Y)."
+    )
+    notice_period: Duration | None = Field(
+        default=None, description="Notice to end the agreement (ISO 8601 duration, P6M)."
     )
     governance: list[GovernanceBody] = Field(
         default_factory=list, description="Bodies that govern the partnership."

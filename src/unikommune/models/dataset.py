@@ -9,10 +9,11 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, create_model
 
 from unikommune.codelists import Licence, RecordType
-from unikommune.format import FORMAT_VERSION
+from unikommune.format import FORMAT_VERSION, SCHEMA_BASE
 from unikommune.models.agreement import Agreement
 from unikommune.models.base import Record
 from unikommune.models.education import LearningActivity, Placement, Thesis
+from unikommune.models.figure import Figure
 from unikommune.models.mission import Mission
 from unikommune.models.partner import Partner
 from unikommune.models.profile import Profile, default_profile
@@ -40,6 +41,7 @@ COLLECTIONS: Mapping[str, type[Record]] = MappingProxyType(
         "placements": Placement,
         "theses": Thesis,
         "learning_activities": LearningActivity,
+        "figures": Figure,
     }
 )
 
@@ -53,6 +55,7 @@ RECORD_TYPES: Mapping[str, RecordType] = MappingProxyType(
         "placements": RecordType.PLACEMENT,
         "theses": RecordType.THESIS,
         "learning_activities": RecordType.LEARNING_ACTIVITY,
+        "figures": RecordType.FIGURE,
     }
 )
 
@@ -67,7 +70,7 @@ class Publisher(Model):
 class Dataset(Model):
     """A published partnership dataset: metadata, the model profile and every collection."""
 
-    schema_: Literal["https://w3id.org/unikommune/schema/0.1/dataset.json"] = Field(
+    schema_: Literal[f"{SCHEMA_BASE}dataset.json"] = Field(  # type: ignore[valid-type]
         alias="$schema", description="The $id of the schema this document follows."
     )
     id: Url | None = Field(default=None, description="Persistent address of the dataset.")
@@ -100,6 +103,10 @@ class Dataset(Model):
     )
     learning_activities: list[LearningActivity] = Field(
         default_factory=list, description="Lifelong-learning activities."
+    )
+    figures: list[Figure] = Field(
+        default_factory=list,
+        description="Figures the partnership reports where it knows totals, not records.",
     )
 
     @property
@@ -137,7 +144,7 @@ DatasetPart: type[Model] = create_model(
     __base__=Model,
     __doc__="A part of a dataset split over several files: one or more of its collections.",
     schema_=(
-        Literal["https://w3id.org/unikommune/schema/0.1/dataset-part.json"],
+        Literal[f"{SCHEMA_BASE}dataset-part.json"],
         Field(alias="$schema", description="The $id of the schema this document follows."),
     ),
     **{  # type: ignore[call-overload]

@@ -22,7 +22,7 @@ from unikommune.codelists import (
 from unikommune.models.base import Record
 from unikommune.models.sdg import SdgLink
 from unikommune.models.values import (
-    Count,
+    CountAsKnown,
     FocusAreaCode,
     Identifier,
     LangString,
@@ -34,7 +34,7 @@ from unikommune.models.values import (
     ThematicAreaCode,
     UniqueList,
     Url,
-    Year,
+    YearAsKnown,
 )
 
 __all__ = ["LearningActivity", "ParticipantCount", "Placement", "Thesis"]
@@ -55,9 +55,11 @@ class Placement(Record):
     host: Annotated[Ref, RefersTo("partners")] = Field(
         description="Id of the host unit that receives the students."
     )
-    year: Year = Field(description="Calendar year of the placement period.")
+    year: YearAsKnown = Field(description="Calendar year of the placement period.")
     term: Term | None = Field(default=None, description="Term of the placement period.")
-    students: Count = Field(description="Number of students placed.")
+    students: CountAsKnown = Field(
+        description='Number of students placed: a number, or an estimate such as {"about": 3000}.'
+    )
     weeks: Annotated[float, Strict(), Field(gt=0, le=52)] | None = Field(
         default=None, description="Length of the placement in weeks."
     )
@@ -70,7 +72,7 @@ class Thesis(Record):
     """A thesis or project assignment that uses the municipality's empirical data."""
 
     title: LangString = Field(description="Title of the thesis.")
-    year: Year = Field(description="Year the thesis was submitted.")
+    year: YearAsKnown = Field(description="Year the thesis was submitted.")
     level: ThesisLevel = Field(description="Level of the thesis.")
     institution: Annotated[Ref, RefersTo("partners", tie="educates")] = Field(
         description="Id of the educating institution (or its unit)."
@@ -108,7 +110,9 @@ class ParticipantCount(Model):
     partner: Annotated[Ref, RefersTo("partners")] = Field(
         description="Id of the partner the participants came from."
     )
-    count: Count = Field(description="Number of participants.")
+    count: CountAsKnown = Field(
+        description='Number of participants: a number, or an estimate such as {"min": 20}.'
+    )
 
 
 class LearningActivity(Record):

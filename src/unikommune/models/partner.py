@@ -8,7 +8,7 @@ from pydantic import Field
 
 from unikommune.codelists import HelixSector, PartnerKind, UnitType
 from unikommune.models.base import Record
-from unikommune.models.values import Identifier, LangString, Ref, RefersTo, Url
+from unikommune.models.values import CountryCode, Identifier, LangString, Ref, RefersTo, Url
 
 __all__ = ["Partner"]
 
@@ -32,6 +32,11 @@ class Partner(Record):
     identifiers: list[Identifier] = Field(
         default_factory=list,
         description="Identifiers in external registers (organisation number, ROR, ...).",
+    )
+    country: CountryCode | None = Field(
+        default=None,
+        description="Country of the partner (ISO 3166-1 alpha-2); absent means the country of "
+        "the partnership.",
     )
     homepage: Url | None = Field(default=None, description="Web page of the partner.")
     description: LangString | None = Field(default=None, description="What the partner is or does.")

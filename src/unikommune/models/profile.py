@@ -14,6 +14,8 @@ from typing import Literal
 
 from pydantic import Field
 
+from unikommune.codelists import Measure
+from unikommune.format import SCHEMA_BASE
 from unikommune.models.values import LangString, Link, LocalId, Model, ProfileCode
 
 __all__ = ["DEFAULT_PROFILE_ID", "Profile", "ProfileArea", "default_profile"]
@@ -33,7 +35,7 @@ class ProfileArea(Model):
 class Profile(Model):
     """The focus areas and thematic areas a partnership works through."""
 
-    schema_: Literal["https://w3id.org/unikommune/schema/0.1/profile.json"] | None = Field(
+    schema_: Literal[f"{SCHEMA_BASE}profile.json"] | None = Field(  # type: ignore[valid-type]
         default=None,
         alias="$schema",
         description="The $id of this schema; required when the profile is a file of its own.",
@@ -47,7 +49,28 @@ class Profile(Model):
     thematic_areas: list[ProfileArea] = Field(
         min_length=1, description="Thematic areas (tematiske satsingsområder)."
     )
+    measures: list[ProfileArea] = Field(
+        default_factory=list,
+        description="Measures of reported figures the profile adds to the measure codelist.",
+    )
     source: Link | None = Field(default=None, description="Where the profile is decided.")
+
+    def codes(self, kind: str) -> frozenset[str]:
+        """Return the codes a record may use for a field of ``kind`` (see ``AreaOf``).
+
+        ``focus`` and ``thematic`` are the profile's areas; ``measure`` is the measure
+        codelist with the measures the profile adds.
+
+        Raises:
+            KeyError: ``kind`` is none of these.
+        """
+        if kind == "focus":
+            return self.focus_area_codes()
+        if kind == "thematic":
+            return self.thematic_area_codes()
+        if kind == "measure":
+            return frozenset(Measure) | frozenset(area.code for area in self.measures)
+        raise KeyError(kind)
 
     def focus_area_codes(self) -> frozenset[str]:
         """Return the codes of the focus areas."""

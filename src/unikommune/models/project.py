@@ -6,10 +6,17 @@ from typing import Annotated, Any, Self
 
 from pydantic import ConfigDict, Field, Strict, StringConstraints, model_validator
 
-from unikommune.codelists import OutputKind, ParticipantRole, ProjectKind, ProjectStatus
+from unikommune.codelists import (
+    FundingStatus,
+    OutputKind,
+    ParticipantRole,
+    ProjectKind,
+    ProjectStatus,
+)
 from unikommune.models.base import Record
 from unikommune.models.sdg import SdgLink
 from unikommune.models.values import (
+    DateAsKnown,
     FocusAreaCode,
     Identifier,
     LangString,
@@ -21,7 +28,8 @@ from unikommune.models.values import (
     ThematicAreaCode,
     UniqueList,
     Url,
-    Year,
+    YearAsKnown,
+    one_given,
 )
 
 __all__ = ["Funding", "Output", "Participation", "Project", "names_a_funder"]
@@ -46,14 +54,6 @@ class Participation(Model):
     )
 
 
-def _funding_schema(schema: dict[str, Any]) -> None:
-    # Present and not null: the model treats null as absent.
-    schema["anyOf"] = [
-        {"properties": {"funder": {"type": "string"}}, "required": ["funder"]},
-        {"properties": {"funder_name": {"type": "object"}}, "required": ["funder_name"]},
-    ]
-
-
 def names_a_funder(funding: Any) -> bool:
     """Return whether a funding line names its funder (a partner id or a name).
 
@@ -65,7 +65,8 @@ def names_a_funder(funding: Any) -> bool:
 class Funding(Model):
     """A funding line of a project."""
 
-    model_config = ConfigDict(json_schema_extra=_funding_schema)
+    # Present and not null: the model treats null as absent.
+    model_config = ConfigDict(json_schema_extra=one_given(funder="string", funder_name="object"))
 
     funder: Annotated[Ref, RefersTo("partners")] | None = Field(
         default=None, description="Id of the funding partner, when it is in the dataset."
@@ -73,8 +74,22 @@ class Funding(Model):
     funder_name: LangString | None = Field(
         default=None, description="Name of the funder, when it is not a partner in the dataset."
     )
+    recipient: Annotated[Ref, RefersTo("partners")] | None = Field(
+        default=None,
+        description="Id of the partner the funding goes to, for a grant to one partner (as EU "
+        "and national registries publish them); absent for the project as a whole.",
+    )
     programme: LangString | None = Field(default=None, description="Funding programme or call.")
-    amount: Money | None = Field(default=None, description="Amount granted.")
+    amount: Money | None = Field(
+        default=None, description="Amount granted, or applied for while the status is applied."
+    )
+    status: FundingStatus | None = Field(
+        default=None, description="Where the application stands; absent means granted."
+    )
+    applied: DateAsKnown | None = Field(default=None, description="When it was applied for.")
+    decided: DateAsKnown | None = Field(
+        default=None, description="When the funder decided (granted or rejected)."
+    )
     external: Annotated[bool, Strict()] = Field(
         description="True for funding from outside the partnership's own budgets."
     )
@@ -94,7 +109,7 @@ class Output(Model):
 
     kind: OutputKind = Field(description="Kind of output.")
     title: LangString = Field(description="Title of the output.")
-    year: Year | None = Field(default=None, description="Year the output appeared.")
+    year: YearAsKnown | None = Field(default=None, description="Year the output appeared.")
     doi: Doi | None = None
     url: Url | None = Field(default=None, description="Where the output can be found.")
 

@@ -13,13 +13,12 @@ all read that one declaration (:mod:`unikommune.models.paths`).
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Annotated, Any, Self, TypeGuard, TypeVar
+from typing import Annotated, Any, Literal, Self, TypeGuard, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -32,7 +31,9 @@ from pydantic import (
     model_validator,
 )
 
-from unikommune.codelists import IdentifierScheme
+from unikommune import dates
+from unikommune.codelists import COUNTRY_CODES, IdentifierScheme
+from unikommune.dates import EDTF_DATE_PATTERN, EDTF_PERIOD_END_PATTERN, EDTF_YEAR_PATTERN
 from unikommune.identifiers import SCHEME_PATTERNS, URL_PATTERN, identifier_problem
 
 __all__ = [
@@ -45,8 +46,14 @@ __all__ = [
     "URL_PATTERN",
     "AreaOf",
     "Count",
+    "CountAsKnown",
+    "CountEstimate",
+    "CountryCode",
     "Date",
+    "DateAsKnown",
     "Distinct",
+    "Duration",
+    "Estimate",
     "FocusAreaCode",
     "Identifier",
     "LangString",
@@ -55,8 +62,11 @@ __all__ = [
     "LocalId",
     "Model",
     "Money",
+    "Number",
+    "NumberAsKnown",
     "PartialDate",
     "Period",
+    "PeriodBound",
     "ProfileCode",
     "Ref",
     "RefersTo",
@@ -66,9 +76,14 @@ __all__ = [
     "UniqueList",
     "Url",
     "Year",
+    "YearAsKnown",
+    "central",
     "date_bounds",
     "ends_before_start",
+    "estimate_problem",
+    "is_exact",
     "is_local_id",
+    "one_given",
     "repeated_items",
 ]
 
@@ -171,6 +186,29 @@ PartialDate = Annotated[
     StringConstraints(pattern=PARTIAL_DATE_PATTERN),
     Field(description="A year (2018), a year and month (2018-06) or a date (2018-06-14)."),
 ]
+DateAsKnown = Annotated[
+    str,
+    Strict(),
+    StringConstraints(pattern=EDTF_DATE_PATTERN),
+    Field(
+        description=(
+            "A date as it is known (EDTF): 2018, 2018-06, 2018-06-14; 2021? uncertain, "
+            "2021~ approximate, 2021% both; 201X, 2021-XX for unknown digits; "
+            "[2021-03-28,2022-03-28] one of a set."
+        )
+    ),
+]
+PeriodBound = Annotated[
+    str,
+    Strict(),
+    StringConstraints(pattern=EDTF_PERIOD_END_PATTERN),
+    Field(
+        description=(
+            "A date as it is known (2018, 2018-06-14, 2021?, 201X, [2021,2022]); '..' for "
+            "none (open), '' when not known."
+        )
+    ),
+]
 Date = Annotated[
     str,
     Strict(),
@@ -178,6 +216,16 @@ Date = Annotated[
     Field(description="A calendar date, YYYY-MM-DD."),
 ]
 Year = Annotated[int, Strict(), Field(ge=1900, le=2200)]
+YearAsKnown = (
+    Year
+    | Annotated[
+        str,
+        Strict(),
+        StringConstraints(pattern=EDTF_YEAR_PATTERN),
+        Field(description="A year not exactly known: 2021? 2021~ 2021% 201X [2021,2022]."),
+    ]
+)
+"""A year: exact as a number (2021), else as it is known in EDTF (``"2021?"``, ``"201X"``)."""
 Count = Annotated[int, Strict(), Field(ge=0, le=10_000_000)]
 Url = Annotated[
     str,
@@ -186,6 +234,19 @@ Url = Annotated[
     Field(json_schema_extra={"format": "uri"}),
 ]
 
+
+CountryCode = Annotated[
+    Literal[COUNTRY_CODES],  # type: ignore[valid-type]
+    Field(description="ISO 3166-1 alpha-2 country code, such as NO, SE or DE."),
+]
+Duration = Annotated[
+    str,
+    Strict(),
+    StringConstraints(
+        pattern=r"^P([0-9]+Y([0-9]+M)?([0-9]+W)?([0-9]+D)?|[0-9]+M([0-9]+W)?([0-9]+D)?|[0-9]+W([0-9]+D)?|[0-9]+D)$"
+    ),
+    Field(description="An ISO 8601 duration: P1Y (a year), P6M, P3M, P2W, P30D."),
+]
 
 ProfileCode = Annotated[
     str,
@@ -262,36 +323,39 @@ def date_bounds(value: str) -> tuple[dt.date, dt.date]:
     Raises:
         ValueError: ``value`` is not a year, a year-month or a calendar date.
     """
-    if not _PARTIAL_DATE.fullmatch(value):
-        raise ValueError(f"{value!r} is not a year, a year-month or a date")
-    parts = [int(part) for part in value.split("-")]
-    if len(parts) == 1:
-        return dt.date(parts[0], 1, 1), dt.date(parts[0], 12, 31)
-    if len(parts) == 2:
-        last = calendar.monthrange(parts[0], parts[1])[1]
-        return dt.date(parts[0], parts[1], 1), dt.date(parts[0], parts[1], last)
-    day = dt.date(parts[0], parts[1], parts[2])
-    return day, day
+    found = dates.parse(value) if isinstance(value, str) and value else None
+    if found is None or found.earliest is None or found.latest is None:
+        raise ValueError(f"{value!r} is not a date")
+    return found.earliest, found.latest
 
 
 def ends_before_start(start: str, end: str) -> bool:
-    """Return whether a period from ``start`` to ``end`` ends before it starts.
+    """Return whether a period from ``start`` to ``end`` certainly ends before it starts.
 
-    It does when the last day ``end`` can mean is before the first day ``start`` can mean
-    (``2018-06`` to ``2018`` is fine: the year covers June).
+    It does when the last day ``end`` may be is before the first day ``start`` may be
+    (``2018-06`` to ``2018`` is fine: the year covers June); an open or unknown start or
+    end never does (see :mod:`unikommune.dates`).
 
     Raises:
-        ValueError: ``start`` or ``end`` is not a year, a year-month or a calendar date.
+        ValueError: ``start`` or ``end`` is not a period start or end of the format.
     """
-    return date_bounds(end)[1] < date_bounds(start)[0]
+    return dates.certainly_before(end, start)
 
 
 class Period(Model):
-    """A period with a start and, unless it is still open, an end not before the start."""
+    """A period with a start and, unless it is still open, an end not certainly before it.
 
-    start: PartialDate = Field(description="First day, month or year of the period.")
-    end: PartialDate | None = Field(
-        default=None, description="Last day, month or year of the period; absent while open."
+    Either may be uncertain, approximate or one of a set (see :mod:`unikommune.dates`);
+    a start not known is ``""``, and ``".."`` or an absent end is an open period.
+    """
+
+    start: PeriodBound = Field(
+        description="First day, month or year of the period, as known; '' when not known."
+    )
+    end: PeriodBound | None = Field(
+        default=None,
+        description="Last day, month or year of the period, as known; absent or '..' while "
+        "open, '' when not known.",
     )
 
     @model_validator(mode="after")
@@ -300,22 +364,134 @@ class Period(Model):
             raise ValueError(f"period ends ({self.end}) before it starts ({self.start})")
         return self
 
-    def bounds(self) -> tuple[dt.date, dt.date | None]:
-        """Return the first day of the period and its last day (``None`` while open)."""
-        return date_bounds(self.start)[0], (
-            date_bounds(self.end)[1] if self.end is not None else None
+    def bounds(self) -> tuple[dt.date | None, dt.date | None]:
+        """Return the first day the period may start and the last day it may end.
+
+        Either is ``None`` when not known or open.
+        """
+        return (
+            dates.parse_period_end(self.start).earliest,
+            dates.parse_period_end(self.end).latest if self.end is not None else None,
         )
 
     def overlaps_year(self, year: int) -> bool:
-        """Return whether the period covers any day of ``year``."""
+        """Return whether the period may cover a day of ``year`` (see :mod:`unikommune.dates`)."""
         first, last = self.bounds()
-        return first.year <= year and (last is None or last.year >= year)
+        return (first is None or first.year <= year) and (last is None or last.year >= year)
 
 
 class Timeframe(Period):
     """A period that must have an end, such as a mission's defined timeframe."""
 
-    end: PartialDate = Field(description="Last day, month or year of the timeframe.")
+    end: PeriodBound = Field(
+        description="Last day, month or year of the timeframe, as known; '' when not known."
+    )
+
+    @model_validator(mode="after")
+    def _has_an_end(self) -> Self:
+        if self.end == "..":
+            raise ValueError("a timeframe has an end; write '' when it is not known")
+        return self
+
+
+Number = Annotated[int, Strict()] | Annotated[float, Strict()]
+"""A number as written: an integer stays an integer, a decimal a float."""
+
+
+def one_given(**types: str) -> Callable[[dict[str, Any]], None]:
+    """Return a schema hook stating that one of the fields is present and not null.
+
+    ``types`` maps each field to its JSON type other than null; the model treats null as
+    absent, so the schema says "present, of this type" for at least one of them.
+    """
+
+    def hook(schema: dict[str, Any]) -> None:
+        schema["anyOf"] = [
+            {"properties": {name: {"type": kind}}, "required": [name]}
+            for name, kind in types.items()
+        ]
+
+    return hook
+
+
+class Estimate(Model):
+    """A number known only approximately: about a value, or within a range.
+
+    ``{"about": 3000}`` is "about 3,000"; ``{"min": 8, "max": 12}`` is "8 to 12"; a range
+    may be open at one end (``{"min": 10}``, "at least 10").  An exact number is written
+    as a plain number instead, so a reader can always tell the two apart.
+    """
+
+    model_config = ConfigDict(
+        json_schema_extra=one_given(about="number", min="number", max="number")
+    )
+
+    about: Number | None = Field(default=None, description="The value, approximately.")
+    min: Number | None = Field(default=None, description="The least the value may be.")
+    max: Number | None = Field(default=None, description="The most the value may be.")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        problem = estimate_problem(self)
+        if problem is not None:
+            raise ValueError(problem)
+        return self
+
+    def central(self) -> float:
+        """Return the best single value: ``about``, else the middle of the range, else its end."""
+        return central(self)
+
+
+class CountEstimate(Estimate):
+    """A count known only approximately: about a number, or within a range ("8 to 12")."""
+
+    about: Count | None = Field(default=None, description="The count, approximately.")
+    min: Count | None = Field(default=None, description="The least the count may be.")
+    max: Count | None = Field(default=None, description="The most the count may be.")
+
+
+CountAsKnown = Count | CountEstimate
+"""A count: exact as a number (12), else an estimate (``{"about": 3000}``, ``{"min": 8}``)."""
+NumberAsKnown = Number | Estimate
+"""A number: exact as written (12, 2.5), else an estimate (``{"about": 3000}``)."""
+
+
+def estimate_problem(estimate: Any) -> str | None:
+    """Return what is wrong with an estimate (read by attribute), or ``None``.
+
+    An estimate gives at least one of ``about``, ``min`` and ``max``; ``min`` is not
+    above ``max``, and ``about`` lies between them.
+    """
+    about, low, high = estimate.about, estimate.min, estimate.max
+    if about is None and low is None and high is None:
+        return "an estimate gives about, min or max"
+    if low is not None and high is not None and low > high:
+        return f"min ({low}) is above max ({high})"
+    if about is not None and (
+        (low is not None and about < low) or (high is not None and about > high)
+    ):
+        return f"about ({about}) lies outside min and max"
+    return None
+
+
+def central(value: Any) -> float:
+    """Return the best single value of a number or an estimate (read by attribute).
+
+    >>> central(12), central(CountEstimate(about=3000)), central(CountEstimate(min=8, max=12))
+    (12, 3000, 10.0)
+    """
+    if isinstance(value, int | float):
+        return value
+    if value.about is not None:
+        return value.about  # type: ignore[no-any-return]
+    if value.min is not None and value.max is not None:
+        return (value.min + value.max) / 2  # type: ignore[no-any-return]
+    return value.min if value.min is not None else value.max  # type: ignore[no-any-return]
+
+
+def is_exact(value: Any) -> bool:
+    """Return whether a number or estimate is exact (a plain number)."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 class Money(Model):

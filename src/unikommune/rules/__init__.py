@@ -10,7 +10,9 @@ Each rule is one function, in a module named for what it checks:
   tool, the agreements' SDG rule;
 * :mod:`~unikommune.rules.identifiers` — identifiers of the form of their scheme, and
   records entered twice;
-* :mod:`~unikommune.rules.areas` — focus and thematic areas of the profile.
+* :mod:`~unikommune.rules.estimates` — estimates that give a value, in order;
+* :mod:`~unikommune.rules.areas` — focus areas, thematic areas and measures of the
+  profile.
 
 A rule is registered with :func:`rule` for the kinds of record it reads, and every
 way of checking a dataset (one document, JSON Lines, in one process or in parts,
@@ -160,6 +162,7 @@ def check_metadata(context: Context, metadata: Any, where: Where) -> None:
 # The rule modules register their rules as they are imported.
 from unikommune.rules import (  # noqa: E402
     areas,
+    estimates,
     identifiers,
     integrity,
     periods,
@@ -167,4 +170,4 @@ from unikommune.rules import (  # noqa: E402
     sdg,
 )
 
-del areas, identifiers, periods, references, sdg
+del areas, estimates, identifiers, periods, references, sdg

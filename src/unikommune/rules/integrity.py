@@ -145,7 +145,7 @@ _LOCAL = (
 
 @rule("duplicate_id", "unresolved_reference", collections=("agreements",))
 def agreement_parts(context: Context, collection: str, batch: Batch) -> None:
-    """Check the ids of an agreement's parts, and that its rules name one of its bodies."""
+    """Check the ids of an agreement's parts, and that its rules and assessments name its bodies."""
     for index, record in enumerate(batch.records):
         where = batch.where(index)
         for fields, what in _LOCAL:
@@ -161,14 +161,25 @@ def agreement_parts(context: Context, collection: str, batch: Batch) -> None:
                     )
                 seen.add(part.id)
         bodies = {body.id for body in record.governance or ()}
-        for number, item in enumerate(record.rules or ()):
-            if item.decided_by is not None and item.decided_by not in bodies:
+        named = [
+            (f"rules[{number}].decided_by", f"/rules/{number}/decided_by", item.decided_by)
+            for number, item in enumerate(record.rules or ())
+        ] + [
+            (
+                f"maturity_assessments[{number}].body",
+                f"/maturity_assessments/{number}/body",
+                item.body,
+            )
+            for number, item in enumerate(record.maturity_assessments or ())
+        ]
+        for label, pointer, body in named:
+            if body is not None and body not in bodies:
                 context.add(
                     "unresolved_reference",
-                    f"rules[{number}].decided_by: expected the id of a governance body of "
-                    f"this agreement, found {item.decided_by!r}",
+                    f"{label}: expected the id of a governance body of this agreement, "
+                    f"found {body!r}",
                     where,
-                    f"/rules/{number}/decided_by",
+                    pointer,
                 )
 
 

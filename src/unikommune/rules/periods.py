@@ -7,17 +7,30 @@
 * A project that runs outside the timeframe of the mission that gathers it, and a
   participation dated outside its project's period, are warnings.
 
-A partial date means every day it can mean: ``2018-06`` starts on 1 June and ends
-on 30 June.  An open period (no end) has no last day.
+Dates are as known (see :mod:`unikommune.dates`), and every check reports only what is
+certain, whatever days the dates turn out to be:
+
+* "ends before it starts": the latest day the end may be is before the earliest day
+  the start may be (:func:`~unikommune.dates.certainly_before`);
+* "outside": the inner period cannot lie within the outer one, for any of their days
+  (:func:`~unikommune.dates.possibly_within` is false): it certainly starts before
+  the outer start (its latest start before the outer's earliest) or certainly ends
+  after the outer end (its earliest end after the outer's latest); an open inner
+  period is judged by its start;
+* "shares no day": the two cannot overlap for any of their days
+  (:func:`~unikommune.dates.possibly_overlaps` is false).
+
+A date not known (``""``) or open (``..``) never makes a check fire.  So ``2018-06``
+means any day of June 2018, and ``[2019,2021]`` any day of 2019 or 2021.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from unikommune.models.values import Period, date_bounds, ends_before_start
+from unikommune import dates
+from unikommune.models.values import Period, ends_before_start
 from unikommune.rules import rule
 from unikommune.rules.context import Context
 from unikommune.rules.records import RECORDS, noun, part_paths, with_paths
@@ -26,67 +39,59 @@ if TYPE_CHECKING:
     from unikommune.rules import Batch
 
 __all__ = [
-    "Bounds",
-    "bounds_of",
     "mission_timeframe",
+    "outside",
     "periods_in_order",
     "shares_no_day",
     "within_agreement",
 ]
 
-#: The first day of a period and its last (``None`` while open).
-Bounds = tuple[dt.date, dt.date | None]
-
 _PERIODS = {kind: part_paths(kind, Period) for kind in RECORDS}
-
-
-@lru_cache(maxsize=65_536)
-def _bounds(start: str, end: str | None) -> Bounds:
-    # Periods repeat a great deal across records (years, months): work each out once.
-    return date_bounds(start)[0], (date_bounds(end)[1] if end is not None else None)
+_OPEN = ".."
 
 
 @lru_cache(maxsize=65_536)
 def _reversed(start: str, end: str) -> bool:
+    # Periods repeat a great deal across records (years, months): work each out once.
     return ends_before_start(start, end)
 
 
-def bounds_of(period: Any) -> Bounds | None:
-    """Return the first and last day of ``period`` (read by attribute), or ``None``.
+@lru_cache(maxsize=65_536)
+def _not_within(start: str, end: str, outer_start: str, outer_end: str) -> bool:
+    return not dates.possibly_within(start, end, outer_start, outer_end)
 
-    ``None`` for no period, and for one that ends before it starts (which
-    :func:`periods_in_order` reports).
+
+@lru_cache(maxsize=65_536)
+def _apart(start: str, end: str, other_start: str, other_end: str) -> bool:
+    return not dates.possibly_overlaps(start, end, other_start, other_end)
+
+
+def _in_order(period: Any) -> bool:
+    return period.end is None or not _reversed(period.start, period.end)
+
+
+def outside(inner: Any, outer: Any) -> bool:
+    """Return whether period ``inner`` certainly lies partly outside period ``outer``.
+
+    Both are read by attribute (``start``, ``end``); either ``None`` is never outside.
+    An open ``inner`` is judged by its start; a reversed period is never outside (its
+    order is reported instead).
     """
-    if period is None:
-        return None
-    found = _bounds(period.start, period.end)
-    if found[1] is not None and found[1] < found[0]:
-        return None
-    return found
+    if inner is None or outer is None or not (_in_order(inner) and _in_order(outer)):
+        return False
+    end = inner.start if inner.end in (None, _OPEN) else inner.end
+    return _not_within(inner.start, end, outer.start, outer.end or _OPEN)
 
 
-def shares_no_day(bounds: Bounds | None, span: Bounds | None) -> bool:
-    """Return whether a record's ``bounds`` share no day with an agreement's ``span``.
+def shares_no_day(period: Any, other: Any) -> bool:
+    """Return whether periods ``period`` and ``other`` certainly share no day.
 
     A project begun under an agreement may outlive it; only a record with no day in the
-    agreement's period is suspicious.  Either unknown (``None``) shares a day.
+    agreement's period is suspicious.  Either ``None`` (or reversed) shares a day.
     """
-    return (
-        span is not None
-        and bounds is not None
-        and (
-            (span[1] is not None and bounds[0] > span[1])
-            or (bounds[1] is not None and bounds[1] < span[0])
-        )
-    )
-
-
-def _outside(inner: Bounds | None, outer: Bounds) -> bool:
-    """Return whether ``inner`` starts before ``outer`` or ends (or, open, starts) after it."""
-    if inner is None:
+    if period is None or other is None or not (_in_order(period) and _in_order(other)):
         return False
-    last = inner[1] if inner[1] is not None else inner[0]
-    return inner[0] < outer[0] or (outer[1] is not None and last > outer[1])
+    return _apart(period.start, period.end or _OPEN, other.start, other.end or _OPEN)
 
 
 @rule("period_end_before_start", collections=with_paths(_PERIODS))
@@ -103,10 +108,6 @@ def periods_in_order(context: Context, collection: str, batch: Batch) -> None:
             )
 
 
-def _in_order(period: Any) -> bool:
-    return period.end is None or not _reversed(period.start, period.end)
-
-
 _AGREEMENTS = "agreement periods"
 _MISSIONS = "mission of project"
 
@@ -117,16 +118,16 @@ _MISSIONS = "mission of project"
 )
 def within_agreement(context: Context, collection: str, batch: Batch) -> None:
     """Report an activity outside its agreement's period, or a record with no day in it."""
-    spans: dict[str, Bounds] = context.facts(_AGREEMENTS)
+    spans: dict[str, Any] = context.facts(_AGREEMENTS)
     if collection == "agreements":
         for index, record in enumerate(batch.records):
-            span = bounds_of(record.period)
+            span = record.period
             if span is None:
                 continue
             spans[record.id] = span
             for p, plan in enumerate(record.action_plans or ()):
                 for a, activity in enumerate(plan.activities or ()):
-                    if _outside(bounds_of(activity.period), span):
+                    if outside(activity.period, span):
                         context.add(
                             "activity_outside_agreement_period",
                             f"activity {activity.id!r} runs outside the agreement's period; "
@@ -140,7 +141,7 @@ def within_agreement(context: Context, collection: str, batch: Batch) -> None:
         if agreement is None:
             continue
         period = record.timeframe if collection == "missions" else record.period
-        if shares_no_day(bounds_of(period), spans.get(agreement)):
+        if shares_no_day(period, spans.get(agreement)):
             context.add(
                 "activity_outside_agreement_period",
                 f"{noun(collection)} {record.id!r} runs wholly outside the period of agreement "
@@ -153,10 +154,10 @@ def within_agreement(context: Context, collection: str, batch: Batch) -> None:
 @rule("project_outside_mission_timeframe", collections=("missions", "projects"))
 def mission_timeframe(context: Context, collection: str, batch: Batch) -> None:
     """Report a project that runs outside the timeframe of the mission that gathers it."""
-    gathered: dict[str, tuple[str, Bounds]] = context.facts(_MISSIONS)
+    gathered: dict[str, tuple[str, Any]] = context.facts(_MISSIONS)
     if collection == "missions":
         for record in batch.records:
-            timeframe = bounds_of(record.timeframe)
+            timeframe = record.timeframe
             if timeframe is not None:
                 for project in record.projects or ():
                     gathered.setdefault(project, (record.id, timeframe))
@@ -165,7 +166,7 @@ def mission_timeframe(context: Context, collection: str, batch: Batch) -> None:
         return
     for index, record in enumerate(batch.records):
         mission = gathered.get(record.id)
-        if mission is not None and _outside(bounds_of(record.period), mission[1]):
+        if mission is not None and outside(record.period, mission[1]):
             context.add(
                 "project_outside_mission_timeframe",
                 f"project {record.id!r} runs outside the timeframe of mission {mission[0]!r} "
@@ -184,12 +185,8 @@ _PARTICIPATIONS = next(
 def participations_within_project(context: Context, collection: str, batch: Batch) -> None:
     """Report a participation dated outside the period of its project."""
     for index, record in enumerate(batch.records):
-        span: Bounds | None = None
         for number, participant in enumerate(record.participants):
-            if participant.period is None:
-                continue
-            span = span or bounds_of(record.period)
-            if span is not None and _outside(bounds_of(participant.period), span):
+            if outside(participant.period, record.period):
                 context.add(
                     "participation_outside_project_period",
                     f"participants[{number}].period: partner {participant.partner!r} takes part "

@@ -128,7 +128,7 @@ _ALL = (
         "file",
         "The document does not name its unikommune schema",
         "A dataset document names "
-        "`https://w3id.org/unikommune/schema/0.1/dataset.json` in `$schema`, a collection "
+        "`https://w3id.org/unikommune/schema/0.2/dataset.json` in `$schema`, a collection "
         "file the dataset-part schema, a profile file the profile schema.  The validator "
         "never fetches a schema or a `$ref` from the network.",
         "Set `$schema` to the address the message gives.",
@@ -409,6 +409,33 @@ _ALL = (
         "Two records of one collection have the same identifier (scheme and value); they "
         "are probably the same record entered twice.",
         "Merge the two records, or correct the identifier.",
+    ),
+    Code(
+        "estimate_out_of_order",
+        _E,
+        "semantic",
+        "An estimate's range is the wrong way round",
+        'An estimate (`{"about": ..., "min": ..., "max": ...}`) gives a `min` above its '
+        "`max`, or an `about` outside them.",
+        "Swap `min` and `max`, or correct the value that is wrong.",
+    ),
+    Code(
+        "empty_estimate",
+        _E,
+        "semantic",
+        "An estimate gives no value",
+        "An estimate (an object in place of a number) gives none of `about`, `min` and `max`.",
+        'Give `about` ({"about": 3000}), a range ({"min": 8, "max": 12}), or write the '
+        "exact number.",
+    ),
+    Code(
+        "unknown_measure",
+        _E,
+        "semantic",
+        "A figure's measure is neither in the codelist nor in the profile",
+        "A reported figure names a measure that the `measure` codelist does not list and "
+        "the dataset's profile does not add.",
+        "Use a code of the measure codelist, or add the measure to the profile's `measures`.",
     ),
 )
 

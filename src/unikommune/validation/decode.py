@@ -36,6 +36,7 @@ from typing import Annotated, Any, Literal, NamedTuple, Union
 
 from unikommune.codelists import SDG_TARGETS, SdgProvenance, sdg_goal_of
 from unikommune.dataset.mirror import mirror_schema
+from unikommune.dates import EDTF_PERIOD_END_PATTERN
 from unikommune.models import COLLECTIONS
 from unikommune.models import values as _values
 from unikommune.models.paths import FieldPath, Reference
@@ -56,7 +57,7 @@ _KNOWN_KEYS = frozenset(
         "type", "strict", "schema", "fields", "extra_behavior", "expected", "cls",
         "items_schema", "keys_schema", "values_schema", "schema_ref", "definitions", "ref",
         "ge", "le", "gt", "lt", "min_length", "max_length", "pattern", "validation_alias",
-        "default", "default_factory",
+        "default", "default_factory", "choices",
     }
 )  # fmt: skip
 _LARGEST = sys.float_info.max
@@ -68,12 +69,14 @@ _DATE_PATHS = frozenset(
         ".period.end",
         ".participants[].period.start",
         ".participants[].period.end",
+        ".timeframe.start",
+        ".timeframe.end",
     }
 )
 #: Ids one per line, each followed by a newline: the ids of a chunk at once.
 _IDS = re.compile(f"(?a)(?:{_values.LOCAL_ID_PATTERN[1:-1]}\n)*\\Z")
 _LOCAL_ID = re.compile(f"(?a)\\A(?:{_values.LOCAL_ID_PATTERN})\\Z")
-_DATE = re.compile(f"(?a)\\A(?:{_values.PARTIAL_DATE_PATTERN})\\Z")
+_DATE = re.compile(f"(?a)\\A(?:{EDTF_PERIOD_END_PATTERN})\\Z")
 _CODE = re.compile(f"(?a)\\A(?:{_values.PROFILE_CODE_PATTERN})\\Z")
 #: The kinds of area (see :class:`~unikommune.models.values.AreaOf`), as :class:`Known` names them.
 _AREA_KINDS = frozenset({"focus", "thematic"})
@@ -220,6 +223,13 @@ def _typed(node: dict[str, Any], build: _Build, path: str) -> Any:
         return Literal[expected]
     if kind == "nullable":
         return _typed(node["schema"], build, path) | None
+    if kind == "union":
+        # A number or an estimate, a year or a year as known: msgspec tells them apart by
+        # their JSON type, and refuses a union it cannot (raising TypeError).
+        choices = [
+            choice[0] if isinstance(choice, list | tuple) else choice for choice in node["choices"]
+        ]
+        return Union[tuple(_typed(choice, build, path) for choice in choices)]  # noqa: UP007
     meta: dict[str, Any] = {
         key: node[key]
         for key in ("ge", "le", "gt", "lt", "min_length", "max_length")
@@ -227,10 +237,8 @@ def _typed(node: dict[str, Any], build: _Build, path: str) -> Any:
     }
     pattern = node.get("pattern")
     if pattern is not None and not meta and path in build.vouched:
-        named = build.vouched[path]
-        if pattern != (
-            _values.PROFILE_CODE_PATTERN if named in _AREA_KINDS else _values.LOCAL_ID_PATTERN
-        ):
+        area = build.vouched[path] not in COLLECTIONS  # else a reference into a collection
+        if pattern != (_values.PROFILE_CODE_PATTERN if area else _values.LOCAL_ID_PATTERN):
             raise TypeError(f"a reference or area of another pattern at {path}")
         build.after.add(path)
         return str
@@ -240,7 +248,7 @@ def _typed(node: dict[str, Any], build: _Build, path: str) -> Any:
         if pattern == _values.LANGUAGE_TAG_PATTERN:
             return Literal[tuple(tag for tag in _COMMON_TAGS if _LANGUAGE.fullmatch(tag))]
         checked_after = (pattern == _values.LOCAL_ID_PATTERN and path in _ID_PATHS) or (
-            pattern == _values.PARTIAL_DATE_PATTERN and path in _DATE_PATHS
+            pattern == EDTF_PERIOD_END_PATTERN and path in _DATE_PATHS
         )
         if checked_after and not meta:
             build.after.add(path)
