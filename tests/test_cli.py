@@ -83,7 +83,7 @@ def test_init_scaffolds_a_dataset_that_validates(
     target = tmp_path / "partnership"
     assert main(["init", str(target), "--municipality", "Bodø municipality"]) == 0
     out = capsys.readouterr().out
-    assert "Fill in next" in out
+    assert "Then fill in" in out
     assert sorted(p.name for p in target.iterdir()) == [
         "agreements.json",
         "dataset.json",

@@ -29,10 +29,10 @@ def _minimal() -> dict[str, Any]:
         "modified": "2026-11-27",
         "partners": [
             {
-                "id": "tk", "name": {"nb": "Trondheim kommune"},
+                "id": "tk", "name": {"en": "Trondheim municipality"},
                 "kind": "municipality", "sector": "public-sector",
             },
-            {"id": "ntnu", "name": {"nb": "NTNU"}, "kind": "university", "sector": "academia"},
+            {"id": "ntnu", "name": {"en": "NTNU"}, "kind": "university", "sector": "academia"},
         ],
         "projects": [
             {
@@ -61,8 +61,8 @@ def test_load_document_and_folder_give_the_same_dataset(
     assert unikommune.load(tmp_path / "one.json") == trondheim
     unikommune.save(trondheim, tmp_path / "lines", jsonl=True)
     assert sorted(path.name for path in (tmp_path / "lines").iterdir()) == [
-        "agreements.jsonl", "dataset.json", "figures.jsonl", "learning_activities.jsonl", "missions.jsonl",
-        "partners.jsonl", "placements.jsonl", "projects.jsonl", "theses.jsonl",
+        "agreements.jsonl", "dataset.json", "figures.jsonl", "learning_activities.jsonl",
+        "missions.jsonl", "partners.jsonl", "placements.jsonl", "projects.jsonl", "theses.jsonl",
     ]  # fmt: skip
     assert unikommune.load(tmp_path / "lines") == trondheim
 

@@ -135,7 +135,13 @@ def test_every_line_code_is_found_alike_on_every_path(code: str, at: int, tmp_pa
 def test_the_cases_cover_every_code_a_record_or_a_line_can_give() -> None:
     covered = set(RECORD_CASES) | set(BROKEN_LINES)
     # Codes of files and folders, not of a record or a line of one.
-    whole_files = {"empty_file", "too_large", "unexpected_file", "profile_declared_twice"}
+    whole_files = {
+        "empty_file",
+        "too_large",
+        "unexpected_file",
+        "profile_declared_twice",
+        "checks_skipped",
+    }
     # A key given twice has a test of its own, below.
     assert set(CODES) - covered - whole_files == {"duplicate_key"}
 

@@ -77,19 +77,28 @@ def test_many_findings_in_one_document(base: dict[str, Any], tmp_path: Path) -> 
 
 
 def test_many_findings_in_json_lines(base: dict[str, Any], tmp_path: Path) -> None:
+    # A finding costs more than a clean record (its message, a suggestion, its place),
+    # so twice the findings are checked against half as many: twice the time is linear,
+    # four times would be quadratic.
     count = 8_000
 
-    def folder(name: str, **changes: Any) -> Path:
+    def folder(name: str, count: int, **changes: Any) -> Path:
         target = tmp_path / name
         unikommune.save(unikommune.Dataset.model_validate(base), target, jsonl=True)
         lines = [json.dumps(record) for record in _placements(base, count, **changes)["placements"]]
         (target / "placements.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
         return target
 
-    clean = folder("clean")
-    hostile = folder("hostile", institution=lambda n: f"nobody-{n}")
+    def nobody(n: int) -> str:
+        return f"nobody-{n}"
+
+    half = folder("half", count // 2, institution=nobody)
+    hostile = folder("hostile", count, institution=nobody)
     assert len(unikommune.validate(hostile)) == count
-    _close_to_linear(lambda: unikommune.validate(hostile), lambda: unikommune.validate(clean))
+    ratio = _seconds(lambda: unikommune.validate(hostile)) / _seconds(
+        lambda: unikommune.validate(half)
+    )
+    assert ratio < 3, f"twice the findings took {ratio:.1f} times as long"
 
 
 def test_a_record_with_very_many_keys(base: dict[str, Any], tmp_path: Path) -> None:
@@ -98,7 +107,8 @@ def test_a_record_with_very_many_keys(base: dict[str, Any], tmp_path: Path) -> N
     count = 20_000
     hostile_document = copy.deepcopy(base)
     hostile_document["placements"][0]["programme"] = {
-        f"nb-x{n}": f"Sykepleie {n}" for n in range(count)
+        "en": "Nursing",
+        **{f"nb-x-{n}": f"Sykepleie {n}" for n in range(count - 1)},
     }
     hostile = _write(tmp_path / "hostile.json", hostile_document)
     size = hostile.stat().st_size
@@ -138,7 +148,7 @@ def _partners(count: int, chained: bool) -> list[dict[str, Any]]:
     for n in range(count):
         partner: dict[str, Any] = {
             "id": f"p-{n}",
-            "name": {"nb": f"Enhet {n}"},
+            "name": {"en": f"Unit {n}"},
             "kind": "municipality",
             "sector": "public-sector",
         }
@@ -187,4 +197,22 @@ def test_a_long_circle_of_parents_is_found_once(base: dict[str, Any], tmp_path: 
     clean_document["partners"] += _partners(count, False)
     clean = _write(tmp_path / "clean.json", clean_document)
     assert [f.code for f in unikommune.validate(hostile)] == ["reference_cycle"]
+    _close_to_linear(lambda: unikommune.validate(hostile), lambda: unikommune.validate(clean))
+
+
+def test_unresolved_references_among_many_ids(base: dict[str, Any], tmp_path: Path) -> None:
+    # Each wrong reference looks for the id it most likely meant among 5,000: compared
+    # with every id, 4,000 of them would make 20 million comparisons.
+    count = 4_000
+
+    def document(institution: Callable[[int], str]) -> dict[str, Any]:
+        found = _placements(base, count, institution=institution)
+        found["partners"] += _partners(5_000, False)
+        return found
+
+    hostile = _write(tmp_path / "hostile.json", document(lambda n: f"p-{n}x"))
+    clean = _write(tmp_path / "clean.json", document(lambda n: f"p-{n}"))
+    findings = unikommune.validate(hostile).findings
+    assert len(findings) == count
+    assert "did you mean 'p-7'?" in findings[7].message
     _close_to_linear(lambda: unikommune.validate(hostile), lambda: unikommune.validate(clean))

@@ -385,9 +385,9 @@ def test_odd_placement_lines_give_the_same_findings_either_way(
         assert codes == {
             "byte_order_mark",
             "duplicate_id",
-            "invalid_format",
             "invalid_id",
             "invalid_json",
+            "invalid_language",
             "unresolved_reference",
         }
 

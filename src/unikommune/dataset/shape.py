@@ -11,6 +11,9 @@ field name).
 from __future__ import annotations
 
 import difflib
+import json
+import re
+import typing
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -18,28 +21,34 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ValidationError
 
 from unikommune import dates
-from unikommune.dataset.layout import describe
+from unikommune.dataset.layout import describe, schema_finding
 from unikommune.dataset.locate import escape
 from unikommune.dataset.mirror import BRANCH, mirror_validator
 from unikommune.dataset.reader import decode, parse_short, parse_text
 from unikommune.findings import RawFinding
+from unikommune.format import FORMAT_VERSION, SCHEMA_BASE
 from unikommune.models import COLLECTIONS, Dataset, Profile
 from unikommune.models import values as types
 
 if TYPE_CHECKING:
+    from pydantic.fields import FieldInfo
     from pydantic_core import ErrorDetails
 
 __all__ = [
+    "OLD_FORMAT_VERSIONS",
     "Shaped",
     "closest_alternatives",
     "describe",
+    "is_old_schema",
     "line_shape",
     "metadata_validator",
     "not_an_object",
+    "old_format_message",
     "profile_validator",
     "read_alike",
     "record_findings",
     "record_validator",
+    "schema_problem",
     "string_id",
     "structural_findings",
 ]
@@ -75,24 +84,57 @@ def _model_args(annotation: Any) -> list[type[BaseModel]]:
     return [arg for inner in getattr(annotation, "__args__", ()) for arg in _model_args(inner)]
 
 
-def _description(model: type[BaseModel] | None, loc: tuple[int | str, ...]) -> str:
-    """Return the description of the field at ``loc`` under ``model``, or ``""``."""
+def _field_at(model: type[BaseModel] | None, loc: tuple[int | str, ...]) -> FieldInfo | None:
+    """Return the declaration of the field at ``loc`` under ``model``, or ``None``."""
     annotation: Any = model
-    description = ""
+    field: FieldInfo | None = None
     for part in loc:
         if isinstance(part, int):
             continue
         found = next(iter(_model_args(annotation)), None)
         if found is None:
-            return ""
+            return None
         field = next(
             (info for name, info in found.model_fields.items() if (info.alias or name) == part),
             None,
         )
         if field is None:
-            return ""
-        annotation, description = field.annotation, field.description or ""
-    return description
+            return None
+        annotation = field.annotation
+    return field
+
+
+def _description(model: type[BaseModel] | None, loc: tuple[int | str, ...]) -> str:
+    """Return the description of the field at ``loc`` under ``model``, or ``""``."""
+    field = _field_at(model, loc)
+    return (field.description or "") if field is not None else ""
+
+
+#: The type of a language map, as a model's field declares it.
+_LANGUAGE_MAP = typing.get_args(types.LangString)[0]
+
+
+def _is_language_map(model: type[BaseModel] | None, loc: tuple[int | str, ...]) -> bool:
+    """Return whether the field at ``loc`` under ``model`` is a language map (a LangString)."""
+    field = _field_at(model, loc)
+    if field is None or not loc or isinstance(loc[-1], int):
+        return False
+    annotation = field.annotation
+    alternatives = typing.get_args(annotation)
+    return annotation == _LANGUAGE_MAP or any(
+        alternative in (_LANGUAGE_MAP, types.LangString) for alternative in alternatives
+    )
+
+
+def _language_map_hint(value: Any) -> str:
+    """Return how to write ``value`` (found where a language map belongs) as one."""
+    if not isinstance(value, str) or not value:
+        return ""
+    shown = value if len(value) <= 40 else value[:37] + "..."
+    return (
+        f'; write {{"nb": {json.dumps(shown, ensure_ascii=False)}}}, with the tag of the '
+        "text's language"
+    )
 
 
 def _field_names(model: type[BaseModel] | None, loc: tuple[int | str, ...]) -> list[str]:
@@ -130,7 +172,7 @@ def _pattern_kind(pattern: str, field: str) -> tuple[str, str]:
     if pattern == types.DATE_PATTERN:
         return "invalid_date", "a date that exists, written YYYY-MM-DD, such as 2018-06-14"
     if pattern == types.LANGUAGE_TAG_PATTERN:
-        return "invalid_format", "a BCP 47 language tag in lower case, such as nb, nn, en or se"
+        return "invalid_language", _LANGUAGE_TAG
     if field == "currency":
         return "invalid_format", "an ISO 4217 currency code in capitals, such as NOK or EUR"
     if field == "doi":
@@ -143,6 +185,59 @@ def _pattern_kind(pattern: str, field: str) -> tuple[str, str]:
             "a code of lower-case letters, digits and hyphens, such as smart-city",
         )
     return "invalid_format", f"text matching the pattern {pattern}"
+
+
+#: What a language tag looks like, as messages say it.
+_LANGUAGE_TAG = (
+    "a BCP 47 language tag: a language of 2 or 3 lower-case letters, then optionally a "
+    "script of 4 letters, a region of 2 letters or 3 digits and variants, joined by "
+    "hyphens, such as nb, nn, en, se, en-GB or sr-Latn-RS"
+)
+_LANGUAGE = re.compile(types.LANGUAGE_TAG_PATTERN)
+
+
+def _tag_suggestion(value: Any) -> str:
+    """Return a suggested tag for a malformed one, when its fix is plain (``en_GB``, ``NB``)."""
+    if not isinstance(value, str) or len(value) > 64:
+        return ""
+    language, _, rest = value.strip().replace("_", "-").partition("-")
+    fixed = language.lower() + (f"-{rest}" if rest else "")
+    return f"; did you mean {fixed!r}?" if fixed != value and _LANGUAGE.fullmatch(fixed) else ""
+
+
+#: Where every published version of a schema lives, ``{version}`` left to fill in.
+_SCHEMA_ADDRESS = SCHEMA_BASE.replace(FORMAT_VERSION, "{version}")
+#: The earlier versions of the format, whose documents ``unikommune upgrade`` rewrites.
+OLD_FORMAT_VERSIONS = ("0.1",)
+_OLD_BASES = tuple(_SCHEMA_ADDRESS.format(version=old) for old in OLD_FORMAT_VERSIONS)
+
+
+def is_old_schema(value: Any) -> bool:
+    """Return whether ``value`` (a ``$schema``) names a schema of an earlier format version."""
+    return isinstance(value, str) and value.startswith(_OLD_BASES)
+
+
+def old_format_message(value: str) -> str:
+    """Return the message for a ``$schema`` that names a schema of an earlier version."""
+    version = value[len(SCHEMA_BASE.rsplit("/", 2)[0]) + 1 :].split("/", 1)[0]
+    return (
+        f"$schema: the document follows version {version} of the format ({value!r}); this "
+        f"validator checks version {FORMAT_VERSION}. Run `unikommune upgrade PATH` (PATH the "
+        "document or its dataset folder) to rewrite it in the current version"
+    )
+
+
+def schema_problem(document: Mapping[str, Any], name: str, file: str | None) -> RawFinding | None:
+    """Return a finding when ``document`` does not name the schema ``name`` in ``$schema``.
+
+    A ``$schema`` of an earlier version of the format is ``old_format_version`` (the
+    document can be upgraded), any other ``wrong_schema``.
+    """
+    wrong = schema_finding(document, name, file)
+    found = document.get("$schema")
+    if wrong is None or not isinstance(found, str) or not is_old_schema(found):
+        return wrong
+    return RawFinding("old_format_version", old_format_message(found), file, "/$schema")
 
 
 #: The parser that explains a value refused by each date pattern (the reason it gives).
@@ -276,12 +371,20 @@ def _explain(
     if kind == "union_type":
         expected = _UNIONS.get(str(ctx["expected"]), ctx["expected"])
         return made("wrong_type", f"{path}: expected {expected}, found {describe(value)}")
+    if kind == "dict_type" and _is_language_map(model, loc):
+        return made(
+            "wrong_type",
+            f'{path}: expected a language map, such as {{"nb": "…"}}, found {describe(value)}'
+            f"{_language_map_hint(value)}",
+        )
     if kind in _TYPE_NAMES:
         return made("wrong_type", f"{path}: expected {_TYPE_NAMES[kind]}, found {describe(value)}")
     if kind in {"literal_error", "enum"}:
         expected = str(ctx.get("expected", ""))
         options = [option.strip().strip("'") for option in expected.replace(" or ", ",").split(",")]
         shown = ", ".join(option for option in options if option)
+        if field == "$schema" and is_old_schema(value):
+            return made("old_format_version", old_format_message(value))
         if field == "$schema":
             return made(
                 "wrong_schema",
@@ -298,7 +401,8 @@ def _explain(
             return made("invalid_date", f"{path}: {_date_problem(_DATE_PARSERS[pattern], value)}")
         code, expected = _pattern_kind(pattern, field)
         what = "key" if key else "value"
-        return made(code, f"{path}: expected {expected}; found the {what} {value!r}")
+        hint = _tag_suggestion(value) if code == "invalid_language" else ""
+        return made(code, f"{path}: expected {expected}; found the {what} {value!r}{hint}")
     if kind in {"string_too_short", "too_short"}:
         least = ctx.get("min_length", 1)
         if isinstance(value, str) or kind == "string_too_short":

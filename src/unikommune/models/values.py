@@ -101,8 +101,17 @@ class Model(BaseModel):
     )
 
 
-#: BCP 47 language tag, lower-case primary subtag (``nb``, ``nn``, ``en``, ``se``, ``en-GB``).
-LANGUAGE_TAG_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
+#: BCP 47 language tag (RFC 5646), lower-case primary subtag (``nb``, ``nn``, ``en``, ``se``,
+#: ``en-GB``, ``sr-Latn-RS``, ``es-419``): a language of 2 or 3 letters, up to three extended
+#: language subtags of 3 letters, a script of 4 letters, a region of 2 letters or 3 digits,
+#: variants (5 to 8 letters or digits, or a digit and 3 more), extensions (a singleton
+#: other than x, then subtags of 2 to 8) and private use (``x-`` then subtags of 1 to 8).
+#: Subtags after the language may be in any case, as BCP 47 allows.
+LANGUAGE_TAG_PATTERN = (
+    r"^[a-z]{2,3}(-[A-Za-z]{3}){0,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?"
+    r"(-([A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*(-[0-9A-WY-Za-wy-z](-[A-Za-z0-9]{2,8})+)*"
+    r"(-[Xx](-[A-Za-z0-9]{1,8})+)?$"
+)
 #: Local id of a record: ASCII letters, digits and ``._~:-``, starting with a letter or digit.
 LOCAL_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._~:-]{0,127}$"
 #: The pattern of a code a profile declares (of a focus area, a thematic area).

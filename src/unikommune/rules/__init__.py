@@ -12,7 +12,8 @@ Each rule is one function, in a module named for what it checks:
   records entered twice;
 * :mod:`~unikommune.rules.estimates` — estimates that give a value, in order;
 * :mod:`~unikommune.rules.areas` — focus areas, thematic areas and measures of the
-  profile.
+  profile;
+* :mod:`~unikommune.rules.languages` — required texts in every declared language.
 
 A rule is registered with :func:`rule` for the kinds of record it reads, and every
 way of checking a dataset (one document, JSON Lines, in one process or in parts,
@@ -165,9 +166,10 @@ from unikommune.rules import (  # noqa: E402
     estimates,
     identifiers,
     integrity,
+    languages,
     periods,
     references,
     sdg,
 )
 
-del areas, estimates, identifiers, periods, references, sdg
+del areas, estimates, identifiers, languages, periods, references, sdg

@@ -43,16 +43,24 @@ class Context:
 
     profile: Profile
     findings: list[RawFinding] = field(default_factory=list)
+    #: Collections a file of which could not be read, each with that file: the references
+    #: into them that name no record read are skipped, not reported one by one.
+    unreadable: dict[str, str] = field(default_factory=dict)
     ids: dict[str, set[str]] = field(default_factory=lambda: {name: set() for name in COLLECTIONS})
     _done: set[str] = field(default_factory=set)
     _facts: dict[str, dict[Any, Any]] = field(default_factory=dict)
     _later: list[Callable[[Context], None]] = field(default_factory=list)
     _part: bool = False
+    _derived: dict[Any, Any] = field(default_factory=dict)
 
     def add(self, code: str, message: str, where: Where, sub: str = "") -> None:
         """Report ``code`` at ``sub`` (a pointer within the record) of the record ``where``."""
         file, prefix, line = where
         self.findings.append(RawFinding(code, message, file, prefix + sub, record_line=line))
+
+    def in_part(self) -> bool:
+        """Return whether this context checks a part of a collection (see :meth:`fork`)."""
+        return self._part
 
     def is_done(self, collection: str) -> bool:
         """Return whether every record of ``collection`` has been read."""
@@ -74,6 +82,16 @@ class Context:
                 return _NOTHING  # type: ignore[return-value]
             found = self._facts[family] = {}
         return found
+
+    def derived(self, key: Any, make: Callable[[], Any]) -> Any:
+        """Return ``make()``, made once per context and kept under ``key``.
+
+        For what is computed from collections already done (an index of their ids),
+        not a fact a rule learns: a part keeps its own, and makes the same.
+        """
+        if key not in self._derived:
+            self._derived[key] = make()
+        return self._derived[key]
 
     def later(self, check: Callable[[Context], None]) -> None:
         """Run ``check`` once every collection has been read (see :meth:`finish`).
@@ -104,6 +122,7 @@ class Context:
         facts = {family: MappingProxyType(found) for family, found in self._facts.items()}
         return Context(
             self.profile,
+            unreadable=dict(self.unreadable),
             ids={**self.ids, collection: set()},
             _done=set(self._done),
             _facts=facts,  # type: ignore[arg-type]

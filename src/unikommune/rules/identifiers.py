@@ -17,7 +17,7 @@ from unikommune.identifiers import SCHEME_PATTERNS, identifier_problem, identifi
 from unikommune.models.values import Identifier
 from unikommune.rules import rule
 from unikommune.rules.context import Context
-from unikommune.rules.records import RECORDS, part_paths, with_paths
+from unikommune.rules.records import METADATA, RECORDS, noun, part_paths, with_paths
 
 if TYPE_CHECKING:
     from unikommune.rules import Batch
@@ -43,14 +43,26 @@ def identifiers_valid(context: Context, collection: str, batch: Batch) -> None:
             scheme, value = str(found.scheme), found.value
             problem = identifier_problem(scheme, value)
             assert problem is not None
+            form = _FORM[scheme].fullmatch(value) is not None
+            fix = (
+                "copy the identifier again from its source (a digit is likely mistyped)"
+                if form
+                else "correct the identifier or its scheme"
+            )
             context.add(
-                "invalid_identifier"
-                if not _FORM[scheme].fullmatch(value)
-                else "identifier_check_digit",
-                f"{path.label(indexes)}: {problem}",
+                "identifier_check_digit" if form else "invalid_identifier",
+                f"{path.label(indexes)}.value of {_record(collection, batch.records[index])}: "
+                f"{problem}; {fix}",
                 batch.where(index),
                 f"{path.pointer(indexes)}/value",
             )
+
+
+def _record(collection: str, record: Any) -> str:
+    """Return how a message names ``record`` of ``collection``: ``partner 'ntnu'``."""
+    if collection == METADATA:
+        return "the dataset"
+    return f"{noun(collection)} {record.id!r}"
 
 
 def _valid(identifier: Any) -> bool:

@@ -7,23 +7,40 @@ checked at once; one into a collection still to come (a mission's projects, a
 unit's parent) waits until every collection is read.  A reference of a record to
 another record of its own collection (a unit's parent, the agreement one
 supersedes) must not lead back to where it started.
+
+A reference that names no record suggests the closest id of its collection
+(:mod:`unikommune.rules.suggestions`, in time bounded by the value's length), when
+the collection holds at most :data:`SUGGEST_AMONG` ids: the suggestion depends on
+the id and the collection alone, so it is the same however the dataset is read (in
+parts or not).
+
+When a file of the collection a reference points into could not be read
+(:attr:`Context.unreadable <unikommune.rules.context.Context.unreadable>`), a
+reference naming no record read is not reported: the record may be in that file.
+One ``checks_skipped`` note, on the broken file, says how many were skipped.
 """
 
 from __future__ import annotations
 
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from unikommune.findings import Where
 from unikommune.models.paths import Indexes, Reference
 from unikommune.rules import rule
-from unikommune.rules.context import Context
+from unikommune.rules.context import Context, PartNotSelfContained
 from unikommune.rules.records import RECORDS, noun, reference_paths, with_paths
+from unikommune.rules.suggestions import NearIds
 
 if TYPE_CHECKING:
     from unikommune.rules import Batch
 
-__all__ = ["references_resolve", "unresolved"]
+__all__ = ["SUGGEST_AMONG", "closest_id", "references_resolve", "unresolved"]
+
+#: The most ids a collection may hold for an unresolved reference to suggest the closest
+#: (the index of a larger one would take more memory than a suggestion is worth).
+SUGGEST_AMONG = 50_000
 
 _REFERENCES = {kind: reference_paths(kind) for kind in RECORDS}
 #: References of a record to one other record of its own collection, which may form circles.
@@ -36,20 +53,82 @@ _CHAINS = {
     for kind, paths in _REFERENCES.items()
 }
 _WAITING = "waiting references"
+_SKIPPED = "skipped references"
+
+
+def closest_id(context: Context, collection: str, value: str) -> str | None:
+    """Return the id of ``collection`` closest to ``value``, if one is close enough.
+
+    Only a collection of at most :data:`SUGGEST_AMONG` ids is searched.  Its index is
+    made once, when every id of it is known (an unresolved reference into it is
+    reported then).
+    """
+    known = context.ids[collection]
+    if not known or len(known) > SUGGEST_AMONG:
+        return None
+    if not context.is_done(collection):
+        return NearIds(known).closest(value)
+    near: NearIds = context.derived(("near ids", collection), lambda: NearIds(known))
+    return near.closest(value)
 
 
 def unresolved(
     context: Context, path: Reference, indexes: Indexes, value: str, where: Where
 ) -> None:
-    """Report that the reference at ``path`` (``indexes``) names ``value``, which no record has."""
-    what = noun(path.collection)
+    """Report that the reference at ``path`` (``indexes``) names ``value``, which no record has.
+
+    When a file of the collection could not be read, count the reference among the
+    skipped checks instead (see the module docstring).
+    """
+    target = path.collection
+    if target in context.unreadable:
+        _skip(context, target)
+        return
+    what = noun(target)
     article = "an" if what[0] in "aeiou" else "a"
+    close = closest_id(context, target, value)
+    fix = f"did you mean {close!r}? Correct" if close is not None else "correct"
     context.add(
         "unresolved_reference",
         f"{path.label(indexes)}: expected the id of {article} {what} in the dataset, found "
-        f"{value!r}, which no {what} has; correct the id or add the {what}",
+        f"{value!r}, which no {what} has; {fix} the id or add the {what}",
         where,
         path.pointer(indexes),
+    )
+
+
+def _skip(context: Context, target: str) -> None:
+    """Count a reference into ``target`` not checked, its collection's file being unread."""
+    if context.in_part():
+        raise PartNotSelfContained("a part skipped a reference check")
+    skipped: dict[str, int] = context.facts(_SKIPPED)
+    if target not in skipped:
+        skipped[target] = 0
+        context.later(partial(_report_skipped, target=target))
+    skipped[target] += 1
+
+
+def _report_skipped(context: Context, target: str, waited: bool = False) -> None:
+    """Say, on the file of ``target`` that could not be read, how many checks were skipped.
+
+    It waits one more round of the checks left for the end, so that the references
+    waiting for every collection are counted too.
+    """
+    if not waited:
+        context.later(partial(_report_skipped, target=target, waited=True))
+        return
+    count = context.facts(_SKIPPED).pop(target, 0)
+    if not count:
+        return
+    file = context.unreadable[target]
+    what = noun(target)
+    references = "reference" if count == 1 else "references"
+    context.add(
+        "checks_skipped",
+        f"{Path(file).name} could not be read, so {count} {references} to {what} ids not "
+        f"found in the other files of {target} {'was' if count == 1 else 'were'} not "
+        f"checked (the {what}s may be in this file); fix this file and validate again",
+        (file, "", None),
     )
 
 

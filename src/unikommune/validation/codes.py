@@ -437,6 +437,85 @@ _ALL = (
         "the dataset's profile does not add.",
         "Use a code of the measure codelist, or add the measure to the profile's `measures`.",
     ),
+    Code(
+        "checks_skipped",
+        _I,
+        "file",
+        "Checks were skipped because a file could not be read",
+        "A file of the dataset could not be parsed; the references that would have resolved "
+        "into it are not reported one by one.",
+        "Fix the file that could not be read, then validate again.",
+    ),
+    Code(
+        "invalid_language",
+        _E,
+        "structure",
+        "A language tag is not a BCP 47 tag",
+        "A language the dataset declares in `languages`, or a key of a text, is not a "
+        "well-formed BCP 47 language tag.",
+        "Write the tag in lower case with its subtags, such as nb, nn, en, se or en-GB.",
+    ),
+    Code(
+        "missing_language",
+        _W,
+        "semantic",
+        "A required text lacks one of the dataset's declared languages",
+        "The dataset declares the languages its texts are written in; a required text "
+        "(a name, a title) has none in one of them, so a reader asking for it gets nothing.",
+        "Add the text in that language, or remove the language from `languages`.",
+    ),
+    Code(
+        "unknown_profile",
+        _E,
+        "file",
+        "A profile extends a profile that cannot be found",
+        "The profile's `extends` names a profile that is neither shipped with unikommune nor "
+        "a file at that path relative to the profile, inside the dataset's folder (profiles "
+        "are never fetched from the web). The checks against areas, measures and roles are "
+        "skipped: they never fall back to the default profile.",
+        "Name a shipped profile (such as `trd3.0`) or the relative path of a profile file.",
+    ),
+    Code(
+        "retired_area",
+        _W,
+        "semantic",
+        "A record uses an area the profile retired before the record's time",
+        "The profile gives the area (or a measure or role it adds) a validity period, and "
+        "the record is certainly dated after its end: the start of its period or timeframe, "
+        "its year, or a figure's date. The message names the successor, if the profile "
+        "gives one.",
+        "Use the successor the message names, or check the record's date.",
+    ),
+    Code(
+        "profile_unreadable",
+        _E,
+        "file",
+        "The profile cannot be read, so areas are not checked",
+        "The dataset's profile (its `profile.json`, its inline `profile`, or a profile file "
+        "it extends) is not valid JSON, not a valid profile, or extends itself through a "
+        "chain of files. The checks against focus and thematic areas, measures and roles "
+        "are skipped: they never fall back to the default profile.",
+        "Fix the profile; the message says what is wrong with it.",
+    ),
+    Code(
+        "unknown_participant_role",
+        _E,
+        "semantic",
+        "A participant role is neither in the codelist nor in the profile",
+        "A project participant has a role that the `participant-role` codelist does not list "
+        "and the dataset's profile does not add.",
+        "Use a role of the codelist, or add the role to the profile's `participant_roles`.",
+    ),
+    Code(
+        "old_format_version",
+        _E,
+        "file",
+        "The document follows an earlier version of the format",
+        "The document's `$schema` names an earlier version of the unikommune format; the "
+        "validator checks the current version.",
+        "Run `unikommune upgrade PATH`, which rewrites the dataset in the current version "
+        "without losing anything.",
+    ),
 )
 
 #: Every code, by its name, in the order of the catalogue.

@@ -20,19 +20,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from unikommune.dataset.layout import (
-    PROFILE_FILE,
-    FolderFiles,
-    describe,
-    folder_files,
-    schema_finding,
-)
+from unikommune.dataset.layout import PROFILE_FILE, FolderFiles, describe, folder_files
 from unikommune.dataset.profile import profile_of, read_profile
 from unikommune.dataset.reader import Parsed, read_json
 from unikommune.dataset.shape import (
     metadata_validator,
     not_an_object,
     record_findings,
+    schema_problem,
     string_id,
     structural_findings,
 )
@@ -40,7 +35,8 @@ from unikommune.errors import DatasetReadError
 from unikommune.findings import Finding, RawFinding, Severity, Where
 from unikommune.format import schema_id
 from unikommune.models import COLLECTIONS, Dataset, Profile, default_profile
-from unikommune.rules import Context, check_metadata, check_record
+from unikommune.rules import Context, PartNotSelfContained, check_metadata, check_record
+from unikommune.rules.areas import leave_unchecked
 from unikommune.rules.integrity import keep_id
 from unikommune.rules.records import reference_paths
 from unikommune.validation.parts import IN_PARTS, Merge, Result, check_part
@@ -88,7 +84,9 @@ class _Run:
         self.raw: list[RawFinding] = []
         self.files: list[str] = []
         self.records = 0
-        self.profile_override = profile
+        self.profile_override = profile.effective() if profile is not None else None
+        #: The dataset's own profile could not be used: its areas are left unchecked.
+        self.profile_failed = False
         self.max_bytes = max_bytes
         self.max_line_bytes = max_line_bytes
         self.progress = progress
@@ -101,6 +99,8 @@ class _Run:
         self.ready: list[Finding] = []
         #: Files checked in parts: the parts, and the workers taking them, by collection.
         self.parts: dict[str, tuple[list[Part], Pool] | None] = {}
+        #: Collections a file of which could not be read, each with that file.
+        self.unreadable: dict[str, str] = {}
 
     # -- documents ----------------------------------------------------------------------------
     def read_document(self, path: Path) -> Parsed:
@@ -120,7 +120,7 @@ class _Run:
         return parsed.value
 
     def schema_of(self, document: Mapping[str, Any], name: str, file: str | None) -> None:
-        wrong = schema_finding(document, name, file)
+        wrong = schema_problem(document, name, file)
         if wrong is not None:
             self.raw.append(wrong)
 
@@ -138,7 +138,10 @@ class _Run:
 
     def start(self, profile: Profile | None) -> Context:
         chosen = self.profile_override or profile or default_profile()
-        self.context = Context(chosen)
+        self.context = Context(chosen, unreadable=dict(self.unreadable))
+        if self.profile_failed and self.profile_override is None:
+            # Never the default profile in place of one that cannot be used.
+            leave_unchecked(self.context)
         self.lines = Lines(
             self.context,
             self.kept,
@@ -215,8 +218,15 @@ class _Run:
                     )
                 )
             else:
-                profile, findings = profile_of(root["profile"], file, "/profile")
+                profile, findings = profile_of(
+                    root["profile"],
+                    file,
+                    "/profile",
+                    root=Path(file).parent if file is not None else None,
+                    max_bytes=self.max_bytes,
+                )
                 self.raw.extend(findings)
+                self.profile_failed = profile is None
         context = self.start(profile)
         if metadata is not None:
             check_metadata(context, metadata, (file, "", None))
@@ -238,8 +248,9 @@ class _Run:
         profile: Profile | None = None
         if files.profile is not None:
             self.files.append(str(files.profile))
-            profile, findings = read_profile(files.profile, self.max_bytes)
+            profile, findings = read_profile(files.profile, self.max_bytes, root=root)
             self.raw.extend(findings)
+            self.profile_failed = profile is None
         parts = self._part_documents(files)
 
         def extra(collection: str) -> None:
@@ -260,12 +271,14 @@ class _Run:
 
     def _part_documents(self, files: FolderFiles) -> list[tuple[str, dict[str, Any]]]:
         parts: list[tuple[str, dict[str, Any]]] = []
-        for part_path in files.parts.values():
+        for collection, part_path in files.parts.items():
             file = str(part_path)
             part = self.expect_object(
                 self.read_document(part_path), file, "a dataset-part document"
             )
             if part is None:
+                # Its records are unknown: references into them are skipped, and counted.
+                self.unreadable.setdefault(collection, file)
                 continue
             self.schema_of(part, "dataset-part", file)
             for key in part:
@@ -313,8 +326,11 @@ class _Run:
                 continue
             inline = document.get(collection) or any(part.get(collection) for part in parts)
             path = files.lines.get(collection)
+            # References into a collection whose file could not be read are counted as they
+            # are skipped, which a part cannot do: such a file is checked in one pass.
+            skips = not targets.isdisjoint(context.unreadable)
             self.parts[collection] = (
-                None if inline or path is None else self._split(collection, path)
+                None if inline or skips or path is None else self._split(collection, path)
             )
 
     def _split(self, collection: str, path: Path) -> tuple[list[Part], Pool] | None:
@@ -394,6 +410,8 @@ class _Run:
                 merge.add,
                 self.progress,
             )
+        except PartNotSelfContained:  # a part checked here needed the whole file
+            failed = True
         finally:
             pool.stop()
         if failed:  # something unforeseen: check the file here
@@ -437,8 +455,9 @@ def validate(
     Args:
         source: a ``dataset.json`` document, a dataset folder, a :class:`Dataset`, or a
             dataset document already parsed into a dict.
-        profile: check focus and thematic areas against this profile instead of the one the
-            dataset declares (its ``profile``, its folder's ``profile.json``, else TRD3.0).
+        profile: check areas, measures and roles against this profile instead of the one
+            the dataset declares (its ``profile``, its folder's ``profile.json``, else
+            TRD3.0); one that extends a shipped profile is merged with it.
         max_bytes: the largest single JSON document read; larger files are a finding.
         max_line_bytes: the longest JSON Lines record read.
         progress: called with the number of bytes read, now and then.
@@ -460,7 +479,8 @@ def validate(
     Raises:
         DatasetReadError: the path does not exist, cannot be opened, or is a folder without
             a ``dataset.json``.
-        ValueError: ``jobs`` is less than 1.
+        ValueError: ``jobs`` is less than 1, or ``profile`` extends a profile that is not
+            shipped (a :class:`DatasetReadError`).
     """
     if jobs < 1:
         raise ValueError(f"jobs must be 1 or more, not {jobs}")

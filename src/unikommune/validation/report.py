@@ -17,9 +17,15 @@ __all__ = ["REPORT_SCHEMA", "REPORT_SCHEMA_ID", "Finding", "Report", "Severity"]
 _ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
-def _sort_key(finding: Finding) -> tuple[str, int, int, int, str]:
+#: Notes that follow every other finding of their file: the checks skipped because the
+#: file could not be read come after the reason it could not be read.
+_AFTER_THE_FILE = frozenset({"checks_skipped"})
+
+
+def _sort_key(finding: Finding) -> tuple[str, bool, int, int, int, str]:
     return (
         finding.file or "",
+        finding.code in _AFTER_THE_FILE,
         finding.line or 0,
         finding.column or 0,
         _ORDER[finding.severity],

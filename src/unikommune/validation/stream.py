@@ -144,6 +144,8 @@ class Lines:
                             column=1,
                         )
                     )
+                    # The rest of the file is unread: references into it are skipped.
+                    self.context.unreadable.setdefault(collection, file)
                     chunk = b""
                     break
                 self._one(accelerated, collection, line, number, file)
