@@ -337,7 +337,7 @@ def test_trondheim_has_every_collection_of_the_model(trondheim: Dataset) -> None
 
 
 def test_trondheim_parties_carry_their_public_identifiers(trondheim: Dataset) -> None:
-    (agreement,) = trondheim.agreements
+    (agreement,) = [a for a in trondheim.agreements if a.id == "trd30-2018"]
     partners = {partner.id: partner for partner in trondheim.partners}
     parties = [partners[party.partner] for party in agreement.parties]
     identifiers = {
@@ -357,13 +357,23 @@ def test_trondheim_parties_carry_their_public_identifiers(trondheim: Dataset) ->
 
 
 def test_trondheim_agreement_states_the_2018_pilot(trondheim: Dataset) -> None:
-    (agreement,) = trondheim.agreements
+    agreement, continuation = trondheim.agreements
+    assert agreement.id == "trd30-2018"
     assert agreement.signed == "2018"
     first, last = agreement.period.bounds()
+    assert first is not None
     assert last is not None
     assert (first.year, last.year - first.year + 1) == (2018, 4)
     assert agreement.maturity == "3.0"
     assert agreement.supersedes is None
+    # The continuation: its dates are not in the source, so only an uncertain start is given.
+    assert continuation.supersedes == "trd30-2018"
+    assert [party.partner for party in continuation.parties] == ["trondheim-kommune", "ntnu"]
+    assert (continuation.signed, continuation.period.start, continuation.period.end) == (
+        None,
+        "2022?",
+        None,
+    )
     assert len(agreement.objectives) == 3
     assert len(agreement.obligations) == 3
     assert "forskningsbasert evaluering" in agreement.obligations[0].text["nb"]
@@ -371,7 +381,7 @@ def test_trondheim_agreement_states_the_2018_pilot(trondheim: Dataset) -> None:
 
 
 def test_trondheim_uses_the_default_profile_in_full(trondheim: Dataset) -> None:
-    (agreement,) = trondheim.agreements
+    (agreement,) = [a for a in trondheim.agreements if a.id == "trd30-2018"]
     profile = default_profile()
     assert trondheim.profile is None
     assert set(agreement.focus_areas) == profile.focus_area_codes()
@@ -381,7 +391,7 @@ def test_trondheim_uses_the_default_profile_in_full(trondheim: Dataset) -> None:
 
 
 def test_trondheim_steering_group_is_roles_not_persons(trondheim: Dataset) -> None:
-    (agreement,) = trondheim.agreements
+    (agreement,) = [a for a in trondheim.agreements if a.id == "trd30-2018"]
     (body,) = agreement.governance
     assert body.kind == "steering-group"
     seats = {
@@ -395,7 +405,7 @@ def test_trondheim_steering_group_is_roles_not_persons(trondheim: Dataset) -> No
 
 
 def test_trondheim_sdg_rule_is_the_march_2019_decision(trondheim: Dataset) -> None:
-    (agreement,) = trondheim.agreements
+    (agreement,) = [a for a in trondheim.agreements if a.id == "trd30-2018"]
     (rule,) = agreement.rules
     assert (rule.kind, rule.decided, rule.decided_by) == (
         "sdg-link-required",

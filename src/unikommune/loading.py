@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from unikommune.dataset.layout import folder_files, schema_finding
-from unikommune.dataset.profile import read_profile
+from unikommune.dataset.profile import profile_of, read_profile
 from unikommune.dataset.reader import (
     CHUNK,
     Parsed,
@@ -161,6 +161,8 @@ def load(path: str | os.PathLike[str], *, max_bytes: int = MAX_DOCUMENT_BYTES) -
     file = str(root)
     document = _document(root, max_bytes)
     rejected = _main_rejected(document, file)
+    if not rejected:
+        document = _inline_profile(document, file, root.parent, rejected)
     dataset: Dataset | None = (
         _validated(Dataset, document, file, rejected) if not rejected else None
     )
@@ -177,6 +179,24 @@ def _main_rejected(document: Any, file: str) -> list[_Rejected]:
     return []
 
 
+def _inline_profile(
+    document: dict[str, Any], file: str, folder: Path, rejected: list[_Rejected]
+) -> dict[str, Any]:
+    """Return ``document`` with the inline profile it holds merged with the one it extends.
+
+    A profile that extends a file is read from ``folder`` (the validator reads it the
+    same way), so the dataset loaded holds the profile that takes effect.
+    """
+    inline = document.get("profile")
+    if not isinstance(inline, dict) or inline.get("extends") is None:
+        return document
+    profile, _ = profile_of(inline, file, "/profile", root=folder)
+    if profile is None:
+        rejected.append(_Rejected(file, "/profile", None, "the profile cannot be read"))
+        return document
+    return {**document, "profile": profile.model_dump(by_alias=True, exclude_none=True)}
+
+
 def _folder(root: Path, max_bytes: int) -> Dataset:
     files = folder_files(root)
     main = str(files.main)
@@ -184,6 +204,7 @@ def _folder(root: Path, max_bytes: int) -> Dataset:
     rejected = _main_rejected(document, main)
     if rejected:
         raise _invalid(root, rejected, max_bytes)
+    document = _inline_profile(document, main, root, rejected)
     extra: dict[str, list[Any]] = {name: [] for name in COLLECTIONS}
     if files.profile is not None:
         if "profile" in document:

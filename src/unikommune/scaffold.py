@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from unikommune import dates
 from unikommune.codelists import RecordType
 from unikommune.format import schema_id
 from unikommune.models import Dataset, Profile, default_profile
@@ -23,6 +24,22 @@ _RULE_KINDS = [
     RecordType.LEARNING_ACTIVITY,
     RecordType.ACTIVITY,
 ]
+
+
+def _in_use(profile: Profile, kind: str, today: dt.date) -> list[str]:
+    """Return the sorted codes of ``kind`` in ``profile`` not retired before this year.
+
+    The agreement starts this year: an area whose validity certainly ended before
+    then has a successor to use instead (and would be warned of as ``retired_area``).
+    """
+    year = str(today.year)
+    return sorted(
+        area.code
+        for area in profile.entries(kind)
+        if area.valid is None
+        or area.valid.end in {None, "", ".."}
+        or not dates.certainly_before(area.valid.end, year)
+    )
 
 
 def scaffold(
@@ -69,8 +86,8 @@ def scaffold(
                 },
                 "parties": [{"partner": "municipality"}, {"partner": "university"}],
                 "period": {"start": str(today.year)},
-                "focus_areas": sorted(chosen.focus_area_codes()),
-                "thematic_areas": sorted(chosen.thematic_area_codes()),
+                "focus_areas": _in_use(chosen, "focus", today),
+                "thematic_areas": _in_use(chosen, "thematic", today),
                 "rules": [
                     {
                         "id": "sdg-rule",

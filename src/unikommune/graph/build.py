@@ -268,8 +268,8 @@ def _add_ties(
                 continue
             attributes: dict[str, Any] = {"kind": path.tie, "weight": 1.0}
             role = getattr(holder, "role", None) if holder is not record else None
-            if role is not None:
-                attributes["role"] = role.value
+            if role is not None:  # a codelist enum (a party's) or a profile code (a participant's)
+                attributes["role"] = str(role)
             if collection == "partners":  # a unit is tied to its parent
                 graph.add_edge(node, _ensure_partner(graph, value), key=path.tie, **attributes)
             else:

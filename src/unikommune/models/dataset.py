@@ -116,8 +116,15 @@ class Dataset(Model):
 
     @property
     def effective_profile(self) -> Profile:
-        """Return the declared profile, or the default TRD3.0 profile when none is declared."""
-        return self.profile if self.profile is not None else default_profile()
+        """Return the declared profile as it takes effect, or TRD3.0 when none is declared.
+
+        A declared profile that extends a shipped one comes merged with it.
+
+        Raises:
+            DatasetReadError: the profile extends a profile file: read the dataset from
+                its folder (:func:`unikommune.load`), which gives the merged profile.
+        """
+        return self.profile.effective() if self.profile is not None else default_profile()
 
     def records(self) -> Iterator[tuple[str, Record]]:
         """Yield ``(collection, record)`` for every record, collection by collection."""

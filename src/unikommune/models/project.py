@@ -9,13 +9,13 @@ from pydantic import ConfigDict, Field, Strict, StringConstraints, model_validat
 from unikommune.codelists import (
     FundingStatus,
     OutputKind,
-    ParticipantRole,
     ProjectKind,
     ProjectStatus,
 )
 from unikommune.models.base import Record
 from unikommune.models.sdg import SdgLink
 from unikommune.models.values import (
+    AreaOf,
     DateAsKnown,
     FocusAreaCode,
     Identifier,
@@ -23,6 +23,7 @@ from unikommune.models.values import (
     Model,
     Money,
     Period,
+    ProfileCode,
     Ref,
     RefersTo,
     ThematicAreaCode,
@@ -48,7 +49,10 @@ class Participation(Model):
     partner: Annotated[Ref, RefersTo("partners", tie="participates")] = Field(
         description="Id of the participating partner."
     )
-    role: ParticipantRole = Field(description="Role of the partner in the project.")
+    role: Annotated[ProfileCode, AreaOf("role")] = Field(
+        description="Role of the partner in the project: a code of the participant-role "
+        "codelist, or one the profile adds (such as lighthouse-city)."
+    )
     period: Period | None = Field(
         default=None, description="When the partner took part, if not the whole project period."
     )
