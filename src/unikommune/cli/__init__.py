@@ -32,7 +32,7 @@ EXIT_ERROR = 2
 EXIT_INTERNAL = 3
 
 #: Subcommand modules under ``unikommune.cli``, in the order ``--help`` lists them.
-COMMANDS = ("validate", "schema", "init", "explain", "graph", "metrics")
+COMMANDS = ("validate", "schema", "init", "explain", "graph", "metrics", "upgrade")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -12,7 +12,7 @@ from unikommune.errors import DatasetReadError, DatasetWriteError
 if TYPE_CHECKING:
     from unikommune.models import Profile
 
-__all__ = ["register", "run"]
+__all__ = ["PLACEHOLDERS", "register", "run"]
 
 
 def register(subparsers: Any) -> None:
@@ -58,17 +58,49 @@ Wrote a new dataset to {directory}/ ({files}). It validates as written:
 
     unikommune validate {directory}
 
-Fill in next:
+First, rename the placeholder ids. Records refer to each other by id, so an id
+and every reference to it change together. The scaffold's ids are:
+
+    id              where it is                   where it is referred to
+    "municipality"  partners.json: "id"           dataset.json: "publisher";
+                                                  agreements.json: "parties" > "partner"
+    "university"    partners.json: "id"           agreements.json: "parties" > "partner"
+    "agreement"     agreements.json: "id"         (records you add name it in "agreement")
+
+Choose short ids that will not change, such as "trondheim-kommune", "ntnu" and
+"trd30-2018" (ASCII letters, digits and . _ ~ : -). Do not search and replace:
+"municipality" and "university" are also each partner's "kind", a code that stays.
+Validate after renaming; a reference left behind is reported as
+unresolved_reference with its file and line.
+
+Then fill in:
   1. dataset.json: title, description, publisher, licence, languages.
   2. partners.json: the real names, and identifiers (organisation number, ROR) of
-     "municipality" and "university"; add their units (faculties, schools) with "parent".
+     the two partners; add their units (faculties, schools) with "parent".
   3. agreements.json: the agreement's title, signing date and period, its governance
      (steering group), objectives, obligations and action plans.
   4. Add collections as you go: missions.json, projects.json (or projects.jsonl for
-     many), placements.jsonl, theses.json, learning_activities.json.
+     many), placements.jsonl, theses.json, learning_activities.json, figures.json.
 The agreement's SDG rule makes every mission, project, thesis, learning activity and
 action-plan activity name at least one SDG; `unikommune explain sdg_link_required`.
+How to publish dates, counts and figures known only roughly: docs/publishing.md
+in the unikommune repository.
 """
+
+#: The placeholder ids of the scaffold, each with the places the output above names:
+#: (file, JSON path to a value; "*" for each item of a list).
+PLACEHOLDERS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "municipality": (
+        ("partners.json", ("partners", "*", "id")),
+        ("dataset.json", ("publisher",)),
+        ("agreements.json", ("agreements", "*", "parties", "*", "partner")),
+    ),
+    "university": (
+        ("partners.json", ("partners", "*", "id")),
+        ("agreements.json", ("agreements", "*", "parties", "*", "partner")),
+    ),
+    "agreement": (("agreements.json", ("agreements", "*", "id")),),
+}
 
 
 def run(args: argparse.Namespace) -> int:
