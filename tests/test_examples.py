@@ -309,6 +309,22 @@ def test_a_code_outside_the_profile_is_caught(nordlysfjord: Dataset) -> None:
     assert _codes_outside_profile(broken) == [f"projects {broken.projects[0].id}: smart-city"]
 
 
+def test_nordlysfjord_renames_a_thematic_area_from_2023(tmp_path: Path) -> None:
+    folder = tmp_path / "nordlysfjord"
+    folder.mkdir()
+    for path in NORDLYSFJORD.iterdir():
+        (folder / path.name).write_bytes(path.read_bytes())
+    theses = json.loads((folder / "theses.json").read_text(encoding="utf-8"))
+    thesis = theses["theses"][0]
+    assert thesis["year"] == 2023
+    assert "good-places-to-live" in thesis["thematic_areas"]
+    thesis["thematic_areas"] = ["attractive-region"]  # the old code, after its end in 2022
+    (folder / "theses.json").write_text(json.dumps(theses), encoding="utf-8")
+    (finding,) = unikommune.validate(folder).findings
+    assert (finding.code, finding.pointer) == ("retired_area", "/theses/0/thematic_areas/0")
+    assert "good-places-to-live" in finding.message
+
+
 @pytest.mark.parametrize("folder", DATASET_DIRS, ids=DATASET_IDS)
 def test_every_activity_the_sdg_rule_covers_has_a_correct_sdg_link(folder: Path) -> None:
     dataset = unikommune.load(folder)
