@@ -185,6 +185,14 @@ def test_a_progress_bar_only_on_a_terminal() -> None:
     assert "validating" in terminal.getvalue()
 
 
+def test_progress_counts_the_bytes_of_every_file() -> None:
+    # Norwegian letters take two bytes: progress counts bytes, as the file sizes do.
+    folder = ROOT / "examples" / "trondheim"
+    read: list[int] = []
+    report = validate(folder, progress=read.append)
+    assert sum(read) == sum(Path(file).stat().st_size for file in report.files)
+
+
 @pytest.mark.parametrize("jobs", ["0", "-1", "two"])
 def test_jobs_must_be_a_whole_number_of_one_or_more(
     jobs: str, capsys: pytest.CaptureFixture[str]

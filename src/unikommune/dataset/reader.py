@@ -55,6 +55,8 @@ class Parsed:
     value: Any
     text: str | None
     findings: list[RawFinding] = field(default_factory=list)
+    #: The bytes read from the file (0 when the document was not read from a file).
+    size: int = 0
 
     @property
     def ok(self) -> bool:
@@ -107,9 +109,10 @@ def read_json(path: Path, max_bytes: int) -> Parsed:
         return Parsed(None, None, [data])
     text, findings = decode(data, str(path))
     if text is None:
-        return Parsed(None, None, findings)
+        return Parsed(None, None, findings, len(data))
     parsed = parse_text(text, str(path))
     parsed.findings[:0] = findings
+    parsed.size = len(data)
     return parsed
 
 

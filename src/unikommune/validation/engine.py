@@ -106,8 +106,8 @@ class _Run:
     def read_document(self, path: Path) -> Parsed:
         self.files.append(str(path))
         parsed = read_json(path, self.max_bytes)
-        if self.progress and parsed.text is not None:
-            self.progress(len(parsed.text))
+        if self.progress and parsed.size:
+            self.progress(parsed.size)  # bytes, as the progress of JSON Lines counts
         return parsed
 
     def expect_object(self, parsed: Parsed, file: str | None, what: str) -> dict[str, Any] | None:
