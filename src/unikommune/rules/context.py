@@ -84,10 +84,12 @@ class Context:
         return found
 
     def derived(self, key: Any, make: Callable[[], Any]) -> Any:
-        """Return ``make()``, made once per context and kept under ``key``.
+        """Return ``make()``, made once and kept under ``key``.
 
         For what is computed from collections already done (an index of their ids),
-        not a fact a rule learns: a part keeps its own, and makes the same.
+        never a fact a rule learns: it is the same whoever makes it, so the parts
+        forked from a context share what it keeps (in a worker process, the parts it
+        takes make it once between them).
         """
         if key not in self._derived:
             self._derived[key] = make()
@@ -127,6 +129,7 @@ class Context:
             _done=set(self._done),
             _facts=facts,  # type: ignore[arg-type]
             _part=True,
+            _derived=self._derived,
         )
 
     def take(self, findings: Iterable[RawFinding]) -> None:
