@@ -7,7 +7,10 @@ file that cannot be read raises :class:`~unikommune.errors.DatasetReadError`
 with the reader's message.  Data that does not fit the models raises
 :class:`~unikommune.errors.InvalidDatasetError` holding the validator's findings
 for the records and documents the models reject: the same codes, places and
-messages ``unikommune validate`` reports.
+messages ``unikommune validate`` reports.  So does a folder holding a collection in
+two files (``collection_in_two_files``), which would give its records twice.  What
+an interrupted save left is never read, unless the save had committed its files
+(:mod:`unikommune.dataset.layout`).
 """
 
 from __future__ import annotations
@@ -151,7 +154,8 @@ def load(path: str | os.PathLike[str], *, max_bytes: int = MAX_DOCUMENT_BYTES) -
     Raises:
         DatasetReadError: the path cannot be read, or is not JSON.
         InvalidDatasetError: the data does not fit the models; ``problems`` lists the
-            validator's findings for every part that does not fit.
+            validator's findings for every part that does not fit.  Also for a folder
+            holding a collection in two files (``collection_in_two_files``).
     """
     root = Path(path)
     if root.is_dir():
@@ -199,6 +203,15 @@ def _inline_profile(
 
 def _folder(root: Path, max_bytes: int) -> Dataset:
     files = folder_files(root)
+    # The layout's own errors (a collection in two files): the dataset read would be wrong.
+    refused = [raw for raw in files.findings if CODES[raw.code].severity is Severity.ERROR]
+    if refused:
+        raise InvalidDatasetError(
+            [
+                Finding(raw.code, Severity.ERROR, raw.message, raw.file, raw.line, raw.column)
+                for raw in refused
+            ]
+        )
     main = str(files.main)
     document = _document(files.main, max_bytes)
     rejected = _main_rejected(document, main)

@@ -20,7 +20,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from unikommune.dataset.layout import PROFILE_FILE, FolderFiles, describe, folder_files
+from unikommune.dataset.layout import (
+    PROFILE_FILE,
+    FolderFiles,
+    describe,
+    document_findings,
+    folder_files,
+)
 from unikommune.dataset.profile import profile_of, read_profile
 from unikommune.dataset.reader import Parsed, read_json
 from unikommune.dataset.shape import (
@@ -185,6 +191,7 @@ class _Run:
                 f"reach the other files; validate the folder: unikommune validate {path.parent}",
                 path=str(path),
             )
+        self.raw.extend(document_findings(path))
         parsed = self.read_document(path)
         file = str(path)
         root = self.expect_object(parsed, file, "a dataset document")
