@@ -30,8 +30,20 @@ def test_every_enum_has_a_codelist_with_the_same_codes_in_order() -> None:
         assert get(name).values() == tuple(member.value for member in enum), name
 
 
-def test_every_codelist_is_an_enum_or_an_sdg_list() -> None:
-    assert set(names()) == set(ENUMS) | {"sdg-goal", "sdg-target"}
+def test_every_codelist_is_an_enum_an_sdg_list_or_the_currencies() -> None:
+    assert set(names()) == set(ENUMS) | {"sdg-goal", "sdg-target", "currency"}
+
+
+def test_the_currencies_are_iso_4217_codes_in_order() -> None:
+    currencies = get("currency")
+    assert currencies.values() == codelists.CURRENCY_CODES
+    assert list(codelists.CURRENCY_CODES) == sorted(codelists.CURRENCY_CODES)
+    common = {"NOK", "EUR", "SEK", "DKK", "USD", "GBP", "ISK", "XCG", "ZWG"}
+    assert common <= set(currencies.values())
+    # No amount is in a test currency or in "no currency".
+    assert not {"XTS", "XXX"} & set(currencies.values())
+    assert all(len(code) == 3 and code.isupper() for code in currencies.values())
+    assert currencies["NOK"].title["en"] == "Norwegian Krone"
 
 
 def test_schema_enums_are_the_codelists() -> None:

@@ -27,7 +27,9 @@ from unikommune.errors import UnknownCodeError
 
 __all__ = [
     "COUNTRY_CODES",
+    "CURRENCY_CODES",
     "ENUMS",
+    "REGION_AREAS",
     "SDG_TARGETS",
     "Audience",
     "Code",
@@ -618,6 +620,15 @@ COUNTRY_CODES: tuple[str, ...] = (
     "ZW",
 )
 
+#: The UN M.49 codes of areas (not countries) that BCP 47 registers as region subtags, such as
+#: 150 (Europe) or 419 (Latin America and the Caribbean): with :data:`COUNTRY_CODES`, every
+#: region a language tag may name (``es-419``, ``nb-NO``).
+REGION_AREAS: tuple[str, ...] = (
+    "001", "002", "003", "005", "009", "011", "013", "014", "015", "017", "018", "019", "021",
+    "029", "030", "034", "035", "039", "053", "054", "057", "061", "142", "143", "145", "150",
+    "151", "154", "155", "202", "419",
+)  # fmt: skip
+
 
 #: Enum of every codelist that is a plain string enum, keyed by codelist id.
 ENUMS: MappingProxyType[str, type[StrEnum]] = MappingProxyType(
@@ -747,3 +758,7 @@ def _sdg_targets() -> tuple[str, ...]:
 
 #: The 169 SDG target codes in their official order (``"1.1"`` … ``"17.19"``).
 SDG_TARGETS: tuple[str, ...] = _sdg_targets()
+
+#: The ISO 4217 currency codes an amount of money may be in (``NOK``, ``EUR``), from the
+#: ``currency`` codelist.
+CURRENCY_CODES: tuple[str, ...] = get("currency").values()

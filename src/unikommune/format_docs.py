@@ -18,6 +18,7 @@ from unikommune.models.values import (
     LANGUAGE_TAG_PATTERN,
     LOCAL_ID_PATTERN,
     PARTIAL_DATE_PATTERN,
+    TEXT_PATTERN,
 )
 from unikommune.schema import SCHEMA_FILES, generate_schemas
 
@@ -29,6 +30,7 @@ _PATTERNS = {
     LOCAL_ID_PATTERN: "id",
     URL_PATTERN: "URL (http or https)",
     LANGUAGE_TAG_PATTERN: "language tag (BCP 47)",
+    TEXT_PATTERN: "text (no control characters)",
 }
 _CODELIST_OF_ENUM = {enum.__name__: name for name, enum in codelists.ENUMS.items()}
 
@@ -53,6 +55,8 @@ def _type(schema: dict[str, Any]) -> str:
         unique = ", unique" if schema.get("uniqueItems") else ""
         least = f", at least {schema['minItems']}" if "minItems" in schema else ""
         return f"list of {_type(schema['items'])}{least}{unique}"
+    if schema.get("enum") == list(codelists.CURRENCY_CODES):
+        return "code from [currency](#currency)"
     if "enum" in schema:
         return (
             "one of "

@@ -32,8 +32,16 @@ __all__ = [
 ]
 
 _CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"
-#: An http or https address: no spaces or control characters.
-URL_PATTERN = r"^https?://[^\x00-\x20\x7f/$.?#][^\x00-\x20\x7f]*$"
+#: A character of an address that RFC 3986 allows anywhere after the scheme (the unreserved
+#: and reserved characters, ``%`` with two hex digits), or a character beyond ASCII other than
+#: a control character or a no-break space, as an IRI (RFC 3987) holds it: so no space,
+#: quote, angle bracket, backslash, caret, backquote, brace or bar.
+_URL_CHARACTER = r"[A-Za-z0-9._~!$&'()*+,;=:@/?#\[\]-]|%[0-9A-Fa-f]{2}|[^\x00-\xa0]"
+#: An http or https address of such characters, its host not starting with ``/$.?#``.
+URL_PATTERN = (
+    r"^https?://([A-Za-z0-9_~!&'()*+,;=:@\[\]-]|%[0-9A-Fa-f]{2}|[^\x00-\xa0])"
+    rf"({_URL_CHARACTER})*$"
+)
 
 #: Pattern of each identifier scheme, as published in the JSON Schema.
 SCHEME_PATTERNS: MappingProxyType[IdentifierScheme, str] = MappingProxyType(

@@ -173,12 +173,15 @@ def _pattern_kind(pattern: str, field: str) -> tuple[str, str]:
         return "invalid_date", "a date that exists, written YYYY-MM-DD, such as 2018-06-14"
     if pattern == types.LANGUAGE_TAG_PATTERN:
         return "invalid_language", _LANGUAGE_TAG
-    if field == "currency":
-        return "invalid_format", "an ISO 4217 currency code in capitals, such as NOK or EUR"
     if field == "doi":
         return "invalid_format", "a DOI such as 10.1000/182, without https://doi.org/"
     if "http" in pattern:
-        return "invalid_format", "an http:// or https:// address without spaces"
+        return (
+            "invalid_format",
+            "an http:// or https:// address of the characters a URL may hold: no spaces, "
+            'quotes ("), angle brackets, backslashes, braces, | ^ or `, and % only before '
+            "two hex digits (write a space as %20)",
+        )
     if field in {"focus_area", "focus_areas", "thematic_areas", "code"}:
         return (
             "invalid_format",
@@ -194,6 +197,57 @@ _LANGUAGE_TAG = (
     "hyphens, such as nb, nn, en, se, en-GB or sr-Latn-RS"
 )
 _LANGUAGE = re.compile(types.LANGUAGE_TAG_PATTERN)
+
+
+#: A character no URL may hold, or a % not before two hex digits (see URL_PATTERN).
+_NOT_IN_URL = re.compile(r'[\x00-\x20\x7f-\xa0"<>\\^`{|}]|%(?![0-9A-Fa-f]{2})')
+
+
+def _url_hint(value: Any) -> str:
+    """Return which character of an address a URL may not hold, and where, if one does."""
+    found = _NOT_IN_URL.search(value) if isinstance(value, str) else None
+    if found is None:
+        return ""
+    char = found.group()
+    what = {" ": "a space", "%": "a % not before two hex digits (write a % sign as %25)"}.get(
+        char, f"{char!r} (U+{ord(char):04X})"
+    )
+    return f", which holds {what} at character {found.start() + 1}"
+
+
+def _region_message(path: str, value: str, region: str) -> str:
+    """Return the message for a language tag whose region does not exist."""
+    hint = ""
+    if region.upper() == "UK" and value.endswith(region):
+        hint = f"; did you mean {value[: -len(region)] + 'GB'!r}? (the United Kingdom is GB)"
+    return (
+        f"{path}: the language tag {value!r} names the region {region!r}, which "
+        "is neither an ISO 3166-1 country code (such as NO, SE or GB) nor a UN M.49 area "
+        f"(such as 150 for Europe); correct the region, or leave it out{hint}"
+    )
+
+
+def _control_message(path: str, value: str) -> str:
+    """Return the message for a text that holds a control character."""
+    at = types.control_character_at(value)
+    if at is None:  # pragma: no cover - the pattern and the search agree
+        return f"{path}: the text holds a control character; remove it"
+    return (
+        f"{path}: the text holds the control character U+{ord(value[at]):04X} at character "
+        f"{at + 1}; control characters are invisible and other tools refuse them: remove it "
+        "(tabs and line breaks are fine)"
+    )
+
+
+#: How a message says what a field of a long codelist expects, by the field's name.
+_LONG_CODELISTS = {
+    "currency": "an ISO 4217 currency code in capitals, such as NOK or EUR",
+    "country": "an ISO 3166-1 alpha-2 country code in capitals, such as NO, SE or DE",
+    "unit": "count, percent, weeks, hours, person-years, ects, or an ISO 4217 currency "
+    "code in capitals such as NOK or EUR",
+}
+#: A codelist longer than this is not listed in a message.
+_LISTED = 24
 
 
 def _tag_suggestion(value: Any) -> str:
@@ -274,9 +328,11 @@ def _closest(value: Any, options: Iterable[str]) -> str:
 
 @lru_cache(maxsize=4096)
 def _suggestion(value: str, options: tuple[str, ...]) -> str:
-    # Broken data repeats its mistakes; compare each wrong value once.
-    close = difflib.get_close_matches(value.lower(), options, n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    # Broken data repeats its mistakes; compare each wrong value once.  Codes are compared
+    # in lower case, so 'nok' finds NOK and 'Activ' finds active.
+    folded = {option.lower(): option for option in options}
+    close = difflib.get_close_matches(value.lower(), folded, n=1, cutoff=0.6)
+    return f"; did you mean {folded[close[0]]!r}?" if close else ""
 
 
 #: Errors whose message does not depend on the value found.
@@ -390,18 +446,31 @@ def _explain(
                 "wrong_schema",
                 f"$schema: expected {shown}, found {describe(value)}; the schema is never fetched",
             )
+        if len(options) > _LISTED:
+            shown = _LONG_CODELISTS.get(
+                field, f"one of {len(options)} codes ({options[0]}, ..., {options[-1]})"
+            )
+        else:
+            shown = f"one of {shown}"
         return made(
             "not_in_codelist",
-            f"{path}: expected one of {shown}; found {describe(value)}"
+            f"{path}: expected {shown}; found {describe(value)}"
             f"{_closest(value, options) if hints else ''}",
         )
     if kind == "string_pattern_mismatch":
         pattern = str(ctx.get("pattern", ""))
         if pattern in _DATE_PARSERS and isinstance(value, str):
             return made("invalid_date", f"{path}: {_date_problem(_DATE_PARSERS[pattern], value)}")
+        if pattern == types.TEXT_PATTERN and isinstance(value, str):
+            return made("control_character", _control_message(path, value))
+        region = types.unknown_region(value) if pattern == types.LANGUAGE_TAG_PATTERN else None
+        if region is not None:
+            return made("unknown_language_region", _region_message(path, value, region))
         code, expected = _pattern_kind(pattern, field)
         what = "key" if key else "value"
         hint = _tag_suggestion(value) if code == "invalid_language" else ""
+        if "http" in pattern:
+            hint = _url_hint(value)
         return made(code, f"{path}: expected {expected}; found the {what} {value!r}{hint}")
     if kind in {"string_too_short", "too_short"}:
         least = ctx.get("min_length", 1)

@@ -22,6 +22,7 @@ from unikommune.codelists import (
 from unikommune.models.base import Record
 from unikommune.models.sdg import SdgLink
 from unikommune.models.values import (
+    TEXT_PATTERN,
     CountAsKnown,
     FocusAreaCode,
     Identifier,
@@ -45,7 +46,10 @@ class Placement(Record):
 
     programme: LangString = Field(description="Name of the study programme.")
     programme_code: (
-        Annotated[str, Strict(), StringConstraints(min_length=1, max_length=64)] | None
+        Annotated[
+            str, Strict(), StringConstraints(min_length=1, max_length=64, pattern=TEXT_PATTERN)
+        ]
+        | None
     ) = Field(default=None, description="The institution's code for the programme.")
     field: ProgrammeField = Field(description="Field of the programme.")
     level: StudyLevel = Field(description="Level of the programme.")

@@ -12,13 +12,14 @@ counted twice.
 
 from __future__ import annotations
 
-from typing import Annotated, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import ConfigDict, Field, Strict, StringConstraints, WithJsonSchema, model_validator
 
-from unikommune.codelists import FigureMethod
+from unikommune.codelists import CURRENCY_CODES, FigureMethod
 from unikommune.models.base import Record
 from unikommune.models.values import (
+    TEXT_PATTERN,
     AreaOf,
     Date,
     DateAsKnown,
@@ -35,10 +36,18 @@ from unikommune.models.values import (
     one_given,
 )
 
-__all__ = ["UNIT_PATTERN", "Figure", "Source"]
+__all__ = ["UNITS", "Figure", "Source"]
 
-#: A figure's unit: a count, a share or a time, or an ISO 4217 currency code.
-UNIT_PATTERN = r"^(count|percent|weeks|hours|person-years|ects|[A-Z]{3})$"
+#: A figure's unit: a count, a share or a time, or an ISO 4217 currency code (``NOK``).
+UNITS: tuple[str, ...] = (
+    "count",
+    "percent",
+    "weeks",
+    "hours",
+    "person-years",
+    "ects",
+    *CURRENCY_CODES,
+)
 #: A dimension's code: lower-case letters, digits and hyphens.
 _DIMENSION = r"^[a-z][a-z0-9-]{0,63}$"
 
@@ -87,19 +96,28 @@ class Figure(Record):
     value: NumberAsKnown = Field(
         description='The value: a number, or an estimate such as {"about": 3000}.'
     )
-    unit: Annotated[str, Strict(), StringConstraints(pattern=UNIT_PATTERN)] = Field(
+    unit: Literal[UNITS] = Field(  # type: ignore[valid-type]
         description="count, percent, weeks, hours, person-years, ects, or a currency (NOK, EUR)."
     )
     dimensions: Annotated[
         dict[
             Annotated[str, Strict(), StringConstraints(pattern=_DIMENSION)],
-            Annotated[str, Strict(), StringConstraints(min_length=1, max_length=200)],
+            Annotated[
+                str,
+                Strict(),
+                StringConstraints(min_length=1, max_length=200, pattern=TEXT_PATTERN),
+            ],
         ],
         WithJsonSchema(
             {
                 "type": "object",
                 "propertyNames": {"pattern": _DIMENSION},
-                "additionalProperties": {"type": "string", "minLength": 1, "maxLength": 200},
+                "additionalProperties": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 200,
+                    "pattern": TEXT_PATTERN,
+                },
             }
         ),
     ] = Field(

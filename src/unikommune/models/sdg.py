@@ -7,7 +7,7 @@ from typing import Annotated, Any, Self
 from pydantic import AfterValidator, ConfigDict, Field, Strict, WithJsonSchema, model_validator
 
 from unikommune.codelists import SDG_TARGETS, SdgProvenance, SdgRole, sdg_goal_of
-from unikommune.models.values import Date, LangString, Model, Ref, RefersTo, Text
+from unikommune.models.values import TEXT_PATTERN, Date, LangString, Model, Ref, RefersTo, Text
 
 __all__ = [
     "SUGGESTION_NEEDS",
@@ -82,10 +82,11 @@ def _provenance_schema(schema: dict[str, Any]) -> None:
         "required": ["method"],
     }
     # Required and not null: the model treats null as absent.
+    text = {"type": "string", "minLength": 1, "maxLength": 20_000, "pattern": TEXT_PATTERN}
     schema["then"] = {
         "properties": {
-            "tool": {"type": "string"},
-            "tool_version": {"type": "string"},
+            "tool": text,
+            "tool_version": text,
             "confidence": {"type": "number", "minimum": 0, "maximum": 1},
         },
         "required": ["tool", "tool_version", "confidence"],

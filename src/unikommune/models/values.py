@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Annotated, Any, Literal, Self, TypeGuard, TypeVar
@@ -32,7 +33,7 @@ from pydantic import (
 )
 
 from unikommune import dates
-from unikommune.codelists import COUNTRY_CODES, IdentifierScheme
+from unikommune.codelists import COUNTRY_CODES, CURRENCY_CODES, REGION_AREAS, IdentifierScheme
 from unikommune.dates import EDTF_DATE_PATTERN, EDTF_PERIOD_END_PATTERN, EDTF_YEAR_PATTERN
 from unikommune.identifiers import SCHEME_PATTERNS, URL_PATTERN, identifier_problem
 
@@ -43,12 +44,14 @@ __all__ = [
     "LOCAL_ID_PATTERN",
     "PARTIAL_DATE_PATTERN",
     "PROFILE_CODE_PATTERN",
+    "TEXT_PATTERN",
     "URL_PATTERN",
     "AreaOf",
     "Count",
     "CountAsKnown",
     "CountEstimate",
     "CountryCode",
+    "Currency",
     "Date",
     "DateAsKnown",
     "Distinct",
@@ -78,6 +81,7 @@ __all__ = [
     "Year",
     "YearAsKnown",
     "central",
+    "control_character_at",
     "date_bounds",
     "ends_before_start",
     "estimate_problem",
@@ -85,6 +89,7 @@ __all__ = [
     "is_local_id",
     "one_given",
     "repeated_items",
+    "unknown_region",
 ]
 
 
@@ -101,17 +106,96 @@ class Model(BaseModel):
     )
 
 
+def _ranges(chars: Iterable[str]) -> str:
+    """Return the inside of a character class of ``chars``, runs of three or more as ranges.
+
+    >>> _ranges("ABCDFHIJ")
+    'A-DFH-J'
+    """
+    found = sorted(set(chars))
+    out, at = "", 0
+    while at < len(found):
+        end = at
+        while end + 1 < len(found) and ord(found[end + 1]) == ord(found[end]) + 1:
+            end += 1
+        out += f"{found[at]}-{found[end]}" if end - at >= 2 else "".join(found[at : end + 1])
+        at = end + 1
+    return out
+
+
+def _one_of(codes: Iterable[str]) -> str:
+    """Return a regular expression for exactly ``codes`` (letters in any case, or digits).
+
+    Codes are grouped by all but their last character, so the expression stays short
+    enough to read in a schema: ``[Nn][A-CE-GILOPRUZa-ce-gilopruz]`` for NA ... NZ.
+    """
+    groups: dict[str, list[str]] = defaultdict(list)
+    for code in codes:
+        groups[code[:-1]].append(code[-1])
+    branches = []
+    for head, lasts in sorted(groups.items()):
+        prefix = "".join(f"[{c}{c.lower()}]" if c.isalpha() else c for c in head)
+        every = lasts + [c.lower() for c in lasts if c.isalpha()]
+        branches.append(prefix + (every[0] if len(every) == 1 else f"[{_ranges(every)}]"))
+    return "|".join(branches)
+
+
+#: The region subtags a language tag may have: an ISO 3166-1 alpha-2 country code (the
+#: codes of :data:`CountryCode`) or a UN M.49 area code, in any case (``GB``, ``gb``, ``419``).
+_REGION = _one_of((*COUNTRY_CODES, *REGION_AREAS))
+#: A well-formed tag, whatever its region (two letters or three digits), for messages.
+_WELL_FORMED_TAG = re.compile(
+    r"[a-z]{2,3}(-[A-Za-z]{3}){0,3}(-[A-Za-z]{4})?(-(?P<region>[A-Za-z]{2}|[0-9]{3}))?"
+    r"(-([A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*(-[0-9A-WY-Za-wy-z](-[A-Za-z0-9]{2,8})+)*"
+    r"(-[Xx](-[A-Za-z0-9]{1,8})+)?"
+)
 #: BCP 47 language tag (RFC 5646), lower-case primary subtag (``nb``, ``nn``, ``en``, ``se``,
 #: ``en-GB``, ``sr-Latn-RS``, ``es-419``): a language of 2 or 3 letters, up to three extended
-#: language subtags of 3 letters, a script of 4 letters, a region of 2 letters or 3 digits,
-#: variants (5 to 8 letters or digits, or a digit and 3 more), extensions (a singleton
-#: other than x, then subtags of 2 to 8) and private use (``x-`` then subtags of 1 to 8).
-#: Subtags after the language may be in any case, as BCP 47 allows.
+#: language subtags of 3 letters, a script of 4 letters, a region (a country code such as
+#: ``GB``, or a UN M.49 area such as ``419``), variants (5 to 8 letters or digits, or a digit
+#: and 3 more), extensions (a singleton other than x, then subtags of 2 to 8) and private use
+#: (``x-`` then subtags of 1 to 8).  Subtags after the language may be in any case, as
+#: BCP 47 allows.
 LANGUAGE_TAG_PATTERN = (
-    r"^[a-z]{2,3}(-[A-Za-z]{3}){0,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?"
+    rf"^[a-z]{{2,3}}(-[A-Za-z]{{3}}){{0,3}}(-[A-Za-z]{{4}})?(-({_REGION}))?"
     r"(-([A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*(-[0-9A-WY-Za-wy-z](-[A-Za-z0-9]{2,8})+)*"
     r"(-[Xx](-[A-Za-z0-9]{1,8})+)?$"
 )
+
+
+def unknown_region(tag: object) -> str | None:
+    """Return the region subtag of a well-formed language tag if no such region exists.
+
+    ``None`` when the tag is not well formed, has no region, or has one that exists.
+
+    >>> unknown_region("nb-XX"), unknown_region("nb-NO"), unknown_region("nb_NO")
+    ('XX', None, None)
+    """
+    if not isinstance(tag, str):
+        return None
+    found = _WELL_FORMED_TAG.fullmatch(tag)
+    region = found.group("region") if found is not None else None
+    if region is None or _LANGUAGE_TAG.fullmatch(tag) is not None:
+        return None
+    return region
+
+
+#: Text: any characters but the control characters (C0 but tab, line feed and carriage
+#: return; DEL; C1), which are invisible, and which other tools refuse or mangle.
+TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def control_character_at(text: str) -> int | None:
+    r"""Return the position of the first control character :data:`TEXT_PATTERN` refuses.
+
+    >>> control_character_at("Tab\tand new line\r\n are fine"), control_character_at("a\x07b")
+    (None, 1)
+    """
+    found = _CONTROL.search(text)
+    return None if found is None else found.start()
+
+
 #: Local id of a record: ASCII letters, digits and ``._~:-``, starting with a letter or digit.
 LOCAL_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._~:-]{0,127}$"
 #: The pattern of a code a profile declares (of a focus area, a thematic area).
@@ -134,9 +218,12 @@ DATE_PATTERN = rf"^({_FULL_DATE})$"
 PARTIAL_DATE_PATTERN = rf"^({_YEAR}(-{_MONTH})?|{_FULL_DATE})$"
 
 LanguageTag = Annotated[str, Strict(), StringConstraints(pattern=LANGUAGE_TAG_PATTERN)]
+_LANGUAGE_TAG = re.compile(LANGUAGE_TAG_PATTERN[1:-1])
 
-Text = Annotated[str, Strict(), StringConstraints(min_length=1, max_length=20_000)]
-"""Non-empty text of at most 20,000 characters."""
+Text = Annotated[
+    str, Strict(), StringConstraints(min_length=1, max_length=20_000, pattern=TEXT_PATTERN)
+]
+"""Non-empty text of at most 20,000 characters, without control characters."""
 
 #: JSON Schema of :data:`LangString`, published once as ``$defs/LangString``.
 LANG_STRING_SCHEMA: MappingProxyType[str, Any] = MappingProxyType(
@@ -145,7 +232,12 @@ LANG_STRING_SCHEMA: MappingProxyType[str, Any] = MappingProxyType(
         "description": "Text by BCP 47 language tag (nb, nn, en, se, ...); at least one.",
         "minProperties": 1,
         "propertyNames": {"pattern": LANGUAGE_TAG_PATTERN},
-        "additionalProperties": {"type": "string", "minLength": 1, "maxLength": 20_000},
+        "additionalProperties": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 20_000,
+            "pattern": TEXT_PATTERN,
+        },
     }
 )
 
@@ -247,6 +339,10 @@ Url = Annotated[
 CountryCode = Annotated[
     Literal[COUNTRY_CODES],  # type: ignore[valid-type]
     Field(description="ISO 3166-1 alpha-2 country code, such as NO, SE or DE."),
+]
+Currency = Annotated[
+    Literal[CURRENCY_CODES],  # type: ignore[valid-type]
+    Field(description="ISO 4217 currency code, such as NOK or EUR."),
 ]
 Duration = Annotated[
     str,
@@ -507,12 +603,7 @@ class Money(Model):
     """An amount of money in an ISO 4217 currency."""
 
     amount: Annotated[float, Strict(), Field(ge=0, description="The amount, not negative.")]
-    currency: Annotated[
-        str,
-        Strict(),
-        StringConstraints(pattern=r"^[A-Z]{3}$"),
-        Field(description="ISO 4217 currency code, such as NOK or EUR."),
-    ]
+    currency: Currency
 
 
 class Link(Model):

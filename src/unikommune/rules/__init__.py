@@ -13,7 +13,9 @@ Each rule is one function, in a module named for what it checks:
 * :mod:`~unikommune.rules.estimates` — estimates that give a value, in order;
 * :mod:`~unikommune.rules.areas` — focus areas, thematic areas and measures of the
   profile;
-* :mod:`~unikommune.rules.languages` — required texts in every declared language.
+* :mod:`~unikommune.rules.languages` — required texts in every declared language;
+* :mod:`~unikommune.rules.repeats` — a partner, an SDG link, a DOI or a grant number
+  given twice.
 
 A rule is registered with :func:`rule` for the kinds of record it reads, and every
 way of checking a dataset (one document, JSON Lines, in one process or in parts,
@@ -169,7 +171,8 @@ from unikommune.rules import (  # noqa: E402
     languages,
     periods,
     references,
+    repeats,
     sdg,
 )
 
-del areas, estimates, identifiers, languages, periods, references, sdg
+del areas, estimates, identifiers, languages, periods, references, repeats, sdg

@@ -516,6 +516,107 @@ _ALL = (
         "Run `unikommune upgrade PATH`, which rewrites the dataset in the current version "
         "without losing anything.",
     ),
+    Code(
+        "collection_in_two_files",
+        _E,
+        "file",
+        "A collection is in two files",
+        "The folder holds both `<collection>.json` and `<collection>.jsonl` for one "
+        "collection: a file left from before the dataset switched layouts, or a copy. Read "
+        "together they would give records twice, or an old and a new version of them; "
+        "only the `.json` file is checked, and `unikommune.load` refuses the folder.",
+        "Delete the file that is out of date. Saving the dataset with `overwrite=True` (or "
+        "`--force`) writes each collection to one file and removes the other.",
+    ),
+    Code(
+        "interrupted_save",
+        _I,
+        "file",
+        "A save of the dataset was interrupted",
+        "A save (`unikommune.save`) was interrupted and left its temporary files, named "
+        "`.unikommune-save.*`. Without a journal (`.unikommune-save.json`) the save had not "
+        "finished writing: the dataset is as it was before, and those files are not read. "
+        "With one, it had: the dataset is the new one, read from the files the journal "
+        "lists, under their temporary names while they have them. Either way the dataset "
+        "is whole, never a mix of old and new files.",
+        "Nothing needs mending by hand: the next save of the dataset (with `overwrite=True` "
+        "once it exists) first finishes what the interrupted one committed, or removes what "
+        "it did not.",
+    ),
+    Code(
+        "duplicate_partner",
+        _E,
+        "semantic",
+        "A partner is listed twice among an agreement's parties or a project's participants",
+        "An agreement's `parties` or a project's `participants` name the same partner twice "
+        "for times that may overlap, so two or more parties can be met by one partner, and "
+        "its role is ambiguous. Two entries of one partner are fine when their periods "
+        "certainly share no day: a partner that leaves and rejoins, or changes its role from "
+        "a date, has one entry per period. An entry without a period covers the whole "
+        "agreement or project, and so overlaps every other.",
+        "Remove the repeated entry; or give each entry the period it holds for, one ending "
+        "before the other starts.",
+    ),
+    Code(
+        "duplicate_sdg_link",
+        _E,
+        "semantic",
+        "A record links to the same SDG goal and target twice",
+        "A record's `sdg_links` (a project's, a mission's, a thesis's, a learning activity's, "
+        "an action-plan activity's) give the same goal and target twice, or the same goal "
+        "without a target twice. A goal and target is linked once per record, whoever made "
+        "the link; the collaboration graphs keep one of the two.",
+        "Remove the repeat, or merge the two links into one (role, weight, rationale and "
+        "provenance).",
+    ),
+    Code(
+        "duplicate_doi",
+        _W,
+        "semantic",
+        "Two outputs carry the same DOI",
+        "Outputs of two projects, or two outputs of one project, give the same DOI (DOIs "
+        "are compared regardless of case, as the DOI system does). A joint publication "
+        "may be an output of two projects; otherwise the projects or the outputs are "
+        "probably one entered twice. The message names the project that gave it first.",
+        "Check the two records: merge them, correct the DOI, or keep a joint output as it is.",
+    ),
+    Code(
+        "duplicate_grant",
+        _W,
+        "semantic",
+        "Two funding lines carry the same grant number from the same funder",
+        "Funding lines of two projects, or two of one project, give the same grant number "
+        "(an identifier of the funding line, scheme and value) with the same funder (the "
+        "same partner, or a name alike in one language) and the same recipient. The "
+        "projects, or the funding lines, are probably one entered twice. A grant split "
+        "among its recipients, one line per recipient as EU and national registries "
+        "publish it, is not a repeat. The message names the project that gave it first.",
+        "Merge the two projects or funding lines, or correct the grant number.",
+    ),
+    Code(
+        "unknown_language_region",
+        _E,
+        "structure",
+        "A language tag names a region that does not exist",
+        "A language tag (a language the dataset declares, a key of a text, a thesis's "
+        "language) is well formed, but its region subtag is neither an ISO 3166-1 alpha-2 "
+        "country code (the codes a partner's `country` takes) nor a UN M.49 area code that "
+        "BCP 47 registers (such as 150 for Europe or 419 for Latin America), as in `nb-XX` "
+        "or `en-UK`.",
+        "Correct the region (`en-GB` for British English, `nb-NO`), or leave it out (`nb`).",
+    ),
+    Code(
+        "control_character",
+        _E,
+        "structure",
+        "A text holds a control character",
+        "A text (a name, a title, a description, any value of a language map) holds a "
+        "control character: a C0 control other than tab, line feed and carriage return, "
+        "DEL, or a C1 control (U+0080 to U+009F, often left by text decoded from the wrong "
+        "encoding). They are invisible, and other tools refuse or mangle them.",
+        "Remove the character; a tab or a line break may stay. Text decoded as Latin-1 that "
+        "was Windows-1252 shows C1 controls where quotes and dashes belong: decode it again.",
+    ),
 )
 
 #: Every code, by its name, in the order of the catalogue.

@@ -14,6 +14,9 @@ general path), never less:
 * an SDG link is one of 17 structs, tagged by its goal, whose target is one of that
   goal's; a suggested link's provenance names its tool, as the schemas say;
 * a language tag is one of the common tags;
+* a text is taken as any string of its length; whether a text holds a control character
+  is told from the bytes of a chunk at once (:func:`texts_clean`), since a control
+  character in a JSON string is an escape or one of a few bytes;
 * ids, references, areas and the dates of periods are decoded as strings and their
   patterns left to :meth:`Decoder.vouch`, which takes a batch at once: the ids of a
   batch are matched by one regular expression, a reference that names a well-formed
@@ -44,7 +47,16 @@ from unikommune.models.paths import areas as _areas
 from unikommune.models.paths import references as _references
 from unikommune.models.sdg import SUGGESTION_NEEDS
 
-__all__ = ["Decoder", "Known", "Text", "Vouched", "decoder", "keys_given_once", "well_formed_ids"]
+__all__ = [
+    "Decoder",
+    "Known",
+    "Text",
+    "Vouched",
+    "decoder",
+    "keys_given_once",
+    "texts_clean",
+    "well_formed_ids",
+]
 
 _LANGUAGE = re.compile(_values.LANGUAGE_TAG_PATTERN)
 #: Language tags accepted by a lookup instead of the pattern; a record with any other tag
@@ -140,6 +152,8 @@ class _Build:
         self.depth = 0
         #: Paths of strings left to :meth:`Decoder.vouch`.
         self.after: set[str] = set()
+        #: Whether texts are taken without their pattern, left to :func:`texts_clean`.
+        self.texts = False
 
     def struct(
         self,
@@ -247,6 +261,11 @@ def _typed(node: dict[str, Any], build: _Build, path: str) -> Any:
             raise TypeError("a pattern on a value other than a string")
         if pattern == _values.LANGUAGE_TAG_PATTERN:
             return Literal[tuple(tag for tag in _COMMON_TAGS if _LANGUAGE.fullmatch(tag))]
+        if pattern == _values.TEXT_PATTERN:
+            # A text's control characters are found in the bytes of its chunk, at once: a
+            # pattern matched against every text would double the cost of decoding.
+            build.texts = True
+            return Annotated[str, msgspec.Meta(**meta)] if meta else str
         checked_after = (pattern == _values.LOCAL_ID_PATTERN and path in _ID_PATHS) or (
             pattern == EDTF_PERIOD_END_PATTERN and path in _DATE_PATHS
         )
@@ -346,6 +365,8 @@ class Decoder:
     areas: tuple[tuple[FieldPath, str], ...]
     #: The paths of periods whose dates are left to :meth:`vouch`.
     periods: tuple[FieldPath, ...]
+    #: Whether texts are decoded without their pattern: lines must pass :func:`texts_clean`.
+    texts: bool = False
 
     def vouch(self, records: Sequence[Any], known: Known) -> Vouched:
         """Say whether the strings left to this check have their patterns in ``records``.
@@ -422,6 +443,7 @@ def decoder(collection: str) -> Decoder | None:
         tuple(references[key] for key in sorted(build.after) if key in references),
         tuple(areas[key] for key in sorted(build.after) if key in areas),
         periods,
+        build.texts,
     )
 
 
@@ -459,6 +481,54 @@ def well_formed_ids(ids: list[str]) -> list[bool] | None:
     if not ids or (text.count("\n") == len(ids) and _IDS.match(text)):
         return None
     return [_LOCAL_ID.search(value) is not None for value in ids]
+
+
+#: What stands for a control character that a text may not hold (see
+#: :data:`~unikommune.models.values.TEXT_PATTERN`) in the bytes of a JSON line: a ``\\u``
+#: escape of one, or a ``\\b`` or ``\\f`` escape (an escaped backslash before ``b``
+#: matches too, which only sends its line to the general path); or DEL, or a C1 control in
+#: UTF-8.  Other control characters cannot stand raw in a JSON string.
+_CONTROL_ESCAPE = re.compile(
+    rb"\\(?:u00(?:0[0-8BCEFbcef]|1[0-9A-Fa-f]|7[Ff]|[89][0-9A-Fa-f])|[bf])"
+)
+_C1 = re.compile(rb"\xc2[\x80-\x9f]")
+
+
+def _holds_control(data: bytes, start: int = 0, end: int | None = None) -> bool:
+    """Return whether ``data[start:end]`` (JSON text) may hold a control character in a string."""
+    end = len(data) if end is None else end
+    # Searches for single bytes first: most data has no backslash, DEL or C2 byte at all.
+    return (
+        data.find(b"\x7f", start, end) >= 0
+        or (
+            data.find(b"\\", start, end) >= 0
+            and _CONTROL_ESCAPE.search(data, start, end) is not None
+        )
+        or (data.find(b"\xc2", start, end) >= 0 and _C1.search(data, start, end) is not None)
+    )
+
+
+def texts_clean(lines: Sequence[bytes], text: Text | None = None) -> list[bool] | None:
+    r"""Return ``None`` when no line may hold a control character in a string, else which don't.
+
+    ``text`` is the lines as they sit in the file (see :class:`Text`), searched without
+    joining them first.
+
+    >>> texts_clean([b'{"nb": "Tab\\tand\\nlines"}']) is None
+    True
+    >>> texts_clean([b'{"nb": "ok"}', b'{"nb": "bell\\u0007"}', b'{"nb": "\xc2\x96"}'])
+    [True, False, False]
+    """
+    if text is not None:
+        head, body, end = text
+        # The first line may begin in the head: search across the seam, then the rest.
+        seam = body.find(b"\n", 0, end) + 1
+        held = _holds_control(head + body[:seam]) or _holds_control(body, seam, end)
+    else:
+        held = _holds_control(b"\n".join(lines))
+    if not held:
+        return None
+    return [not _holds_control(line) for line in lines]
 
 
 class Text(NamedTuple):

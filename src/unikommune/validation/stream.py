@@ -31,6 +31,7 @@ from unikommune.validation.decode import (
     Vouched,
     decoder,
     keys_given_once,
+    texts_clean,
 )
 from unikommune.validation.placing import Kept
 
@@ -169,7 +170,11 @@ class Lines:
                 pass
             else:
                 well, resolved = accelerated.vouch((record,), self._known)
-                if well is None and keys_given_once(accelerated.encode_lines, (line,), (record,)):
+                if (
+                    well is None
+                    and keys_given_once(accelerated.encode_lines, (line,), (record,))
+                    and (not accelerated.texts or texts_clean((line,)) is None)
+                ):
                     self._check(collection, [record], [number], [line], file, resolved=resolved)
                     return
         self.general(collection, line, number, file)
@@ -322,10 +327,15 @@ class Lines:
         """Say which records (of ``lines``) the decoding vouches for: ``None`` for every one.
 
         It vouches for a record whose ids, references, areas and dates have their
-        patterns and whose line gives no key twice; ``text`` is the lines as they sit in
-        the file, when they are all of the chunk.
+        patterns, whose texts hold no control character and whose line gives no key
+        twice; ``text`` is the lines as they sit in the file, when they are all of the
+        chunk.
         """
         well, resolved = accelerated.vouch(records, self._known)
+        clean = texts_clean(lines, text) if accelerated.texts else None
+        if clean is not None:
+            well = [ok and (well is None or well[offset]) for offset, ok in enumerate(clean)]
+            resolved = frozenset()
         encode = accelerated.encode_lines
         if keys_given_once(encode, lines, records, text):
             return Vouched(well, resolved)
