@@ -23,6 +23,10 @@ __all__ = ["estimates_in_order"]
 _ESTIMATES = {kind: part_paths(kind, Estimate) for kind in RECORDS}
 
 
+#: The types of a value given exactly: nothing to check.
+_EXACT = frozenset({int, float})
+
+
 def _sound(value: Any) -> bool:
     return isinstance(value, int | float) or estimate_problem(value) is None
 
@@ -30,8 +34,11 @@ def _sound(value: Any) -> bool:
 @rule("empty_estimate", "estimate_out_of_order", collections=with_paths(_ESTIMATES))
 def estimates_in_order(context: Context, collection: str, batch: Batch) -> None:
     """Report an estimate that gives no value, or whose range is the wrong way round."""
+    records = batch.records
     for path in _ESTIMATES[collection]:
-        for index, indexes, value in path.refused(batch.records, _sound):
+        if _EXACT.issuperset(map(type, path.across(records))):
+            continue  # every value exact (mostly so): no estimate to look at
+        for index, indexes, value in path.refused(records, _sound):
             problem = estimate_problem(value)
             if value.about is None and value.min is None and value.max is None:
                 code = "empty_estimate"

@@ -77,10 +77,20 @@ def outside(inner: Any, outer: Any) -> bool:
     An open ``inner`` is judged by its start; a reversed period is never outside (its
     order is reported instead).
     """
-    if inner is None or outer is None or not (_in_order(inner) and _in_order(outer)):
+    if inner is None or outer is None:
         return False
-    end = inner.start if inner.end in (None, _OPEN) else inner.end
-    return _not_within(inner.start, end, outer.start, outer.end or _OPEN)
+    return _outside(inner.start, inner.end, outer.start, outer.end)
+
+
+@lru_cache(maxsize=65_536)
+def _outside(start: str, end: str | None, outer_start: str, outer_end: str | None) -> bool:
+    # One look-up per pair of periods: periods repeat a great deal across records.
+    if (end is not None and _reversed(start, end)) or (
+        outer_end is not None and _reversed(outer_start, outer_end)
+    ):
+        return False
+    last = start if end in (None, _OPEN) else end
+    return _not_within(start, last, outer_start, outer_end or _OPEN)
 
 
 def shares_no_day(period: Any, other: Any) -> bool:
@@ -89,9 +99,18 @@ def shares_no_day(period: Any, other: Any) -> bool:
     A project begun under an agreement may outlive it; only a record with no day in the
     agreement's period is suspicious.  Either ``None`` (or reversed) shares a day.
     """
-    if period is None or other is None or not (_in_order(period) and _in_order(other)):
+    if period is None or other is None:
         return False
-    return _apart(period.start, period.end or _OPEN, other.start, other.end or _OPEN)
+    return _no_day_shared(period.start, period.end, other.start, other.end)
+
+
+@lru_cache(maxsize=65_536)
+def _no_day_shared(start: str, end: str | None, other_start: str, other_end: str | None) -> bool:
+    if (end is not None and _reversed(start, end)) or (
+        other_end is not None and _reversed(other_start, other_end)
+    ):
+        return False
+    return _apart(start, end or _OPEN, other_start, other_end or _OPEN)
 
 
 @rule("period_end_before_start", collections=with_paths(_PERIODS))
