@@ -210,7 +210,7 @@ _ALL = (
         _E,
         "structure",
         "A text value does not have the expected form",
-        "A URL, a language tag, a currency code, a DOI or a profile code does not have "
+        "A URL, a DOI, a profile code or another value of a fixed form does not have "
         "the form the format requires.",
         "Write the value in the form the message gives.",
     ),
