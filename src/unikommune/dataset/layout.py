@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import re
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -299,6 +300,12 @@ def folder_files(root: Path) -> FolderFiles:
     for entry in present:
         if entry.is_symlink() and not entry.exists():
             raise DatasetReadError("the file is a broken or looping symbolic link", path=str(entry))
+        if entry.name in known and not entry.is_file():
+            raise DatasetReadError(
+                f"a file of the dataset layout is {_kind_of(entry)}, not a regular file; a "
+                "dataset's files must be regular files (rename or remove it)",
+                path=str(entry),
+            )
         if entry.name not in known:
             files.findings.append(
                 RawFinding(
@@ -340,6 +347,22 @@ def folder_files(root: Path) -> FolderFiles:
         elif lines is not None:
             files.lines[name] = lines
     return files
+
+
+def _kind_of(path: Path) -> str:
+    """Return what ``path`` is, in words, without opening it (a pipe would block)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return "something that cannot be read"
+    kinds = (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+    )
+    return next((name for test, name in kinds if test(mode)), "not a regular file")
 
 
 def describe(value: Any) -> str:

@@ -12,9 +12,29 @@ from collections.abc import Iterator, Sequence
 from unikommune.findings import Finding, Severity
 from unikommune.validation.report import Report
 
-__all__ = ["format_github", "format_text", "summary"]
+__all__ = ["format_github", "format_text", "one_line", "summary"]
 
 _INDEX = re.compile(r"/\d+(?=/|$)")
+#: Characters that could start a new line, or hide one, in a terminal or a CI log.
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+_NAMED = {"\n": "\\n", "\r": "\\r"}
+
+
+def _escaped(match: re.Match[str]) -> str:
+    character = match.group()
+    return _NAMED.get(character) or f"\\u{ord(character):04x}"
+
+
+def one_line(text: str) -> str:
+    r"""Return ``text`` with every control character written as an escape, on one line.
+
+    A finding echoes keys, values and file names from the data: written raw, a newline
+    in one would start a line that a CI system reads as a command.
+
+    >>> one_line("bad\n::error::owned")
+    'bad\\n::error::owned'
+    """
+    return _CONTROL.sub(_escaped, text)
 
 
 def _group_key(finding: Finding) -> tuple[str, str, str]:
@@ -62,10 +82,10 @@ def format_text(report: Report, examples: int = 3) -> Iterator[str]:
         seen = shown.get(key, 0)
         shown[key] = seen + 1
         if size <= examples + 1 or seen < examples:
-            yield str(finding)
+            yield one_line(str(finding))
         if size > examples + 1 and seen + 1 == examples:
             code, file, field = key
-            yield (
+            yield one_line(
                 f"{file or '<dataset>'}: {code} ... and {size - examples:,} more like these "
                 f"at {field or '/'} "
                 f"({size:,} in all; --format json lists every one)"
