@@ -42,6 +42,7 @@ from pathlib import Path
 import orjson
 
 from unikommune.models import COLLECTIONS
+from unikommune.schema import SCHEMA_FILES
 from unikommune.schema import validator as schema_validator
 from unikommune.validation import validate
 from unikommune.validation.workers import default_jobs
@@ -49,14 +50,12 @@ from unikommune.validation.workers import default_jobs
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
 SMALLER = {"country": "city", "stress": "country", "city": "tiny"}
+#: The schema of each collection's records, read off the models' published schemas.
 SCHEMA_OF = {
-    "partners": "partner",
-    "agreements": "agreement",
-    "missions": "mission",
-    "projects": "project",
-    "placements": "placement",
-    "theses": "thesis",
-    "learning_activities": "learning-activity",
+    collection: name.removesuffix(".json")
+    for collection, model in COLLECTIONS.items()
+    for name, schema_model in SCHEMA_FILES.items()
+    if schema_model is model
 }
 
 
