@@ -60,6 +60,15 @@ SLOW = settings(
 )
 
 
+#: Settings of the slow property tests that draw whole dataset documents (dataset.json,
+#: dataset-part.json): a third of :data:`SLOW`'s examples, each holding records of
+#: every collection, whose schemas' own tests draw many more of each.
+WHOLE = settings(SLOW, max_examples=max(1, SLOW.max_examples // 3))
+
+#: The schema files of documents that hold every collection.
+WHOLE_DOCUMENTS = ("dataset-part.json", "dataset.json")
+
+
 class NetworkBlockedError(RuntimeError):
     """A test tried to open a network connection."""
 

@@ -11,20 +11,32 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 import unikommune
-from conftest import SLOW
+from conftest import SLOW, WHOLE, WHOLE_DOCUMENTS
 from strategies import SCHEMAS, documents
 from unikommune.models import COLLECTIONS, Dataset, SdgLink
 from unikommune.models.values import Identifier, Period, Timeframe, date_bounds
 from unikommune.schema import SCHEMA_FILES
 
-RECORD_FILES = [name for name in SCHEMA_FILES if name not in {"dataset.json", "dataset-part.json"}]
+RECORD_FILES = [name for name in SCHEMA_FILES if name not in WHOLE_DOCUMENTS]
 
 
 @pytest.mark.slow
 @SLOW
-@pytest.mark.parametrize("name", [*RECORD_FILES, "dataset.json", "dataset-part.json"])
+@pytest.mark.parametrize("name", RECORD_FILES)
 @given(data=st.data())
 def test_every_model_round_trips(name: str, data: Any) -> None:
+    _round_trips(name, data)
+
+
+@pytest.mark.slow
+@WHOLE
+@pytest.mark.parametrize("name", WHOLE_DOCUMENTS)
+@given(data=st.data())
+def test_whole_documents_round_trip(name: str, data: Any) -> None:
+    _round_trips(name, data)
+
+
+def _round_trips(name: str, data: Any) -> None:
     model = SCHEMA_FILES[name]
     document = data.draw(documents(name))
     instance = model.model_validate(document)

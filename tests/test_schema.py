@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from referencing.exceptions import Unresolvable
 
 import unikommune
-from conftest import SCHEMAS, SLOW
+from conftest import SCHEMAS, SLOW, WHOLE, WHOLE_DOCUMENTS
 from strategies import SUPPORTED_KEYWORDS, documents, mutations
 from unikommune.cli import main
 from unikommune.format import FORMAT_VERSION, SCHEMA_BASE, schema_id
@@ -205,23 +205,51 @@ def _schema_accepts(name: str, document: Any) -> bool:
     return bool(validator(name.removesuffix(".json")).is_valid(document))
 
 
-@pytest.mark.slow
-@SLOW
-@pytest.mark.parametrize("name", sorted(SCHEMA_FILES))
-@given(data=st.data())
-def test_models_accept_what_the_schemas_generate(name: str, data: st.DataObject) -> None:
+#: Schemas of one record or a profile; whole documents are drawn fewer times (WHOLE).
+PART_SCHEMAS = sorted(set(SCHEMA_FILES) - set(WHOLE_DOCUMENTS))
+
+
+def _accepts_generated(name: str, data: st.DataObject) -> None:
     document = data.draw(documents(name))
     assert _schema_accepts(name, document)
     assert _model_accepts(name, document)
 
 
-@pytest.mark.slow
-@SLOW
-@pytest.mark.parametrize("name", sorted(SCHEMA_FILES))
-@given(data=st.data())
-def test_models_and_schemas_agree_on_broken_documents(name: str, data: st.DataObject) -> None:
+def _agree_on_broken(name: str, data: st.DataObject) -> None:
     document, change = data.draw(mutations(name))
     assert _model_accepts(name, document) == _schema_accepts(name, document), change
+
+
+@pytest.mark.slow
+@SLOW
+@pytest.mark.parametrize("name", PART_SCHEMAS)
+@given(data=st.data())
+def test_models_accept_what_the_schemas_generate(name: str, data: st.DataObject) -> None:
+    _accepts_generated(name, data)
+
+
+@pytest.mark.slow
+@WHOLE
+@pytest.mark.parametrize("name", WHOLE_DOCUMENTS)
+@given(data=st.data())
+def test_models_accept_whole_documents_the_schemas_generate(name: str, data: st.DataObject) -> None:
+    _accepts_generated(name, data)
+
+
+@pytest.mark.slow
+@SLOW
+@pytest.mark.parametrize("name", PART_SCHEMAS)
+@given(data=st.data())
+def test_models_and_schemas_agree_on_broken_documents(name: str, data: st.DataObject) -> None:
+    _agree_on_broken(name, data)
+
+
+@pytest.mark.slow
+@WHOLE
+@pytest.mark.parametrize("name", WHOLE_DOCUMENTS)
+@given(data=st.data())
+def test_models_and_schemas_agree_on_broken_whole_documents(name: str, data: st.DataObject) -> None:
+    _agree_on_broken(name, data)
 
 
 @pytest.mark.parametrize(
