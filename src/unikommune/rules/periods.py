@@ -56,16 +56,6 @@ def _reversed(start: str, end: str) -> bool:
     return ends_before_start(start, end)
 
 
-@lru_cache(maxsize=65_536)
-def _not_within(start: str, end: str, outer_start: str, outer_end: str) -> bool:
-    return not dates.possibly_within(start, end, outer_start, outer_end)
-
-
-@lru_cache(maxsize=65_536)
-def _apart(start: str, end: str, other_start: str, other_end: str) -> bool:
-    return not dates.possibly_overlaps(start, end, other_start, other_end)
-
-
 def _in_order(period: Any) -> bool:
     return period.end is None or not _reversed(period.start, period.end)
 
@@ -82,15 +72,19 @@ def outside(inner: Any, outer: Any) -> bool:
     return _outside(inner.start, inner.end, outer.start, outer.end)
 
 
+def _either_reversed(start: str, end: str | None, other_start: str, other_end: str | None) -> bool:
+    return (end is not None and _reversed(start, end)) or (
+        other_end is not None and _reversed(other_start, other_end)
+    )
+
+
 @lru_cache(maxsize=65_536)
 def _outside(start: str, end: str | None, outer_start: str, outer_end: str | None) -> bool:
     # One look-up per pair of periods: periods repeat a great deal across records.
-    if (end is not None and _reversed(start, end)) or (
-        outer_end is not None and _reversed(outer_start, outer_end)
-    ):
+    if _either_reversed(start, end, outer_start, outer_end):
         return False
     last = start if end in (None, _OPEN) else end
-    return _not_within(start, last, outer_start, outer_end or _OPEN)
+    return not dates.possibly_within(start, last, outer_start, outer_end or _OPEN)
 
 
 def shares_no_day(period: Any, other: Any) -> bool:
@@ -106,11 +100,9 @@ def shares_no_day(period: Any, other: Any) -> bool:
 
 @lru_cache(maxsize=65_536)
 def _no_day_shared(start: str, end: str | None, other_start: str, other_end: str | None) -> bool:
-    if (end is not None and _reversed(start, end)) or (
-        other_end is not None and _reversed(other_start, other_end)
-    ):
+    if _either_reversed(start, end, other_start, other_end):
         return False
-    return _apart(start, end or _OPEN, other_start, other_end or _OPEN)
+    return not dates.possibly_overlaps(start, end or _OPEN, other_start, other_end or _OPEN)
 
 
 @rule("period_end_before_start", collections=with_paths(_PERIODS))
