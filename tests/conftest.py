@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import json
 import os
 import socket
 import sys
@@ -18,6 +19,21 @@ ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = ROOT / "schemas"
 EXAMPLES = ROOT / "examples"
 DATA = Path(__file__).resolve().parent / "data"
+#: The valid document every file of examples/invalid/ is made from (behind a byte order mark).
+VALID_BASE = EXAMPLES / "invalid" / "byte_order_mark.json"
+
+
+def valid_document() -> dict[str, Any]:
+    """Return a new copy of the valid document every file of examples/invalid/ is made from."""
+    document: dict[str, Any] = json.loads(VALID_BASE.read_bytes().decode("utf-8-sig"))
+    return document
+
+
+def codes_and_pointers(document: Any) -> list[tuple[str, str]]:
+    """Return ``(code, pointer)`` of every finding the validator reports on ``document``."""
+    from unikommune import validate
+
+    return [(finding.code, finding.pointer) for finding in validate(document)]
 
 
 @functools.cache

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 import unikommune
-from conftest import EXAMPLES, ROOT
+from conftest import ROOT, valid_document
 from unikommune import validate
 from unikommune.dataset.profile import read_profile
 from unikommune.errors import DatasetReadError
@@ -25,14 +25,7 @@ from unikommune.models.profile import (
 )
 from unikommune.models.values import Period
 
-BASE = EXAMPLES / "invalid" / "byte_order_mark.json"  # the valid base document, behind a BOM
 PROFILE_SCHEMA = unikommune.schema_id("profile")
-
-
-def base() -> dict[str, Any]:
-    """Return the valid document every file of examples/invalid/ is made from."""
-    document: dict[str, Any] = json.loads(BASE.read_bytes().decode("utf-8-sig"))
-    return document
 
 
 def area(code: str, **more: Any) -> dict[str, Any]:
@@ -118,7 +111,7 @@ def test_the_problems_of_a_profile_have_hand_made_pointers() -> None:
     ]
     # The schema cannot state these: the model takes them, the validator reports them.
     Profile.model_validate(profile.model_dump(exclude={"thematic_areas": {3}}))
-    document = base()
+    document = valid_document()
     document["profile"] = profile.model_dump(exclude_none=True)
     assert [(f.code, f.pointer) for f in validate(document)] == [
         ("profile_unreadable", "/profile/thematic_areas/0/successor"),
@@ -147,7 +140,7 @@ def test_trd30_is_the_one_shipped_profile_and_the_default() -> None:
 
 
 def test_an_inline_profile_extending_a_shipped_one_takes_effect_merged() -> None:
-    document = base()
+    document = valid_document()
     document["profile"] = extension(thematic_areas=[area("climate")])
     dataset = Dataset.model_validate(document)
     assert "climate" in dataset.effective_profile.thematic_area_codes()
@@ -183,7 +176,7 @@ def test_the_docs_examples_are_valid_profiles() -> None:
 
 
 def test_a_broken_profile_file_stops_the_checks_of_areas(tmp_path: Path) -> None:
-    document = base()
+    document = valid_document()
     document["projects"][0]["thematic_areas"] = ["climate"]  # not in TRD3.0
     root = folder(tmp_path, document, **{"profile.json": '{"id": "grown",'})
     report = validate(root)
@@ -201,7 +194,7 @@ def test_a_broken_profile_file_stops_the_checks_of_areas(tmp_path: Path) -> None
 def test_the_profile_argument_checks_areas_even_when_the_dataset_profile_is_broken(
     tmp_path: Path,
 ) -> None:
-    document = base()
+    document = valid_document()
     document["projects"][0]["thematic_areas"] = ["climate"]
     root = folder(tmp_path, document, **{"profile.json": "[]"})
     report = validate(root, profile=default_profile())
@@ -212,7 +205,7 @@ def test_the_profile_argument_checks_areas_even_when_the_dataset_profile_is_brok
 
 
 def test_a_profile_file_extends_a_file_in_a_subfolder(tmp_path: Path) -> None:
-    document = base()
+    document = valid_document()
     document["projects"][0]["participants"][1]["role"] = "lighthouse-city"
     document["projects"][0]["thematic_areas"] = ["health", "climate"]
     grown = {**extension(), "$schema": PROFILE_SCHEMA, "extends": "profiles/base.json"}
@@ -235,7 +228,7 @@ def test_a_profile_file_extends_a_file_in_a_subfolder(tmp_path: Path) -> None:
 )
 def test_extends_naming_nothing_usable_is_an_unknown_profile(tmp_path: Path, extends: str) -> None:
     (tmp_path / "outside.json").write_text(json.dumps(extension()), encoding="utf-8")
-    document = base()
+    document = valid_document()
     document["projects"][0]["thematic_areas"] = ["climate"]  # unchecked: no fall-back
     grown = {**extension(), "$schema": PROFILE_SCHEMA, "extends": extends}
     root = folder(tmp_path, document, **{"profile.json": grown})
@@ -243,7 +236,7 @@ def test_extends_naming_nothing_usable_is_an_unknown_profile(tmp_path: Path, ext
 
 
 def test_an_inline_profile_extends_relative_to_its_document(tmp_path: Path) -> None:
-    document = base()
+    document = valid_document()
     document["profile"] = {**extension(), "extends": "profiles/base.json"}
     document["projects"][0]["thematic_areas"] = ["climate"]
     middle = {**extension(thematic_areas=[area("climate")]), "$schema": PROFILE_SCHEMA}
@@ -253,7 +246,7 @@ def test_an_inline_profile_extends_relative_to_its_document(tmp_path: Path) -> N
 
 
 def test_load_merges_an_inline_profile_with_the_file_it_extends(tmp_path: Path) -> None:
-    document = base()
+    document = valid_document()
     document["profile"] = {**extension(), "extends": "profiles/base.json"}
     document["projects"][0]["thematic_areas"] = ["climate"]
     middle = {**extension(thematic_areas=[area("climate")]), "$schema": PROFILE_SCHEMA}
@@ -272,7 +265,7 @@ def test_load_merges_an_inline_profile_with_the_file_it_extends(tmp_path: Path) 
 def test_a_cycle_of_profile_files_is_refused(tmp_path: Path) -> None:
     one = {**extension(), "$schema": PROFILE_SCHEMA, "extends": "profiles/two.json"}
     two = {**extension(), "$schema": PROFILE_SCHEMA, "extends": "../profile.json"}
-    root = folder(tmp_path, base(), **{"profile.json": one, "profiles__two.json": two})
+    root = folder(tmp_path, valid_document(), **{"profile.json": one, "profiles__two.json": two})
     assert found(validate(root)) == [("profile_unreadable", "two.json", "/extends")]
     profile, findings = read_profile(root / "profile.json")
     assert profile is None
@@ -280,7 +273,7 @@ def test_a_cycle_of_profile_files_is_refused(tmp_path: Path) -> None:
 
 
 def test_an_invalid_inline_profile_is_unreadable_and_stops_the_checks() -> None:
-    document = base()
+    document = valid_document()
     document["profile"] = {"id": "p", "thematic_areas": [area("a")]}
     assert found(validate(document)) == [("profile_unreadable", "", "/profile/title")]
 
@@ -315,7 +308,7 @@ def renamed(end: str) -> dict[str, Any]:
     ],
 )
 def test_a_retired_area_is_warned_only_after_its_end(end: str, warned: list[str]) -> None:
-    document = base()
+    document = valid_document()
     document["profile"] = renamed(end)
     document["theses"][0]["thematic_areas"] = ["health"]
     report = validate(document)
@@ -325,7 +318,7 @@ def test_a_retired_area_is_warned_only_after_its_end(end: str, warned: list[str]
 
 
 def test_a_retired_area_is_judged_by_each_collections_date() -> None:
-    document = base()
+    document = valid_document()
     document["profile"] = renamed("2019")
     document["projects"][0]["period"] = {"start": "", "end": "2021-12"}  # start not known
     document["placements"] = []
@@ -355,7 +348,7 @@ def test_a_retired_area_is_judged_by_each_collections_date() -> None:
 
 
 def test_roles_a_profile_adds_are_known() -> None:
-    document = base()
+    document = valid_document()
     document["projects"][0]["participants"][1]["role"] = "follower-city"
     assert [(f.code, f.pointer) for f in validate(document)] == [
         ("unknown_participant_role", "/projects/0/participants/1/role")
@@ -372,7 +365,7 @@ def test_roles_a_profile_adds_are_known() -> None:
 
 
 def test_a_profile_given_to_validate_may_extend_a_shipped_one() -> None:
-    document = base()
+    document = valid_document()
     document["projects"][0]["thematic_areas"] = ["climate"]
     grown = Profile.model_validate(extension(thematic_areas=[area("climate")]))
     assert validate(document, profile=grown).findings == []
@@ -382,7 +375,7 @@ def test_a_profile_given_to_validate_may_extend_a_shipped_one() -> None:
 
 
 def test_retired_areas_are_found_alike_in_json_lines_either_way(tmp_path: Path) -> None:
-    document = base()
+    document = valid_document()
     document["profile"] = renamed("2018")
     projects = [copy.deepcopy(document["projects"][0]) for _ in range(3)]
     for number, project in enumerate(projects):

@@ -5,21 +5,13 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from conftest import EXAMPLES
+from conftest import valid_document
 from unikommune import validate
 from unikommune.models.values import LANGUAGE_TAG_PATTERN
 from unikommune.rules.languages import required_texts
-
-BASE = EXAMPLES / "invalid" / "byte_order_mark.json"  # the valid base document, behind a BOM
-
-
-def base() -> dict[str, Any]:
-    document: dict[str, Any] = json.loads(BASE.read_bytes().decode("utf-8-sig"))
-    return document
 
 
 @pytest.mark.parametrize(
@@ -37,7 +29,7 @@ def test_malformed_tags_do_not_match(tag: str) -> None:
 
 
 def test_a_malformed_key_of_a_text_is_invalid_language_with_a_suggestion() -> None:
-    document = base()
+    document = valid_document()
     document["projects"][0]["title"] = {"EN": "A project"}
     (finding,) = validate(document).findings
     assert (finding.code, finding.pointer) == ("invalid_language", "/projects/0/title/EN")
@@ -60,7 +52,7 @@ def test_the_required_texts_are_read_from_the_models() -> None:
 
 
 def test_every_required_text_without_a_declared_language_is_a_warning() -> None:
-    document = base()
+    document = valid_document()
     document["languages"] = ["en", "nb"]
     # Hand-counted: the required texts of the base document, each in English only.
     report = validate(document)
@@ -90,28 +82,28 @@ def test_every_required_text_without_a_declared_language_is_a_warning() -> None:
 
 
 def test_an_optional_text_and_a_publisher_named_by_id_are_not_checked() -> None:
-    document = base()
+    document = valid_document()
     document["missions"][0]["description"] = {"nb": "Bare på bokmål"}
     assert document["publisher"] == "trondheim"
     assert validate(document).findings == []
 
 
 def test_a_publisher_of_its_own_is_checked() -> None:
-    document = base()
+    document = valid_document()
     document["publisher"] = {"name": {"nb": "Utgiveren"}}
     (finding,) = validate(document).findings
     assert (finding.code, finding.pointer) == ("missing_language", "/publisher/name")
 
 
 def test_without_valid_metadata_no_language_is_declared(tmp_path: Path) -> None:
-    document = base()
+    document = valid_document()
     document["languages"] = ["en_GB"]
     document["theses"][0]["title"] = {"nb": "En oppgave"}
     assert [f.code for f in validate(document)] == ["invalid_language"]
 
 
 def test_json_lines_records_are_checked_against_the_metadata(tmp_path: Path) -> None:
-    document = base()
+    document = valid_document()
     document["languages"] = ["en"]
     document["placements"][0]["programme"] = {"nb": "Sykepleie"}
     metadata = {key: value for key, value in document.items() if key != "placements"}

@@ -11,21 +11,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import EXAMPLES
+from conftest import codes_and_pointers, valid_document
 from unikommune import Severity, validate
 from unikommune.models import COLLECTIONS
-
-BASE = EXAMPLES / "invalid" / "byte_order_mark.json"  # the valid base document, behind a BOM
-_BASE: dict[str, Any] = json.loads(BASE.read_bytes().decode("utf-8-sig"))
-
-
-def base() -> dict[str, Any]:
-    return copy.deepcopy(_BASE)
-
-
-def found(document: dict[str, Any]) -> list[tuple[str, str]]:
-    """Return ``(code, pointer)`` of every finding of ``document``."""
-    return [(finding.code, finding.pointer) for finding in validate(document)]
 
 
 def another_project(document: dict[str, Any], **fields: Any) -> dict[str, Any]:
@@ -47,29 +35,35 @@ def another_project(document: dict[str, Any], **fields: Any) -> dict[str, Any]:
 
 
 def test_the_base_document_lists_every_partner_once() -> None:
-    assert found(base()) == []
+    assert codes_and_pointers(valid_document()) == []
 
 
 def test_an_agreement_party_given_twice_is_an_error() -> None:
-    document = base()
+    document = valid_document()
     document["agreements"][0]["parties"].append({"partner": "trondheim", "role": "associate"})
-    assert found(document) == [("duplicate_partner", "/agreements/0/parties/2/partner")]
+    assert codes_and_pointers(document) == [
+        ("duplicate_partner", "/agreements/0/parties/2/partner")
+    ]
     (finding,) = validate(document)
     assert finding.severity is Severity.ERROR
     assert "parties[0]" in finding.message
 
 
 def test_two_parties_met_by_one_partner_is_reported() -> None:
-    document = base()
+    document = valid_document()
     document["agreements"][0]["parties"] = [{"partner": "ntnu"}, {"partner": "ntnu"}]
-    assert found(document) == [("duplicate_partner", "/agreements/0/parties/1/partner")]
+    assert codes_and_pointers(document) == [
+        ("duplicate_partner", "/agreements/0/parties/1/partner")
+    ]
 
 
 def test_a_participant_with_a_second_role_at_the_same_time_is_an_error() -> None:
-    document = base()
+    document = valid_document()
     participants = document["projects"][0]["participants"]
     participants.append({"partner": "ntnu", "role": "research-partner"})
-    assert found(document) == [("duplicate_partner", "/projects/0/participants/2/partner")]
+    assert codes_and_pointers(document) == [
+        ("duplicate_partner", "/projects/0/participants/2/partner")
+    ]
     (finding,) = validate(document)
     assert "participants[1] (as partner)" in finding.message
 
@@ -99,17 +93,17 @@ def test_a_participant_with_a_second_role_at_the_same_time_is_an_error() -> None
 def test_a_partner_that_leaves_and_rejoins_is_listed_once_per_period(
     first: dict[str, str] | None, second: dict[str, str], repeated: bool
 ) -> None:
-    document = base()
+    document = valid_document()
     participants = document["projects"][0]["participants"]
     if first is not None:
         participants[1]["period"] = first
     participants.append({"partner": "ntnu", "role": "coordinator", "period": second})
     expected = [("duplicate_partner", "/projects/0/participants/2/partner")] if repeated else []
-    assert found(document) == expected
+    assert codes_and_pointers(document) == expected
 
 
 def test_each_repeat_is_reported_once_against_the_first_it_overlaps() -> None:
-    document = base()
+    document = valid_document()
     document["projects"][0]["participants"] = [
         {
             "partner": "ntnu",
@@ -128,7 +122,7 @@ def test_each_repeat_is_reported_once_against_the_first_it_overlaps() -> None:
 
 
 def test_repeated_parties_are_found_across_json_lines_on_both_paths(tmp_path: Path) -> None:
-    document = base()
+    document = valid_document()
     document["agreements"][0]["parties"].append({"partner": "ntnu"})
     folder = _folder(tmp_path, document)
     fast, general = validate(folder), validate(folder, accelerate=False)
@@ -163,21 +157,21 @@ def test_repeated_parties_are_found_across_json_lines_on_both_paths(tmp_path: Pa
 def test_a_goal_and_target_is_linked_once_per_record(
     links: list[dict[str, Any]], repeats: list[int]
 ) -> None:
-    document = base()
+    document = valid_document()
     document["missions"][0]["sdg_links"] = links
-    assert found(document) == [
+    assert codes_and_pointers(document) == [
         ("duplicate_sdg_link", f"/missions/0/sdg_links/{at}") for at in repeats
     ]
 
 
 def test_repeated_links_are_found_wherever_sdg_links_are() -> None:
-    document = base()
+    document = valid_document()
     twice = [{"goal": 11}, {"goal": 11}]
     for name in ("missions", "projects", "theses", "learning_activities"):
         document[name][0]["sdg_links"] = copy.deepcopy(twice)
     plan = document["agreements"][0]["action_plans"][0]
     plan["activities"][0]["sdg_links"] = copy.deepcopy(twice)
-    assert sorted(found(document)) == sorted(
+    assert sorted(codes_and_pointers(document)) == sorted(
         [
             ("duplicate_sdg_link", "/agreements/0/action_plans/0/activities/0/sdg_links/1"),
             ("duplicate_sdg_link", "/missions/0/sdg_links/1"),
@@ -189,11 +183,11 @@ def test_repeated_links_are_found_wherever_sdg_links_are() -> None:
 
 
 def test_two_activities_of_one_agreement_may_link_the_same_goal() -> None:
-    document = base()
+    document = valid_document()
     activities = document["agreements"][0]["action_plans"][0]["activities"]
     activities.append({**copy.deepcopy(activities[0]), "id": "activity-2"})
     assert activities[0]["sdg_links"] == activities[1]["sdg_links"]
-    assert found(document) == []
+    assert codes_and_pointers(document) == []
 
 
 @given(
@@ -209,12 +203,12 @@ def test_a_link_is_reported_exactly_when_an_earlier_one_has_its_goal_and_target(
     pairs = [
         (goal, None if which is None else targets[goal][which == "second"]) for goal, which in drawn
     ]
-    document = base()
+    document = valid_document()
     document["theses"][0]["sdg_links"] = [
         {"goal": goal, **({"target": target} if target else {})} for goal, target in pairs
     ]
     repeats = [at for at, pair in enumerate(pairs) if pair in pairs[:at]]
-    assert found(document) == [
+    assert codes_and_pointers(document) == [
         ("duplicate_sdg_link", f"/theses/0/sdg_links/{at}") for at in repeats
     ]
 
@@ -227,7 +221,7 @@ def _output(doi: str, title: str = "A report") -> dict[str, Any]:
 
 
 def test_a_doi_on_outputs_of_two_projects_is_a_warning_naming_the_first() -> None:
-    document = base()
+    document = valid_document()
     document["projects"][0]["outputs"] = [_output("10.5281/zenodo.1234567")]
     another_project(document, outputs=[_output("10.5281/ZENODO.1234567", "An article")])
     report = validate(document)
@@ -239,7 +233,7 @@ def test_a_doi_on_outputs_of_two_projects_is_a_warning_naming_the_first() -> Non
 
 
 def test_a_doi_on_two_outputs_of_one_project_names_the_first_output() -> None:
-    document = base()
+    document = valid_document()
     document["projects"][0]["outputs"] = [
         _output("10.1000/182"),
         _output("10.1000/183"),
@@ -262,16 +256,18 @@ def test_a_doi_on_two_outputs_of_one_project_names_the_first_output() -> None:
     ],
 )
 def test_dois_are_compared_regardless_of_ascii_case(first: str, second: str, same: bool) -> None:
-    document = base()
+    document = valid_document()
     document["projects"][0]["outputs"] = [_output(first)]
     another_project(document, outputs=[_output(second)])
-    assert found(document) == ([("duplicate_doi", "/projects/1/outputs/0/doi")] if same else [])
+    assert codes_and_pointers(document) == (
+        [("duplicate_doi", "/projects/1/outputs/0/doi")] if same else []
+    )
 
 
 def test_a_doi_repeated_in_another_chunk_of_json_lines_is_found_on_both_paths(
     tmp_path: Path,
 ) -> None:
-    document = base()
+    document = valid_document()
     document["projects"][0]["outputs"] = [_output("10.1000/182")]
     for number in range(2, 40):
         another_project(document, id=f"project-{number}", outputs=[_output(f"10.1000/{number}")])
@@ -296,7 +292,7 @@ def _line(grant: str = "302345", scheme: str = "rcn-project", **fields: Any) -> 
 
 
 def test_a_grant_number_of_one_funder_on_two_projects_is_a_warning_naming_the_first() -> None:
-    document = base()
+    document = valid_document()
     document["projects"][0]["funding"].append(_line())
     another_project(
         document,
@@ -342,15 +338,15 @@ def test_a_grant_number_is_the_same_for_one_funder_and_one_recipient(
     first: dict[str, Any], second: dict[str, Any], same: bool
 ) -> None:
     first, second = ({k: v for k, v in line.items() if v is not None} for line in (first, second))
-    document = base()
+    document = valid_document()
     document["projects"][0]["funding"].append(first)
     another_project(document, funding=[second])
     expected = [("duplicate_grant", "/projects/1/funding/0/identifiers/0/value")] if same else []
-    assert found(document) == expected
+    assert codes_and_pointers(document) == expected
 
 
 def test_a_grant_number_twice_in_one_project_names_the_first_line() -> None:
-    document = base()
+    document = valid_document()
     funding = document["projects"][0]["funding"]
     funding += [_line(recipient="ntnu"), _line(recipient="trondheim"), _line(recipient="ntnu")]
     report = validate(document)
@@ -361,15 +357,15 @@ def test_a_grant_number_twice_in_one_project_names_the_first_line() -> None:
 
 
 def test_a_line_that_gives_its_own_number_twice_repeats_no_other_line() -> None:
-    document = base()
+    document = valid_document()
     line = _line()
     line["identifiers"] *= 2
     document["projects"][0]["funding"].append(line)
-    assert found(document) == []
+    assert codes_and_pointers(document) == []
 
 
 def test_grant_numbers_of_many_projects_are_found_on_both_paths(tmp_path: Path) -> None:
-    document = base()
+    document = valid_document()
     for number in range(2, 30):
         another_project(
             document, id=f"project-{number}", funding=[_line(grant=f"{300000 + number}")]

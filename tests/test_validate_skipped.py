@@ -6,9 +6,8 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
-from typing import Any
 
-from conftest import EXAMPLES
+from conftest import EXAMPLES, valid_document
 from unikommune import validate
 
 INVALID = EXAMPLES / "invalid"
@@ -44,15 +43,8 @@ def test_a_readable_file_leaves_unresolved_references_reported(tmp_path: Path) -
     assert codes == {"unresolved_reference"}
 
 
-def _base() -> dict[str, Any]:
-    document: dict[str, Any] = json.loads(
-        (INVALID / "byte_order_mark.json").read_bytes().decode("utf-8-sig")
-    )
-    return document
-
-
 def test_an_unresolved_reference_suggests_the_closest_id() -> None:
-    document = _base()
+    document = valid_document()
     document["theses"][0]["host"] = "trondhiem"
     (finding,) = validate(document).findings
     assert finding.code == "unresolved_reference"
@@ -60,7 +52,7 @@ def test_an_unresolved_reference_suggests_the_closest_id() -> None:
 
 
 def test_no_suggestion_when_no_id_is_close() -> None:
-    document = _base()
+    document = valid_document()
     document["theses"][0]["host"] = "oslo-kommune-etaten"
     (finding,) = validate(document).findings
     assert "did you mean" not in finding.message
@@ -68,7 +60,7 @@ def test_no_suggestion_when_no_id_is_close() -> None:
 
 
 def test_a_forward_reference_suggests_the_closest_id_too() -> None:
-    document = _base()
+    document = valid_document()
     document["missions"][0]["projects"] = ["projekt"]
     (finding,) = validate(document).findings
     assert "did you mean 'project'?" in finding.message
@@ -80,7 +72,7 @@ def test_a_check_digit_failure_names_the_record_and_the_field() -> None:
 
 
 def test_a_string_where_a_text_belongs_shows_a_language_map() -> None:
-    document = _base()
+    document = valid_document()
     document["projects"][0]["title"] = "A project"
     (finding,) = validate(document).findings
     assert finding.code == "wrong_type"
@@ -88,7 +80,7 @@ def test_a_string_where_a_text_belongs_shows_a_language_map() -> None:
 
 
 def test_a_document_of_the_earlier_version_is_old_format_version(tmp_path: Path) -> None:
-    document = _base()
+    document = valid_document()
     document["$schema"] = "https://w3id.org/unikommune/schema/0.1/dataset.json"
     (finding,) = validate(document).findings
     assert finding.code == "old_format_version"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 import string
@@ -14,7 +13,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from conftest import EXAMPLES
+from conftest import EXAMPLES, codes_and_pointers, valid_document
 from unikommune import Money, validate
 from unikommune.codelists import COUNTRY_CODES, CURRENCY_CODES, REGION_AREAS
 from unikommune.identifiers import URL_PATTERN, is_valid_identifier
@@ -29,18 +28,6 @@ from unikommune.models.values import (
 from unikommune.schema import validator
 from unikommune.validation.decode import Text, texts_clean
 
-BASE = EXAMPLES / "invalid" / "byte_order_mark.json"  # the valid base document, behind a BOM
-_BASE: dict[str, Any] = json.loads(BASE.read_bytes().decode("utf-8-sig"))
-
-
-def base() -> dict[str, Any]:
-    return copy.deepcopy(_BASE)
-
-
-def found(document: dict[str, Any]) -> list[tuple[str, str]]:
-    """Return ``(code, pointer)`` of every finding of ``document``."""
-    return [(finding.code, finding.pointer) for finding in validate(document)]
-
 
 def _messages(document: dict[str, Any]) -> list[str]:
     return [finding.message for finding in validate(document)]
@@ -51,9 +38,9 @@ def _messages(document: dict[str, Any]) -> list[str]:
 
 @pytest.mark.parametrize("code", ["NOK", "EUR", "SEK", "USD", "ISK", "XDR", "ZWG"])
 def test_an_iso_4217_currency_is_accepted(code: str) -> None:
-    document = base()
+    document = valid_document()
     document["projects"][0]["funding"][0]["amount"]["currency"] = code
-    assert found(document) == []
+    assert codes_and_pointers(document) == []
     assert Money(amount=1.0, currency=code).currency == code
 
 
@@ -68,9 +55,11 @@ def test_an_iso_4217_currency_is_accepted(code: str) -> None:
     ],
 )
 def test_three_letters_that_are_no_currency_are_not_in_the_codelist(code: str, hint: str) -> None:
-    document = base()
+    document = valid_document()
     document["projects"][0]["funding"][0]["amount"]["currency"] = code
-    assert found(document) == [("not_in_codelist", "/projects/0/funding/0/amount/currency")]
+    assert codes_and_pointers(document) == [
+        ("not_in_codelist", "/projects/0/funding/0/amount/currency")
+    ]
     (message,) = _messages(document)
     assert "an ISO 4217 currency code" in message
     assert hint in message
@@ -85,7 +74,7 @@ def test_a_figure_in_money_takes_a_currency_of_the_codelist() -> None:
     figure["measure"] = "external-funding"
     for unit, codes in [("count", []), ("NOK", []), ("NKO", ["not_in_codelist"])]:
         figure["unit"] = unit
-        assert [code for code, _ in found(document)] == codes
+        assert [code for code, _ in codes_and_pointers(document)] == codes
 
 
 def test_the_schema_holds_the_currencies() -> None:
@@ -119,11 +108,11 @@ def test_a_malformed_tag_is_not_a_matter_of_its_region(tag: str) -> None:
 
 
 def test_an_unknown_region_is_found_in_every_place_a_tag_is() -> None:
-    document = base()
+    document = valid_document()
     document["languages"] = ["en", "nb-XX"]
     document["projects"][0]["title"]["en-UK"] = "A project"
     document["theses"][0]["language"] = "se-ZZ"
-    assert sorted(found(document)) == [
+    assert sorted(codes_and_pointers(document)) == [
         ("unknown_language_region", "/languages/1"),
         ("unknown_language_region", "/projects/0/title/en-UK"),
         ("unknown_language_region", "/theses/0/language"),
@@ -132,9 +121,9 @@ def test_an_unknown_region_is_found_in_every_place_a_tag_is() -> None:
 
 
 def test_a_malformed_tag_is_still_invalid_language() -> None:
-    document = base()
+    document = valid_document()
     document["theses"][0]["language"] = "nb_NO"
-    assert found(document) == [("invalid_language", "/theses/0/language")]
+    assert codes_and_pointers(document) == [("invalid_language", "/theses/0/language")]
 
 
 @given(st.sampled_from(COUNTRY_CODES + REGION_AREAS), st.booleans())
@@ -181,18 +170,18 @@ BAD_URLS = [
 @pytest.mark.parametrize("url", GOOD_URLS)
 def test_an_address_of_the_characters_of_a_url_is_accepted(url: str) -> None:
     assert re.fullmatch(URL_PATTERN, url)
-    document = base()
+    document = valid_document()
     document["partners"][0]["homepage"] = url
-    assert found(document) == []
+    assert codes_and_pointers(document) == []
     assert is_valid_identifier("url", url)
 
 
 @pytest.mark.parametrize(("url", "named"), BAD_URLS)
 def test_an_address_with_a_character_no_url_holds_is_invalid_format(url: str, named: str) -> None:
     assert not re.fullmatch(URL_PATTERN, url)
-    document = base()
+    document = valid_document()
     document["partners"][0]["homepage"] = url
-    assert found(document) == [("invalid_format", "/partners/0/homepage")]
+    assert codes_and_pointers(document) == [("invalid_format", "/partners/0/homepage")]
     (message,) = _messages(document)
     assert named in message
     assert not is_valid_identifier("url", url)
@@ -222,14 +211,14 @@ _NOT_CONTROL = st.characters(blacklist_characters=CONTROLS, blacklist_categories
 
 
 def test_tabs_and_line_breaks_are_no_control_characters() -> None:
-    document = base()
+    document = valid_document()
     document["projects"][0]["title"]["en"] = "A project\n\twith lines\r\nof every system"
-    assert found(document) == []
+    assert codes_and_pointers(document) == []
 
 
 @pytest.mark.parametrize("control", ["\x00", "\x07", "\x1b", "\x7f", "\x85", "\x96", "\x0c"])
 def test_a_control_character_is_found_in_every_kind_of_text(control: str) -> None:
-    document = base()
+    document = valid_document()
     document["partners"][0]["name"]["en"] = f"Trondheim{control}"
     document["agreements"][0]["governance"][0]["name"]["en"] = f"Steering{control} group"
     document["projects"][0]["summary"] = {"en": f"{control}about"}
@@ -240,7 +229,7 @@ def test_a_control_character_is_found_in_every_kind_of_text(control: str) -> Non
         "tool_version": f"2{control}",
         "confidence": 0.5,
     }
-    assert sorted(found(document)) == [
+    assert sorted(codes_and_pointers(document)) == [
         ("control_character", "/agreements/0/governance/0/name/en"),
         ("control_character", "/partners/0/name/en"),
         ("control_character", "/placements/0/programme_code"),
@@ -250,7 +239,7 @@ def test_a_control_character_is_found_in_every_kind_of_text(control: str) -> Non
 
 
 def test_the_message_names_the_character_and_where_it_is() -> None:
-    document = base()
+    document = valid_document()
     document["projects"][0]["title"]["en"] = "A project \u0096 health"
     (message,) = _messages(document)
     assert "U+0096 at character 11" in message
@@ -268,10 +257,10 @@ def test_a_text_is_refused_exactly_when_it_holds_a_control_character(
     assert control_character_at(text) is None
     assert control_character_at(broken) == at
     for value, codes in [(text, []), (broken, [("control_character", "/projects/0/title/nb")])]:
-        document = base()
+        document = valid_document()
         document["projects"][0]["title"]["nb"] = value
         document["projects"][0]["title"]["en"] = "A project"
-        assert found(document) == codes
+        assert codes_and_pointers(document) == codes
         assert validator("project").is_valid(document["projects"][0]) == (value == text)
 
 
@@ -297,7 +286,7 @@ def test_a_control_character_split_between_chunks_is_found() -> None:
 def test_json_lines_with_control_characters_give_the_same_findings_on_both_paths(
     tmp_path: Path,
 ) -> None:
-    document = base()
+    document = valid_document()
     placement = document["placements"][0]
     folder = tmp_path / "dataset"
     folder.mkdir()
