@@ -31,8 +31,24 @@ EXIT_FINDINGS = 1
 EXIT_ERROR = 2
 EXIT_INTERNAL = 3
 
-#: Subcommand modules under ``unikommune.cli``, in the order ``--help`` lists them.
-COMMANDS = ("validate", "schema", "init", "explain", "graph", "metrics", "upgrade")
+#: Subcommand modules under ``unikommune.cli``, in the order ``--help`` lists them; a module
+#: not (yet) in the package is skipped.
+COMMANDS = (
+    "validate",
+    "schema",
+    "init",
+    "explain",
+    "graph",
+    "metrics",
+    "indicators",
+    "assess",
+    "report",
+    "export",
+    "import_",  # the command "import" (a module cannot be named for a keyword)
+    "harvest",
+    "merge",
+    "upgrade",
+)
 
 
 class _Parser(argparse.ArgumentParser):
