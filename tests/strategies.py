@@ -18,6 +18,7 @@ from __future__ import annotations
 import copy
 import functools
 import json
+import re
 import string
 from collections.abc import Callable
 from typing import Any
@@ -61,20 +62,20 @@ def _resolve(ref: str, file: str) -> tuple[dict[str, Any], str]:
     return SCHEMAS[ref], ref
 
 
-def _string(draw: Callable[..., Any], schema: dict[str, Any]) -> str:
+def _string(schema: dict[str, Any]) -> st.SearchStrategy[str]:
     low, high = schema.get("minLength", 0), schema.get("maxLength", 10**9)
     if "pattern" in schema:
-        value: str = draw(_regex(schema["pattern"]).filter(lambda s: low <= len(s) <= high))
-        return value
-    return str(draw(st.text(min_size=max(low, 1), max_size=min(high, 12))))
+        if "minLength" in schema or "maxLength" in schema:
+            return _regex(schema["pattern"]).filter(lambda s: low <= len(s) <= high)
+        return _regex(schema["pattern"])
+    return st.text(min_size=max(low, 1), max_size=min(high, 12))
 
 
-def _number(draw: Callable[..., Any], schema: dict[str, Any], integer: bool) -> int | float:
+def _number(schema: dict[str, Any], integer: bool) -> st.SearchStrategy[int | float]:
     low = schema.get("minimum", schema.get("exclusiveMinimum"))
     high = schema.get("maximum")
     if integer:
-        value: int = draw(st.integers(min_value=low, max_value=high))
-        return value
+        return st.integers(min_value=low, max_value=high)
     exclusive = "exclusiveMinimum" in schema
     floats = st.floats(
         min_value=low, max_value=high, exclude_min=exclusive, allow_nan=False, allow_infinity=False
@@ -83,8 +84,7 @@ def _number(draw: Callable[..., Any], schema: dict[str, Any], integer: bool) -> 
         min_value=None if low is None else int(low) + (1 if exclusive else 0),
         max_value=None if high is None else int(high),
     )
-    number: int | float = draw(st.one_of(floats, ints))
-    return number
+    return st.one_of(floats, ints)
 
 
 def _matches(value: dict[str, Any], condition: dict[str, Any]) -> bool:
@@ -96,91 +96,110 @@ def _matches(value: dict[str, Any], condition: dict[str, Any]) -> bool:
     )
 
 
-def _object(draw: Callable[..., Any], schema: dict[str, Any], file: str) -> dict[str, Any]:
+def _not_null(schema: dict[str, Any], file: str) -> st.SearchStrategy[Any]:
+    key = (id(schema), file, "not null")
+    if key not in _CACHE:
+        _CACHE[key] = _value(schema, file).filter(lambda item: item is not None)
+    return _CACHE[key]
+
+
+def _object(schema: dict[str, Any], file: str) -> st.SearchStrategy[dict[str, Any]]:
     properties: dict[str, Any] = schema.get("properties", {})
     if not properties:
         keys = _regex(schema["propertyNames"]["pattern"])
-        values = st.deferred(lambda: _value(schema["additionalProperties"], file))
-        result: dict[str, Any] = draw(
-            st.dictionaries(
-                keys, values, min_size=max(schema.get("minProperties", 0), 1), max_size=3
-            )
+        values = _value(schema["additionalProperties"], file)
+        return st.dictionaries(
+            keys, values, min_size=max(schema.get("minProperties", 0), 1), max_size=3
         )
-        return result
     required = set(schema.get("required", []))
-    not_null: set[str] = set()
-    if "anyOf" in schema:  # object-level alternatives: one property must be present, not null
-        branch = draw(st.sampled_from(schema["anyOf"]))
-        not_null = set(branch["required"])
-    value = {}
-    for name, sub in properties.items():
-        if name in not_null:
-            value[name] = draw(_value(sub, file).filter(lambda item: item is not None))
-        elif name in required or draw(st.booleans()):
-            value[name] = draw(_value(sub, file))
+    branches = [set(branch["required"]) for branch in schema.get("anyOf", [])]
     rules = [*schema.get("allOf", []), *([schema] if "if" in schema else [])]
-    for rule in rules:
-        if _matches(value, rule["if"]):
-            then = rule["then"]
-            for name in then.get("required", []):
-                if name not in value:
-                    value[name] = draw(_value(properties[name], file))
-            # Each ``then`` subschema in schemas/ is narrower than the property's own schema
-            # (a subset enum, a pattern, not-null), so a value drawn from it satisfies both.
-            for name, sub in then.get("properties", {}).items():
-                if name in value and isinstance(sub, dict):
-                    value[name] = draw(_value(sub, file))
-    return value
+
+    @st.composite
+    def drawn(draw: Callable[..., Any]) -> dict[str, Any]:
+        # Object-level alternatives: one property of the branch drawn must be present, not null.
+        not_null: set[str] = draw(st.sampled_from(branches)) if branches else set()
+        value = {}
+        for name, sub in properties.items():
+            if name in not_null:
+                value[name] = draw(_not_null(sub, file))
+            elif name in required or draw(_BOOLEANS):
+                value[name] = draw(_value(sub, file))
+        for rule in rules:
+            if _matches(value, rule["if"]):
+                then = rule["then"]
+                for name in then.get("required", []):
+                    if name not in value:
+                        value[name] = draw(_value(properties[name], file))
+                # Each ``then`` subschema in schemas/ is narrower than the property's own
+                # schema (a subset enum, a pattern, not-null), so a value drawn from it
+                # satisfies both.
+                for name, sub in then.get("properties", {}).items():
+                    if name in value and isinstance(sub, dict):
+                        value[name] = draw(_value(sub, file))
+        return value
+
+    return drawn()
 
 
-@st.composite
-def _drawn(draw: Callable[..., Any], schema: dict[str, Any], file: str) -> Any:
+def _build(schema: dict[str, Any], file: str) -> st.SearchStrategy[Any]:
     if "$ref" in schema:
-        target, target_file = _resolve(schema["$ref"], file)
-        return draw(_value(target, target_file))
+        return _value(*_resolve(schema["$ref"], file))
     if "const" in schema:
-        return schema["const"]
+        return st.just(schema["const"])
     if "enum" in schema:
-        return draw(st.sampled_from(schema["enum"]))
+        return st.sampled_from(schema["enum"])
     if "anyOf" in schema and "type" not in schema:
-        return draw(st.one_of([_value(branch, file) for branch in schema["anyOf"]]))
+        return st.one_of([_value(branch, file) for branch in schema["anyOf"]])
     kind = schema.get("type")
     if kind == "object":
-        return _object(draw, schema, file)
+        return _object(schema, file)
     if kind == "array":
         items = _value(schema["items"], file)
-        size = {
-            "min_size": schema.get("minItems", 0),
-            "max_size": max(schema.get("minItems", 0), 2),
-        }
+        low = schema.get("minItems", 0)
         if schema.get("uniqueItems"):
-            return draw(st.lists(items, unique_by=lambda item: json.dumps(item), **size))
-        return draw(st.lists(items, **size))
+            return st.lists(items, min_size=low, max_size=max(low, 2), unique_by=json.dumps)
+        return st.lists(items, min_size=low, max_size=max(low, 2))
     if kind == "string":
-        return _string(draw, schema)
+        return _string(schema)
     if kind in ("integer", "number"):
-        return _number(draw, schema, integer=kind == "integer")
+        return _number(schema, integer=kind == "integer")
     if kind == "boolean":
-        return draw(st.booleans())
+        return _BOOLEANS
     if kind == "null":
-        return None
+        return st.none()
     raise NotImplementedError(f"no strategy for schema {schema!r}")
 
 
-_CACHE: dict[tuple[int, str], st.SearchStrategy[Any]] = {}
+_BOOLEANS = st.booleans()
+_CACHE: dict[tuple[Any, ...], st.SearchStrategy[Any]] = {}
 
 
 def _value(schema: dict[str, Any], file: str) -> st.SearchStrategy[Any]:
-    # Building strategies is costly (regexes compile); the schemas live for the whole run.
+    # Each schema node's strategy is built once and drawn from many times: building
+    # strategies is costly (regexes compile), and the schemas live for the whole run.  A
+    # node met again while it is being built (a recursive $ref) is drawn through a deferred
+    # strategy that looks the finished one up.
     key = (id(schema), file)
     if key not in _CACHE:
-        _CACHE[key] = _drawn(schema, file)
+        _CACHE[key] = st.deferred(lambda: _CACHE[key])
+        _CACHE[key] = _build(schema, file)
     return _CACHE[key]
+
+
+#: Language tags that real data uses.  Drawing from the language-tag pattern costs about
+#: ten milliseconds a value and every text is a language map, so a key is one of these
+#: three times in four and drawn from the pattern the fourth.
+TYPICAL_LANGUAGE_TAGS = ("nb", "nn", "en", "se", "sma", "smj", "fkv", "en-GB", "nb-NO")
 
 
 @functools.cache
 def _regex(pattern: str) -> st.SearchStrategy[str]:
-    return st.from_regex(pattern, fullmatch=True)
+    drawn = st.from_regex(pattern, fullmatch=True)
+    if not pattern.startswith("^[a-z]{2,3}("):
+        return drawn
+    typical = st.sampled_from([tag for tag in TYPICAL_LANGUAGE_TAGS if re.match(pattern, tag)])
+    return st.one_of(typical, typical, typical, drawn)
 
 
 def _orgnr_check_digit(body: str) -> str | None:
