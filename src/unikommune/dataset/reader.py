@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from pydantic_core import from_json
 
@@ -26,14 +27,20 @@ from unikommune.findings import RawFinding
 __all__ = [
     "CHUNK",
     "MAX_NUMBER_DIGITS",
+    "FileIdentity",
     "Parsed",
     "decode",
+    "identity",
     "parse_short",
     "parse_text",
     "read_file",
     "read_json",
     "split_chunk",
 ]
+
+#: What tells a file from another, or from itself changed: device, inode, size and the time
+#: of its last change in nanoseconds (see :func:`identity`).
+FileIdentity = tuple[int, int, int, int]
 
 #: Bytes read at a time from a JSON Lines file.
 CHUNK = 256 * 1024
@@ -64,15 +71,28 @@ class Parsed:
         return self.text is not None
 
 
-def read_file(path: Path, max_bytes: int) -> bytes | RawFinding:
+def identity(stream: BinaryIO) -> FileIdentity:
+    """Return what tells the file open as ``stream`` from another one, or from itself changed."""
+    status = os.fstat(stream.fileno())
+    return status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns
+
+
+def read_file(
+    path: Path, max_bytes: int, seen: Callable[[FileIdentity], None] | None = None
+) -> bytes | RawFinding:
     """Return the bytes of ``path``, or a ``too_large`` finding; never read past ``max_bytes``.
+
+    ``seen``, when given, is told the :func:`identity` of the file read.
 
     Raises:
         DatasetReadError: the path cannot be opened (missing, a symlink loop, no permission).
     """
     try:
         with path.open("rb") as stream:
-            size = path.stat().st_size
+            known = identity(stream)
+            if seen is not None:
+                seen(known)
+            size = known[2]
             # Never read a file known to be too large; the bounded read guards the others.
             data = b"" if size > max_bytes else stream.read(max_bytes + 1)
             if size > max_bytes:
@@ -98,13 +118,17 @@ def read_file(path: Path, max_bytes: int) -> bytes | RawFinding:
     return data
 
 
-def read_json(path: Path, max_bytes: int) -> Parsed:
+def read_json(
+    path: Path, max_bytes: int, seen: Callable[[FileIdentity], None] | None = None
+) -> Parsed:
     """Read and parse the JSON document at ``path``; every way it is broken is a finding.
+
+    ``seen``, when given, is told the :func:`identity` of the file read.
 
     Raises:
         DatasetReadError: the path cannot be opened (missing, a symlink loop, no permission).
     """
-    data = read_file(path, max_bytes)
+    data = read_file(path, max_bytes, seen)
     if isinstance(data, RawFinding):
         return Parsed(None, None, [data])
     text, findings = decode(data, str(path))

@@ -529,6 +529,17 @@ _ALL = (
         "`--force`) writes each collection to one file and removes the other.",
     ),
     Code(
+        "file_changed",
+        _W,
+        "file",
+        "A file changed while it was checked",
+        "Findings are placed (line and column) in the bytes that were checked. A file "
+        "whose findings had to be placed by reading it again was, by then, another file or "
+        "changed (its inode, size or time of change differ), so its findings are given "
+        "without line and column rather than at the places of another version.",
+        "Check the dataset again when nothing is writing to it.",
+    ),
+    Code(
         "interrupted_save",
         _I,
         "file",

@@ -28,7 +28,7 @@ from unikommune.dataset.layout import (
     folder_files,
 )
 from unikommune.dataset.profile import profile_of, read_profile
-from unikommune.dataset.reader import Parsed, read_json
+from unikommune.dataset.reader import Parsed, identity, read_json
 from unikommune.dataset.shape import (
     metadata_validator,
     not_an_object,
@@ -111,7 +111,10 @@ class _Run:
     # -- documents ----------------------------------------------------------------------------
     def read_document(self, path: Path) -> Parsed:
         self.files.append(str(path))
-        parsed = read_json(path, self.max_bytes)
+        file = str(path)
+        parsed = read_json(path, self.max_bytes, partial(self.kept.seen, file))
+        if parsed.text is not None:
+            self.kept.keep_text(file, parsed.text)  # findings are placed in the text checked
         if self.progress and parsed.size:
             self.progress(parsed.size)  # bytes, as the progress of JSON Lines counts
         return parsed
@@ -314,6 +317,7 @@ class _Run:
                 f"cannot read the file: {error.strerror}", path=str(path)
             ) from None
         with stream:
+            self.kept.seen(str(path), identity(stream))
             lines.check(collection, stream, str(path))
 
     # -- large files in parts -----------------------------------------------------------------

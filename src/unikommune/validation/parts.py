@@ -20,7 +20,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from unikommune.dataset.reader import CHUNK, split_chunk
+from unikommune.dataset.reader import CHUNK, identity, split_chunk
 from unikommune.dataset.shape import line_shape
 from unikommune.rules import Context
 from unikommune.rules.integrity import repeated_id
@@ -67,7 +67,9 @@ def check_part(
     kept = Kept()
     lines = Lines(own, kept, max_line_bytes, accelerate=accelerate, progress=progress)
     file = str(path)
-    with Range(path.open("rb"), part.start, part.end) as stream:
+    opened = path.open("rb")
+    kept.seen(file, identity(opened))
+    with Range(opened, part.start, part.end) as stream:
         last = lines.check(collection, stream, file)
     placed = place([*lines.findings, *own.findings], sent, kept, max_bytes, max_line_bytes)
     # A part ends with a newline (but the last), so it has one line less than counted.
