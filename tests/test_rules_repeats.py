@@ -392,3 +392,18 @@ def _folder(tmp_path: Path, document: dict[str, Any]) -> Path:
         lines = [json.dumps(record, ensure_ascii=False) for record in document.get(name, [])]
         (folder / f"{name}.jsonl").write_text("".join(f"{line}\n" for line in lines), "utf-8")
     return folder
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "same"),
+    [("10.1000/ABC", "10.1000/abc", True), ("10.1000/Ä", "10.1000/ä", False)],
+)
+def test_doi_identifiers_of_two_records_are_compared_regardless_of_ascii_case(
+    first: str, second: str, same: bool
+) -> None:
+    document = valid_document()
+    document["projects"][0]["identifiers"] = [{"scheme": "doi", "value": first}]
+    another_project(document, identifiers=[{"scheme": "doi", "value": second}])
+    assert codes_and_pointers(document) == (
+        [("duplicate_record", "/projects/1/identifiers/0/value")] if same else []
+    )

@@ -11,16 +11,15 @@ warning.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLES
 
 import unikommune
+from conftest import EXAMPLES
 from unikommune.models import COLLECTIONS
 from unikommune.validation import engine, placing
 
@@ -43,7 +42,7 @@ def _replace(path: Path) -> None:
     """Rename a new version (two lines longer at the top) over ``path``."""
     other = path.with_name(path.name + ".new")
     other.write_bytes(b"\n\n" + path.read_bytes())
-    os.replace(other, path)
+    other.replace(path)
 
 
 def _rewrite(path: Path) -> None:

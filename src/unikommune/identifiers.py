@@ -14,6 +14,7 @@ True
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Callable
 from functools import cache
 from types import MappingProxyType
@@ -26,6 +27,8 @@ from unikommune.codelists import IdentifierScheme
 __all__ = [
     "SCHEME_PATTERNS",
     "URL_PATTERN",
+    "doi_key",
+    "identifier_key",
     "identifier_problem",
     "identifier_test",
     "is_valid_identifier",
@@ -154,3 +157,27 @@ def identifier_test(scheme: IdentifierScheme | str) -> Callable[[str], object]:
 def is_valid_identifier(scheme: IdentifierScheme | str, value: str) -> bool:
     """Return whether ``value`` is a valid identifier of ``scheme``, check digits included."""
     return identifier_problem(scheme, value) is None
+
+
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
+def doi_key(doi: str) -> str:
+    """Return ``doi`` as DOIs are compared: its ASCII letters in lower case.
+
+    DOI names are case-insensitive in ASCII letters only (DOI Handbook, 2.4), so
+    ``10.1000/ABC`` and ``10.1000/abc`` are one DOI and ``Æ`` stays ``Æ``.
+
+    >>> doi_key("10.1000/ABC-Æ")
+    '10.1000/abc-Æ'
+    """
+    return doi.lower() if doi.isascii() else doi.translate(_ASCII_LOWER)
+
+
+def identifier_key(scheme: IdentifierScheme | str, value: str) -> str:
+    """Return ``value`` of ``scheme`` as identifiers are compared: a DOI by :func:`doi_key`.
+
+    The other schemes' forms allow one spelling of each identifier, so they are compared
+    exactly.
+    """
+    return doi_key(value) if str(scheme) == "doi" else value

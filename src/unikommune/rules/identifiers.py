@@ -13,7 +13,12 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from unikommune.codelists import IdentifierScheme
-from unikommune.identifiers import SCHEME_PATTERNS, identifier_problem, identifier_test
+from unikommune.identifiers import (
+    SCHEME_PATTERNS,
+    identifier_key,
+    identifier_problem,
+    identifier_test,
+)
 from unikommune.models.values import Identifier
 from unikommune.rules import rule
 from unikommune.rules.context import Context
@@ -83,7 +88,8 @@ def records_entered_twice(context: Context, collection: str, batch: Batch) -> No
                 if not _valid(identifier):
                     continue  # reported by identifiers_valid
                 scheme, value = str(identifier.scheme), identifier.value
-                first = seen.setdefault((collection, scheme, value), record_id)
+                key = (collection, scheme, identifier_key(scheme, value))
+                first = seen.setdefault(key, record_id)
                 if first == record_id:
                     continue
                 indexes = next(at for at, item in path.values(record) if item is identifier)

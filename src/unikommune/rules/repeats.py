@@ -20,13 +20,13 @@ read from the models.
 
 from __future__ import annotations
 
-import string
 from collections.abc import Callable, Sequence
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
+from unikommune.identifiers import doi_key, identifier_key
 from unikommune.models import AgreementParty, Funding, Output, Participation, SdgLink
 from unikommune.models.paths import FieldPath, Indexes
 from unikommune.rules import rule
@@ -128,14 +128,6 @@ def links_given_once(context: Context, collection: str, batch: Batch) -> None:
                 )
 
 
-_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
-
-
-def _doi_key(doi: str) -> str:
-    """Return ``doi`` as DOIs are compared: its ASCII letters in lower case."""
-    return doi.lower() if doi.isascii() else doi.translate(_ASCII_LOWER)
-
-
 def _all_new(seen: dict[Any, Any], keys: Sequence[Any]) -> bool:
     """Return whether none of ``keys`` was seen before and none is given twice."""
     return seen.keys().isdisjoint(keys) and len(set(keys)) == len(keys)
@@ -146,7 +138,7 @@ _DOIS = {
     kind: tuple(FieldPath((*path.steps, ("doi", "doi"))) for path in paths)
     for kind, paths in _OUTPUTS.items()
 }
-#: The facts of DOIs: the id of the record that gave each first, by its key (`_doi_key`).
+#: The facts of DOIs: the id of the record that gave each first, by its key (`doi_key`).
 _SEEN_DOIS = "DOIs seen"
 
 
@@ -157,14 +149,14 @@ def dois_given_once(context: Context, collection: str, batch: Batch) -> None:
     records = batch.records
     what = noun(collection)
     for path in _DOIS[collection]:
-        keys = list(map(_doi_key, path.across(records)))
+        keys = list(map(doi_key, path.across(records)))
         if _all_new(seen, keys):
             seen.update(zip(keys, [records[at].id for at in path.owners(records)], strict=True))
             continue
         for index, record in enumerate(records):  # a DOI is given again: look record by record
             mine: dict[str, str] = {}  # the output of this record that gave each DOI
             for indexes, doi in path.values(record):
-                key, label = _doi_key(doi), path.label(indexes)
+                key, label = doi_key(doi), path.label(indexes)
                 if key in mine:
                     message = (
                         f"is already the DOI of {mine[key]} of this {what}; remove the repeated "
@@ -201,7 +193,7 @@ _Grant = tuple[str, Any, Any, Any]
 def _number(identifier: Any) -> tuple[str, str]:
     """Return a funding line's identifier as grant numbers are compared."""
     scheme = str(identifier.scheme)
-    return scheme, _doi_key(identifier.value) if scheme == "doi" else identifier.value
+    return scheme, identifier_key(scheme, identifier.value)
 
 
 def _alike(text: str, other: object) -> bool:
