@@ -14,13 +14,13 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from conftest import SLOW, benchmark_generator
+from unikommune.dataset.messages import structural_findings
 from unikommune.dataset.mirror import View, mirror_validator
 from unikommune.dataset.reader import parse_text
 from unikommune.dataset.shape import (
     read_alike,
     record_findings,
     record_validator,
-    structural_findings,
 )
 from unikommune.models import COLLECTIONS, default_profile
 from unikommune.models import values as types

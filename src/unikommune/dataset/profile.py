@@ -29,8 +29,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from unikommune.dataset.layout import describe
+from unikommune.dataset.messages import structural_findings
 from unikommune.dataset.reader import read_json
-from unikommune.dataset.shape import profile_validator, schema_problem, structural_findings
+from unikommune.dataset.shape import profile_validator, schema_problem
 from unikommune.findings import RawFinding
 from unikommune.models import Profile
 from unikommune.models.profile import profile_problems, shipped_profile, shipped_profile_ids

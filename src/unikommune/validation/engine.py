@@ -27,6 +27,7 @@ from unikommune.dataset.layout import (
     document_findings,
     folder_files,
 )
+from unikommune.dataset.messages import structural_findings
 from unikommune.dataset.profile import profile_of, read_profile
 from unikommune.dataset.reader import Parsed, identity, read_json
 from unikommune.dataset.shape import (
@@ -35,7 +36,6 @@ from unikommune.dataset.shape import (
     record_findings,
     schema_problem,
     string_id,
-    structural_findings,
 )
 from unikommune.errors import DatasetReadError
 from unikommune.findings import Finding, RawFinding, Severity, Where
