@@ -295,8 +295,23 @@ def folder_files(root: Path) -> FolderFiles:
             f"`unikommune validate` at a {DATASET_FILE} or at a folder holding one",
             path=str(root),
         )
-    files = FolderFiles(root, main)
+    files = FolderFiles(root, main, findings=_unexpected(root, present))
+    leftover = _leftover_finding(state)
+    if leftover is not None:
+        files.findings.append(leftover)
+    _choose_files(files, state)
+    return files
+
+
+def _unexpected(root: Path, present: list[Path]) -> list[RawFinding]:
+    """Return an ``unexpected_file`` finding for each of ``present`` not of the layout.
+
+    Raises:
+        DatasetReadError: one of them is a broken symbolic link, or a file of the layout
+            that is not a regular file.
+    """
     known = {path.name for path in own_files(root)}
+    findings = []
     for entry in present:
         if entry.is_symlink() and not entry.exists():
             raise DatasetReadError("the file is a broken or looping symbolic link", path=str(entry))
@@ -307,7 +322,7 @@ def folder_files(root: Path) -> FolderFiles:
                 path=str(entry),
             )
         if entry.name not in known:
-            files.findings.append(
+            findings.append(
                 RawFinding(
                     "unexpected_file",
                     f"{entry.name} is not a file of the dataset layout and is not checked; name "
@@ -315,9 +330,11 @@ def folder_files(root: Path) -> FolderFiles:
                     str(entry),
                 )
             )
-    leftover = _leftover_finding(state)
-    if leftover is not None:
-        files.findings.append(leftover)
+    return findings
+
+
+def _choose_files(files: FolderFiles, state: SaveState) -> None:
+    """Set the profile and the file of each collection of ``files``, as ``state`` says."""
 
     def source(name: str) -> Path | None:
         # A committed save's dataset is the files its journal lists, wherever they are now.
@@ -346,7 +363,6 @@ def folder_files(root: Path) -> FolderFiles:
             )
         elif lines is not None:
             files.lines[name] = lines
-    return files
 
 
 def _kind_of(path: Path) -> str:

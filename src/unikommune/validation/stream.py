@@ -266,9 +266,28 @@ class Lines:
             for index, good in zip(present, vouched, strict=True):
                 if not good:
                     found[index] = None
-        # One batch of every record of the right shape, in file order: a line that did not
-        # decode is checked on the general path, and its record (or its id) joins it.  The
-        # decoded runs between such lines are taken whole.
+        run, numbers, texts, kept, views, blank = self._with_general(
+            collection, found, lines, number, file
+        )
+        ids = self.context.ids
+        # The decoding found every reference at these paths known; so must the lines between.
+        resolved = frozenset(
+            path for path in resolved if path.all_known(views, ids[path.collection])
+        )
+        self._check(collection, run, numbers, texts, file, kept, resolved)
+        self.records += len(lines) - blank
+
+    def _with_general(
+        self, collection: str, found: list[Any], lines: list[bytes], number: int, file: str
+    ) -> tuple[list[Any], list[int], list[bytes], list[tuple[int, str | None]], list[Any], int]:
+        """Return one batch of every record of the right shape in ``found``, in file order.
+
+        A line that did not decode (its record ``None``) is checked on the general path,
+        and its record (or its id) joins the batch; the decoded runs between such lines
+        are taken whole.  Returns the batch's records, their line numbers and texts, the
+        ids of the lines of the wrong shape by their place in the batch, the records read
+        on the general path, and the number of blank lines.
+        """
         run: list[Any] = []
         numbers: list[int] = []
         texts: list[bytes] = []
@@ -298,13 +317,7 @@ class Lines:
         run += found[start:]
         numbers += range(number + 1 + start, number + 1 + len(lines))
         texts += lines[start:]
-        ids = self.context.ids
-        # The decoding found every reference at these paths known; so must the lines between.
-        resolved = frozenset(
-            path for path in resolved if path.all_known(views, ids[path.collection])
-        )
-        self._check(collection, run, numbers, texts, file, kept, resolved)
-        self.records += len(lines) - blank
+        return run, numbers, texts, kept, views, blank
 
     @staticmethod
     def _align(lines: list[bytes], records: list[Any], others: list[int]) -> list[Any]:
