@@ -11,35 +11,38 @@ messages ``unikommune validate`` reports.  So does a folder holding a collection
 two files (``collection_in_two_files``), which would give its records twice.  What
 an interrupted save left is never read, unless the save had committed its files
 (:mod:`unikommune.dataset.layout`).
+
+``load(path, collections=...)`` reads only some collections (the files of the others
+are not opened), and :func:`iter_records` streams the records of one collection
+without holding them all.  Both raise what ``load`` raises, for the files they read.
+JSON Lines are read by :func:`unikommune.dataset.lines.json_lines`, quickly where that
+is proven to read what the strict reader reads; a load pauses the garbage collector
+(restored afterwards, also on error), as the many objects it makes hold no cycles.
 """
 
 from __future__ import annotations
 
+import gc
 import os
-from collections.abc import Iterator
+from collections.abc import Collection, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from unikommune.dataset.layout import folder_files, schema_finding
+from unikommune.dataset.layout import FolderFiles, folder_files, schema_finding
+from unikommune.dataset.lines import UNREAD, json_lines
 from unikommune.dataset.profile import profile_of, read_profile
-from unikommune.dataset.reader import (
-    CHUNK,
-    Parsed,
-    parse_short,
-    parse_text,
-    read_json,
-    split_chunk,
-)
+from unikommune.dataset.reader import Parsed, parse_short, parse_text, read_json
 from unikommune.errors import DatasetReadError, InvalidDatasetError
 from unikommune.findings import Finding, RawFinding, Severity
-from unikommune.models import COLLECTIONS, Dataset, DatasetPart
+from unikommune.models import COLLECTIONS, Dataset, DatasetPart, Record
 from unikommune.validation.codes import CODES
 from unikommune.validation.engine import MAX_DOCUMENT_BYTES, MAX_LINE_BYTES, validate
 
-__all__ = ["load", "parse_json"]
+__all__ = ["iter_records", "load", "parse_json"]
 
 
 def _unreadable(findings: list[RawFinding], file: str) -> None:
@@ -141,38 +144,107 @@ def _validated(
         return None
 
 
-def load(path: str | os.PathLike[str], *, max_bytes: int = MAX_DOCUMENT_BYTES) -> Dataset:
+def load(
+    path: str | os.PathLike[str],
+    *,
+    max_bytes: int = MAX_DOCUMENT_BYTES,
+    collections: Iterable[str] | None = None,
+) -> Dataset:
     """Load a dataset from a ``dataset.json`` document or a folder of collection files.
 
     Args:
         path: a dataset document, or a folder holding ``dataset.json`` and collection files.
         max_bytes: the largest single JSON document to read.
+        collections: the collections to read (such as ``["partners", "projects"]``), or
+            ``None`` for all.  The others are left empty and their JSON Lines files are
+            not opened; errors are raised for the dataset's metadata and the records read.
 
     Returns:
-        The dataset, with every record checked against the models.
+        The dataset, with every record read checked against the models.
+
+    The garbage collector is paused while the dataset is read (a load makes millions of
+    objects and no reference cycle; walking them again and again made loading several
+    times slower, measured) and restored as it was, also on error.  It then finds every
+    object of the process in its oldest generation, unless the program froze objects
+    itself (:func:`gc.freeze`).
 
     Raises:
         DatasetReadError: the path cannot be read, or is not JSON.
         InvalidDatasetError: the data does not fit the models; ``problems`` lists the
             validator's findings for every part that does not fit.  Also for a folder
             holding a collection in two files (``collection_in_two_files``).
+        ValueError: ``collections`` names something that is not a collection.
+
+    >>> import unikommune
+    >>> dataset = unikommune.load("examples/trondheim", collections=["partners"])
+    >>> len(dataset.partners) > 0, dataset.projects
+    (True, [])
     """
-    root = Path(path)
-    if root.is_dir():
-        return _folder(root, max_bytes)
-    if not root.exists():
-        raise DatasetReadError("no such file or folder", path=str(root))
-    file = str(root)
-    document = _document(root, max_bytes)
-    rejected = _main_rejected(document, file)
-    if not rejected:
-        document = _inline_profile(document, file, root.parent, rejected)
-    dataset: Dataset | None = (
-        _validated(Dataset, document, file, rejected) if not rejected else None
-    )
-    if rejected or dataset is None:
-        raise _invalid(root, rejected, max_bytes)
-    return dataset
+    wanted = _chosen(collections)
+    with _collector_paused():
+        root = Path(path)
+        if root.is_dir():
+            return _folder(root, max_bytes, wanted)
+        if not root.exists():
+            raise DatasetReadError("no such file or folder", path=str(root))
+        file = str(root)
+        document = _document(root, max_bytes)
+        rejected = _main_rejected(document, file)
+        if not rejected:
+            document = _inline_profile(_only(document, wanted), file, root.parent, rejected)
+        dataset: Dataset | None = (
+            _validated(Dataset, document, file, rejected) if not rejected else None
+        )
+        if rejected or dataset is None:
+            raise _invalid(root, rejected, max_bytes)
+        return dataset
+
+
+def _chosen(collections: Iterable[str] | None) -> frozenset[str]:
+    """Return the collections asked for; raise ValueError for a name that is not one."""
+    if collections is None:
+        return frozenset(COLLECTIONS)
+    if isinstance(collections, str):
+        collections = [collections]
+    chosen = frozenset(collections)
+    unknown = sorted(chosen - set(COLLECTIONS))
+    if unknown:
+        raise ValueError(
+            f"not a collection: {', '.join(map(repr, unknown))}; "
+            f"expected some of {', '.join(COLLECTIONS)}"
+        )
+    return chosen
+
+
+def _only(document: Any, wanted: Collection[str]) -> Any:
+    """Return a document (a dataset or a part) without the collections not ``wanted``."""
+    if not isinstance(document, dict) or len(wanted) == len(COLLECTIONS):
+        return document
+    return {
+        key: value for key, value in document.items() if key not in COLLECTIONS or key in wanted
+    }
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the garbage collector while loading, then restore it as it was.
+
+    A load makes millions of objects and no reference cycle; the collector would walk
+    them all again and again as they pile up.  Once paused, it would still walk them
+    all at its next run, as new; so they are moved to its oldest generation, which it
+    walks seldom (:func:`gc.freeze` then :func:`gc.unfreeze`, two cheap moves of its
+    lists), unless the program froze objects of its own, which are left as they are.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            if not gc.get_freeze_count():
+                gc.freeze()
+                gc.unfreeze()
+            gc.enable()
 
 
 def _main_rejected(document: Any, file: str) -> list[_Rejected]:
@@ -201,7 +273,25 @@ def _inline_profile(
     return {**document, "profile": profile.model_dump(by_alias=True, exclude_none=True)}
 
 
-def _folder(root: Path, max_bytes: int) -> Dataset:
+@dataclass
+class _Folder:
+    """A dataset folder read up to its JSON Lines files: metadata, profile and parts checked."""
+
+    root: Path
+    files: FolderFiles
+    document: Any
+    extra: dict[str, list[Any]]
+    rejected: list[_Rejected]
+
+
+def _folder_start(root: Path, max_bytes: int, wanted: frozenset[str]) -> _Folder:
+    """Read a folder's layout, main document, profile and part documents.
+
+    Raises:
+        DatasetReadError: a file cannot be read.
+        InvalidDatasetError: the layout holds a collection twice, or the main document
+            is not a dataset document.
+    """
     files = folder_files(root)
     # The layout's own errors (a collection in two files): the dataset read would be wrong.
     refused = [raw for raw in files.findings if CODES[raw.code].severity is Severity.ERROR]
@@ -217,8 +307,7 @@ def _folder(root: Path, max_bytes: int) -> Dataset:
     rejected = _main_rejected(document, main)
     if rejected:
         raise _invalid(root, rejected, max_bytes)
-    document = _inline_profile(document, main, root, rejected)
-    extra: dict[str, list[Any]] = {name: [] for name in COLLECTIONS}
+    document = _inline_profile(_only(document, wanted), main, root, rejected)
     if files.profile is not None:
         if "profile" in document:
             rejected.append(_Rejected(main, "/profile", None, "the profile is declared twice"))
@@ -228,63 +317,103 @@ def _folder(root: Path, max_bytes: int) -> Dataset:
             rejected.append(_Rejected(str(files.profile), "", None, "not a profile"))
         else:
             document = {**document, "profile": profile.model_dump(by_alias=True, exclude_none=True)}
+    extra: dict[str, list[Any]] = {name: [] for name in COLLECTIONS if name in wanted}
+    # A part document may hold records of any collection: each is read, for those wanted.
     for part_path in files.parts.values():
         part_file = str(part_path)
         part = _document(part_path, max_bytes)
         if not isinstance(part, dict) or schema_finding(part, "dataset-part", part_file):
             rejected.append(_Rejected(part_file, "", None, "not a dataset-part document"))
             continue
-        validated = _validated(DatasetPart, part, part_file, rejected)
+        validated = _validated(DatasetPart, _only(part, wanted), part_file, rejected)
         if validated is not None:
-            for name in COLLECTIONS:
-                extra[name].extend(getattr(validated, name))
-    for name, lines_path in files.lines.items():
-        for number, value in _json_lines(lines_path):
-            record = _validated(COLLECTIONS[name], value, str(lines_path), rejected, number)
-            if record is not None:
-                extra[name].append(record)
-    dataset: Dataset | None = _validated(Dataset, document, main, rejected)
+            for name, records in extra.items():
+                records.extend(getattr(validated, name))
+    return _Folder(root, files, document, extra, rejected)
+
+
+def _folder(root: Path, max_bytes: int, wanted: frozenset[str]) -> Dataset:
+    start = _folder_start(root, max_bytes, wanted)
+    rejected = start.rejected
+    for name, lines_path in start.files.lines.items():
+        if name in wanted:
+            start.extra[name].extend(_line_records(lines_path, name, rejected))
+    dataset: Dataset | None = _validated(Dataset, start.document, str(start.files.main), rejected)
     if rejected or dataset is None:
         raise _invalid(root, rejected, max_bytes)
-    for name, records in extra.items():
+    for name, records in start.extra.items():
         dataset.collection(name).extend(records)
     return dataset
 
 
-def _json_lines(path: Path) -> Iterator[tuple[int, Any]]:
-    """Yield ``(line number, value)`` of every record of a JSON Lines file, strictly parsed.
+def iter_records(
+    path: str | os.PathLike[str], collection: str, *, max_bytes: int = MAX_DOCUMENT_BYTES
+) -> Iterator[Record]:
+    """Yield the records of one collection of a dataset, streaming its JSON Lines file.
+
+    The records are those ``load(path, collections=[collection])`` would hold, in the
+    same order, and the errors the same: the dataset's metadata is read and checked
+    before the first record, and a record the models reject ends the records yielded;
+    the rest of the file is read for other such records and
+    :class:`~unikommune.errors.InvalidDatasetError` raised for them all.  Only a
+    collection in a JSON Lines file is streamed; one inside a JSON document is read
+    with its document.  The garbage collector is left as it is.
 
     Raises:
-        DatasetReadError: the file cannot be read, or a line is not a JSON document or is
-            over the limit of one record.
+        DatasetReadError: the path cannot be read, or is not JSON.
+        InvalidDatasetError: the data does not fit the models (see :func:`load`).
+        ValueError: ``collection`` is not a collection.
+
+    >>> import unikommune
+    >>> from unikommune.loading import iter_records
+    >>> sum(1 for _ in iter_records("examples/trondheim", "partners")) == len(
+    ...     unikommune.load("examples/trondheim").partners)
+    True
     """
+    return _streamed(Path(path), collection, _chosen([collection]), max_bytes)
+
+
+def _streamed(
+    root: Path, collection: str, wanted: frozenset[str], max_bytes: int
+) -> Iterator[Record]:
+    if not root.is_dir():
+        yield from load(root, max_bytes=max_bytes, collections=wanted).collection(collection)
+        return
+    start = _folder_start(root, max_bytes, wanted)
+    rejected = start.rejected
+    dataset = _validated(Dataset, start.document, str(start.files.main), rejected)
+    lines_path = start.files.lines.get(collection)
+    records = _line_records(lines_path, collection, rejected) if lines_path else iter(())
+    if rejected or dataset is None:
+        for _ in records:  # every record the models reject is in the error
+            pass
+        raise _invalid(root, rejected, max_bytes)
+    yield from dataset.collection(collection)
+    yield from start.extra[collection]
+    for record in records:
+        if not rejected:
+            yield record
+    if rejected:
+        raise _invalid(root, rejected, max_bytes)
+
+
+def _line_records(path: Path, collection: str, rejected: list[_Rejected]) -> Iterator[Any]:
+    """Yield the records of a JSON Lines file the models accept; note those they reject.
+
+    Raises:
+        DatasetReadError: the file cannot be read, or a line is over the limit of one
+            record or is not a JSON document.
+    """
+    validate_python = COLLECTIONS[collection].model_validate
     file = str(path)
-    number = 0
-    try:
-        stream = path.open("rb")
-    except OSError as error:
-        raise DatasetReadError(f"cannot read the file: {error.strerror}", path=file) from None
-    with stream:
-        pending = b""
-        while True:
-            chunk = stream.read(CHUNK)
-            lines, pending = split_chunk(pending, chunk)
-            if len(pending) > MAX_LINE_BYTES:
-                lines.append(pending)
-            for line in lines:
-                number += 1
-                if len(line) > MAX_LINE_BYTES:
-                    raise DatasetReadError(
-                        f"line {number}: the record on this line is over {MAX_LINE_BYTES:,} bytes",
-                        path=file,
-                    )
-                if not line.strip():
-                    continue
-                text = line.decode("utf-8", errors="surrogateescape")
-                parsed = parse_short(text, line) or _strict(line, file, number)
-                yield number, parsed.value
-            if not chunk:
-                break
+    for number, line, value in json_lines(path, MAX_LINE_BYTES):
+        if value is UNREAD:
+            text = line.decode("utf-8", errors="surrogateescape")
+            value = (parse_short(text, line) or _strict(line, file, number)).value
+        try:
+            yield validate_python(value)
+        except ValidationError as error:
+            rejected.extend(_rejected(error, file, number))
 
 
 def _strict(line: bytes, file: str, number: int) -> Parsed:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +16,7 @@ from unikommune.errors import DatasetWriteError
 if TYPE_CHECKING:
     import networkx as nx
 
+    from unikommune.models import Dataset
     from unikommune.models.values import Period
 
 __all__ = [
@@ -21,10 +25,12 @@ __all__ = [
     "add_filters",
     "build_view",
     "check_output",
+    "loaded",
     "register",
     "run",
     "time_filter",
     "via_option",
+    "view_collections",
 ]
 
 #: The kinds of activity ``--via`` takes: :data:`unikommune.graph.ACTIVITY_KINDS`, written
@@ -179,24 +185,57 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(run=run)
 
 
-def build_view(args: argparse.Namespace) -> nx.Graph[str]:
-    """Load the dataset and build the view the arguments ask for."""
-    from unikommune import graph
+def view_collections(view: str, via: Iterable[str] | None = None) -> frozenset[str]:
+    """Return the collections ``view`` reads, with the kinds of activity ``--via`` names.
+
+    The partner views read the partners and the activities that tie them (``via``, or
+    the view's default: projects for ``partners``, every kind for ``partner-sdg``).
+    """
+    if view == "full":  # every collection but the figures, which are not in the graph
+        return frozenset(("partners", "placements", *KINDS))
+    if view == "placements":
+        return frozenset(("partners", "placements"))
+    if view == "mission-sdg":
+        return frozenset(("missions", "projects"))
+    default = ("projects",) if view == "partners" else KINDS
+    return frozenset(("partners", *(default if via is None else via)))
+
+
+@contextmanager
+def loaded(path: Path, collections: Iterable[str] | None = None) -> Iterator[Dataset]:
+    """Load the ``collections`` of a dataset, kept out of the garbage collector's walks.
+
+    The dataset's records hold no reference cycle, so the collector, which would walk
+    them on every collection while a graph is built, is told to leave them
+    (:func:`gc.freeze`) until the block ends.
+    """
     from unikommune.loading import load
 
-    dataset = load(args.dataset)
+    dataset = load(path, collections=collections)
+    gc.freeze()
+    try:
+        yield dataset
+    finally:
+        gc.unfreeze()
+
+
+def build_view(args: argparse.Namespace) -> nx.Graph[str]:
+    """Load what the view needs of the dataset and build the view the arguments ask for."""
+    from unikommune import graph
+
     when = time_filter(args)
-    if args.view == "partners":
-        return graph.co_participation(
-            dataset, when, counting=args.counting, level=args.level, **via_option(args)
-        )
-    if args.view == "full":
-        return graph.partnership_graph(dataset, when)
-    if args.view == "placements":
-        return graph.placement_flows(dataset, when, level=args.level)
-    if args.view == "partner-sdg":
-        return graph.partner_sdg(dataset, when, level=args.level, **via_option(args))
-    return graph.mission_sdg(dataset, when)
+    with loaded(args.dataset, view_collections(args.view, args.via)) as dataset:
+        if args.view == "partners":
+            return graph.co_participation(
+                dataset, when, counting=args.counting, level=args.level, **via_option(args)
+            )
+        if args.view == "full":
+            return graph.partnership_graph(dataset, when)
+        if args.view == "placements":
+            return graph.placement_flows(dataset, when, level=args.level)
+        if args.view == "partner-sdg":
+            return graph.partner_sdg(dataset, when, level=args.level, **via_option(args))
+        return graph.mission_sdg(dataset, when)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from unikommune import outputs
-from unikommune.cli.graph import add_filters, check_output, time_filter, via_option
+from unikommune.cli.graph import KINDS, add_filters, check_output, loaded, time_filter, via_option
 
-__all__ = ["register", "run", "table_text"]
+__all__ = ["metrics_collections", "register", "run", "table_text"]
 
 
 def register(subparsers: Any) -> None:
@@ -141,6 +141,23 @@ def table_text(rows: list[dict[str, Any]], title: str, *, transpose: bool) -> st
     return buffer.getvalue()
 
 
+def metrics_collections(args: argparse.Namespace) -> frozenset[str]:
+    """Return the collections the figures the arguments ask for read.
+
+    The SDG coverage reads the activities of ``--via`` (default: every kind); the
+    partner rows the partners and those activities (default: projects); the network
+    row every kind of activity (its SDG coverage counts them all) and the partners;
+    the yearly rows the placements too (the students placed, and the years they span).
+    """
+    via: tuple[str, ...] | None = args.via
+    if args.sdg:
+        return frozenset(KINDS if via is None else via)
+    if args.partners:
+        return frozenset(("partners", *(("projects",) if via is None else via)))
+    every = frozenset(("partners", *KINDS))
+    return every if time_filter(args) is not None else every | {"placements"}
+
+
 def _rows(args: argparse.Namespace, dataset: Any, when: Any) -> tuple[list[dict[str, Any]], str]:
     """Return the rows the arguments ask for, and their title."""
     from unikommune import graph
@@ -200,11 +217,10 @@ def run(args: argparse.Namespace) -> int:
     if fmt is None:
         suffix = args.output.suffix.lower() if args.output is not None else ""
         fmt = {".csv": "csv", ".json": "json"}.get(suffix, "table")
-    from unikommune.loading import load
-
-    dataset = load(args.dataset)
     when = time_filter(args)
-    rows, title = _rows(args, dataset, when)
+    with loaded(args.dataset, metrics_collections(args)) as dataset:
+        rows, title = _rows(args, dataset, when)
+        plotted = graph.sdg_coverage(dataset, when, **via_option(args)) if args.plot else {}
     if fmt == "json":
         text = json.dumps(rows, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
     elif fmt == "csv":
@@ -221,8 +237,7 @@ def run(args: argparse.Namespace) -> int:
             from unikommune.graph.plot import draw_sdg_coverage
 
             with outputs.staged_file(args.plot, force=args.force) as picture:
-                coverage = graph.sdg_coverage(dataset, when, **via_option(args))
-                draw_sdg_coverage(coverage, picture, overwrite=True)
+                draw_sdg_coverage(plotted, picture, overwrite=True)
         except ImportError as error:
             print(f"unikommune metrics: error: {error}", file=sys.stderr)
             return 2

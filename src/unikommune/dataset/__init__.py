@@ -3,6 +3,8 @@
 * :mod:`~unikommune.dataset.layout` — one document or a folder; which file holds what;
 * :mod:`~unikommune.dataset.reader` — reading untrusted files into JSON values, every way
   they can be broken a finding;
+* :mod:`~unikommune.dataset.lines` — the records of a JSON Lines file, one value a line,
+  quickly where that is proven to read what the bounded reader reads;
 * :mod:`~unikommune.dataset.locate` — where a JSON pointer sits in text;
 * :mod:`~unikommune.dataset.mirror` and :mod:`~unikommune.dataset.shape` — the shape of
   a record against its model, every problem explained;
