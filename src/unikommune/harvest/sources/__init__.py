@@ -51,6 +51,19 @@ PROBLEM_CODES: MappingProxyType[str, str] = MappingProxyType(
         "bad_record": "A JSON record is not an object, or a value has the wrong JSON type.",
         "missing_value": "A value the row cannot do without (its key) is empty.",
         "wrong_field_count": "A CSV row has more or fewer fields than the header.",
+        # What an importer (unikommune.harvest.mapping) could not map.
+        "deleted_unit": "A unit has been deleted from the register or closed; it is kept.",
+        "kind_assumed": "No project kind for the source's scheme or type; research is assumed.",
+        "parent_not_found": "A unit's parent is in none of the files; it is an organisation.",
+        "personal_grant": "A project is held by a person and names no organisation; left out.",
+        "unidentified_partner": "An organisation has neither a number nor a name; left out.",
+        "unknown_project": "Participants of a grant that the project table lacks; left out.",
+        "unmappable_record": "A record the models refuse, or a project without participants.",
+        "unmapped_country": "A country is not an ISO 3166-1 code; the country is left out.",
+        "unmapped_role": "A role has no participant role of the format; other is given.",
+        "unmapped_sector": "No helix sector for an organisation's type; it is left out.",
+        "unmapped_status": "No project status for the source's phase or status.",
+        "unnamed_unit": "A unit has no name; the role is given to its institution.",
     }
 )
 

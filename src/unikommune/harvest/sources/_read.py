@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
@@ -419,13 +420,10 @@ class Cells:
         text = self.text(key)
         if text is None:
             return None
-        for fmt in formats:
-            try:
-                return datetime.strptime(text, fmt).date()
-            except ValueError:
-                continue
-        self.problem("bad_date", key, f"expected a date such as {example}, found {text!r}")
-        return None
+        found = _parsed_date(text, tuple(formats))
+        if found is None:
+            self.problem("bad_date", key, f"expected a date such as {example}, found {text!r}")
+        return found
 
     def decimal(self, key: str | Sequence[str], *, comma: bool = False) -> Decimal | None:
         """Return the amount at ``key``: digits with a decimal point (or comma when allowed).
@@ -466,15 +464,15 @@ class Cells:
         text = self.text(key)
         if text is None or (zero_is_absent and text == "0"):
             return None
-        compact = _orgnr.compact(text)
-        if not _orgnr.is_valid(compact):
+        compact = _valid_orgnr(text)
+        if compact is None:
             self.problem(
                 "bad_orgnr",
                 key,
                 f"expected nine digits with a valid check digit, such as 974767880, found {text!r}",
             )
             return None
-        return str(compact)
+        return compact
 
     def boolean(
         self,
@@ -538,6 +536,24 @@ class Cells:
                     f"expected an object, found {_json_type(item)}",
                 )
         return found
+
+
+@lru_cache(maxsize=1 << 16)
+def _valid_orgnr(text: str) -> str | None:
+    """Return the organisation number ``text`` writes, or ``None``; cached, as numbers repeat."""
+    compact = _orgnr.compact(text)
+    return str(compact) if _orgnr.is_valid(compact) else None
+
+
+@lru_cache(maxsize=1 << 16)
+def _parsed_date(text: str, formats: tuple[str, ...]) -> date | None:
+    """Return the date ``text`` writes in one of ``formats``; cached, as dates repeat."""
+    for fmt in formats:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
 
 
 def _parts(key: str | Sequence[str]) -> list[str]:

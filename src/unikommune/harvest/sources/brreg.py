@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -95,6 +95,8 @@ class BrregUnit:
     sector_code: str | None
     deleted_on: date | None
     closed_on: date | None
+    line: int | None = field(default=None, compare=False)
+    row: int | None = field(default=None, compare=False)
 
 
 def read_enheter(
@@ -164,6 +166,8 @@ def _read(
             sector_code=cells.text(key("institusjonellSektorkode.kode")),
             deleted_on=cells.date(key("slettedato"), _DATE, _DATE_EXAMPLE),
             closed_on=cells.date(key("nedleggelsesdato"), _DATE, _DATE_EXAMPLE),
+            line=cells.record.line,
+            row=cells.record.row,
         )
 
     return build_rows(path, records, build)

@@ -23,7 +23,7 @@ import csv
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -176,6 +176,8 @@ class CordisProject:
     grant_doi: str | None
     objective: str | None
     currency: str = "EUR"
+    line: int | None = field(default=None, compare=False)
+    row: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +205,8 @@ class CordisOrganization:
     total_cost: Decimal | None
     end_of_participation: bool | None
     currency: str = "EUR"
+    line: int | None = field(default=None, compare=False)
+    row: int | None = field(default=None, compare=False)
 
 
 def read_projects(
@@ -285,6 +289,8 @@ def _project(cells: Cells) -> CordisProject | None:
         signed=cells.date("ecSignatureDate", _DATE, _DATE_EXAMPLE),
         grant_doi=cells.text("grantDoi"),
         objective=cells.text("objective"),
+        line=cells.record.line,
+        row=cells.record.row,
     )
 
 
@@ -313,6 +319,8 @@ def _organization(cells: Cells) -> CordisOrganization | None:
         net_ec_contribution=cells.decimal("netEcContribution", comma=True),
         total_cost=cells.decimal("totalCost", comma=True),
         end_of_participation=cells.boolean("endOfParticipation"),
+        line=cells.record.line,
+        row=cells.record.row,
     )
 
 

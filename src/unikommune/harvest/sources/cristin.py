@@ -36,11 +36,17 @@ _DATE_EXAMPLE = "2024-12-31T00:00:00.000Z"
 
 @dataclass(frozen=True, slots=True)
 class CristinRole:
-    """A role on a project (``PRO_MANAGER``, ``PRO_PARTICIPANT``...) at an institution and unit."""
+    """A role on a project (``PRO_MANAGER``, ``PRO_PARTICIPANT``...) at an institution and unit.
+
+    The names describe the institution and unit; two roles are equal when their codes
+    and ids are.
+    """
 
     role_code: str | None
     institution_id: str | None
     unit_id: str | None
+    institution_name: Mapping[str, str] = field(default_factory=dict, compare=False)
+    unit_name: Mapping[str, str] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,10 +76,13 @@ class CristinProject:
     coordinating_institution_id: str | None
     coordinating_institution_name: Mapping[str, str]
     coordinating_unit_id: str | None
+    coordinating_unit_name: Mapping[str, str]
     roles: tuple[CristinRole, ...]
     funding: tuple[CristinFunding, ...]
     total_funding: Decimal | None
     total_funding_currency: str | None
+    line: int | None = field(default=None, compare=False)
+    row: int | None = field(default=None, compare=False)
 
 
 def read_projects(
@@ -110,10 +119,15 @@ def _project(cells: Cells) -> CristinProject | None:
         coordinating_institution_id=cells.text((*coordinating, "cristin_institution_id")),
         coordinating_institution_name=cells.language_map((*coordinating, "institution_name")),
         coordinating_unit_id=cells.text(("coordinating_institution", "unit", "cristin_unit_id")),
+        coordinating_unit_name=cells.language_map(
+            ("coordinating_institution", "unit", "unit_name")
+        ),
         roles=tuple(_roles(cells)),
         funding=tuple(_funding(cells)),
         total_funding=cells.decimal((*total, "amount")),
         total_funding_currency=cells.text((*total, "currency_code")),
+        line=cells.record.line,
+        row=cells.record.row,
     )
 
 
@@ -126,6 +140,8 @@ def _roles(cells: Cells) -> Iterator[CristinRole]:
                 role_code=sub.text((*at, "role_code")),
                 institution_id=sub.text((*at, "institution", "cristin_institution_id")),
                 unit_id=sub.text((*at, "unit", "cristin_unit_id")),
+                institution_name=sub.language_map((*at, "institution", "institution_name")),
+                unit_name=sub.language_map((*at, "unit", "unit_name")),
             )
         _adopt(cells, sub, ("participants", str(index)))
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -230,6 +230,8 @@ class RcnEuParticipation:
     municipality_number: str | None
     eu_amount: Decimal | None
     currency: str = "EUR"
+    line: int | None = field(default=None, compare=False)
+    row: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,6 +331,8 @@ def _eu_participation(cells: Cells) -> RcnEuParticipation | None:
         rd_category=cells.text("FoU kategori"),
         municipality_number=municipality_number(cells, "Adresse kommunenummer"),
         eu_amount=cells.decimal("Innvilget beløp organisasjon EUR"),
+        line=cells.record.line,
+        row=cells.record.row,
     )
 
 
