@@ -13,7 +13,7 @@ from pydantic import ValidationError
 import unikommune
 from conftest import SLOW, WHOLE, WHOLE_DOCUMENTS
 from strategies import SCHEMAS, documents
-from unikommune.models import COLLECTIONS, Dataset, SdgLink
+from unikommune.models import COLLECTIONS, Dataset, Record, SdgLink
 from unikommune.models.values import Identifier, Period, Timeframe, date_bounds
 from unikommune.schema import SCHEMA_FILES
 
@@ -47,7 +47,10 @@ def _round_trips(name: str, data: Any) -> None:
 
 
 def test_collections_cover_every_record_schema() -> None:
-    record_models = {SCHEMA_FILES[name] for name in RECORD_FILES} - {unikommune.Profile}
+    # Profiles, criteria sets and reports are documents of their own, not records.
+    record_models = {
+        SCHEMA_FILES[name] for name in RECORD_FILES if issubclass(SCHEMA_FILES[name], Record)
+    }
     assert set(COLLECTIONS.values()) == record_models
 
 

@@ -15,7 +15,8 @@ PUBLIC = [
     "Partner", "Period", "Placement", "Profile", "ProfileArea", "Project", "Publisher", "Record",
     "Report", "Rule", "SchemaError", "SdgLink", "SdgLinkProvenance", "Severity", "Statement",
     "Thesis", "Timeframe", "UnikommuneError", "UnikommuneWarning", "UnknownCodeError",
-    "__version__", "codelists", "default_profile", "load", "save", "schema_id", "validate",
+    "__version__", "assess", "codelists", "default_profile", "indicators", "load", "save",
+    "schema_id", "validate",
 ]  # fmt: skip
 
 

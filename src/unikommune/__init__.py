@@ -35,6 +35,12 @@ if TYPE_CHECKING:
         UnikommuneWarning,
         UnknownCodeError,
     )
+    from unikommune.evaluation.assess import (
+        assess,
+    )
+    from unikommune.evaluation.indicators import (
+        indicators,
+    )
     from unikommune.format import (
         FORMAT_VERSION,
         schema_id,
@@ -135,8 +141,10 @@ _MODULE_OF = {
     "UnikommuneError": "unikommune.errors",
     "UnikommuneWarning": "unikommune.errors",
     "UnknownCodeError": "unikommune.errors",
+    "assess": "unikommune.evaluation.assess",
     "codelists": "unikommune",
     "default_profile": "unikommune.models",
+    "indicators": "unikommune.evaluation.indicators",
     "load": "unikommune.loading",
     "save": "unikommune.dataset.save",
     "schema_id": "unikommune.format",
@@ -188,8 +196,10 @@ __all__ = [
     "UnikommuneWarning",
     "UnknownCodeError",
     "__version__",
+    "assess",
     "codelists",
     "default_profile",
+    "indicators",
     "load",
     "save",
     "schema_id",

@@ -18,7 +18,9 @@ if TYPE_CHECKING:
 __all__ = [
     "DatasetReadError",
     "DatasetWriteError",
+    "EvaluationError",
     "InvalidDatasetError",
+    "PersonalDataError",
     "SchemaError",
     "TableError",
     "UnikommuneError",
@@ -63,6 +65,26 @@ class InvalidDatasetError(DatasetReadError):
 
 class DatasetWriteError(UnikommuneError, OSError):
     """A dataset cannot be written where it was asked to go."""
+
+
+class EvaluationError(UnikommuneError, ValueError):
+    """Indicators or an assessment cannot be computed as asked (a missing rate, a bad criterion)."""
+
+
+class PersonalDataError(UnikommuneError, ValueError):
+    """An export was refused: the privacy guard found personal data.
+
+    ``findings`` holds every finding of the guard (:mod:`unikommune.publish.guard`).
+    """
+
+    def __init__(self, findings: Sequence[Finding]) -> None:
+        self.findings = list(findings)
+        errors = sum(1 for finding in self.findings if finding.severity.value == "error")
+        super().__init__(
+            f"refused to export: {errors} finding{'s' if errors != 1 else ''} of personal "
+            "data; remove it, or pass --not-personal (not_personal=True) if the data is "
+            "not about persons"
+        )
 
 
 class SchemaError(UnikommuneError, ValueError):

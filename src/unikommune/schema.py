@@ -25,6 +25,8 @@ from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
 from unikommune.errors import SchemaError
+from unikommune.evaluation.criteria import CriteriaSet
+from unikommune.evaluation.document import ReportDocument
 from unikommune.format import FORMAT_VERSION, schema_id
 from unikommune.models import (
     Agreement,
@@ -70,6 +72,8 @@ SCHEMA_FILES: Mapping[str, type[BaseModel]] = MappingProxyType(
         "thesis.json": Thesis,
         "learning-activity.json": LearningActivity,
         "figure.json": Figure,
+        "criteria-set.json": CriteriaSet,
+        "report.json": ReportDocument,
     }
 )
 
