@@ -237,3 +237,11 @@ def test_help_and_explain_load_only_what_they_need(argv: list[str]) -> None:
         [sys.executable, "-c", program], capture_output=True, text=True, check=True, cwd=ROOT
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_the_activity_kinds_of_via_are_the_graphs() -> None:
+    # cli.options writes them out so that --help needs no graph library.
+    from unikommune.cli.options import KINDS
+    from unikommune.graph import ACTIVITY_KINDS
+
+    assert tuple(KINDS) == tuple(ACTIVITY_KINDS)

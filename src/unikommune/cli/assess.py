@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from unikommune.cli.indicators import add_output, output_format, write_result
+from unikommune.cli.options import add_output, output_format, write_result
 
 __all__ = ["register", "rows_of", "run"]
 

@@ -11,135 +11,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from unikommune import outputs
-from unikommune.errors import DatasetWriteError
+from unikommune.cli.options import (
+    KINDS,
+    add_filters,
+    check_output,
+    time_filter,
+    via_option,
+)
 
 if TYPE_CHECKING:
     import networkx as nx
 
     from unikommune.models import Dataset
-    from unikommune.models.values import Period
 
-__all__ = [
-    "KINDS",
-    "VIEWS",
-    "add_filters",
-    "build_view",
-    "check_output",
-    "loaded",
-    "register",
-    "run",
-    "time_filter",
-    "via_option",
-    "view_collections",
-]
-
-#: The kinds of activity ``--via`` takes: :data:`unikommune.graph.ACTIVITY_KINDS`, written
-#: out so that the help needs no graph library (a test keeps the two the same).
-KINDS = ("projects", "missions", "learning_activities", "theses", "agreements")
-
-
-def _period(text: str) -> Period:
-    from pydantic import ValidationError
-
-    from unikommune.models.values import Period
-
-    start, _, end = text.partition("/")
-    try:
-        return Period(start=start, end=end or None)
-    except ValidationError as error:
-        problem = error.errors()[0]
-        detail = (
-            problem["msg"]
-            if problem["type"] == "value_error"
-            else "dates are as known: 2019, 2019-06, 2019-06-14, 2021?, 201X"
-        )
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a period START/END such as 2019/2021 or 2020-06/ ({detail})"
-        ) from None
-
-
-def _year(text: str) -> int:
-    if not text.isdigit() or not 1900 <= int(text) <= 2200:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a year such as 2021")
-    return int(text)
-
-
-def _via(text: str) -> tuple[str, ...]:
-    kinds = tuple(part.strip().replace("-", "_") for part in text.split(",") if part.strip())
-    unknown = [kind for kind in kinds if kind not in KINDS]
-    if unknown or not kinds:
-        raise argparse.ArgumentTypeError(
-            f"unknown activity kind {', '.join(unknown) or '(none)'}; choose from {','.join(KINDS)}"
-        )
-    return kinds
-
-
-def add_filters(parser: argparse.ArgumentParser, *, level: str = "unit") -> None:
-    """Add the dataset argument, the time filter and the co-participation options."""
-    parser.add_argument("dataset", type=Path, help="dataset.json or a dataset folder")
-    when = parser.add_mutually_exclusive_group()
-    when.add_argument(
-        "--year", type=_year, help="only activities that run (or may run) in this year"
-    )
-    when.add_argument(
-        "--period",
-        type=_period,
-        help="only activities that overlap (or may overlap) START/END "
-        "(2019/2021, 2020-06/2021-05, 2020/)",
-    )
-    parser.add_argument(
-        "--level",
-        choices=("unit", "organisation"),
-        default=level,
-        help=f"keep units apart, or merge them into their organisation (default: {level})",
-    )
-    parser.add_argument(
-        "--counting",
-        choices=("full", "fractional"),
-        default="full",
-        help="tie weight: shared activities, or 1/(n-1) per activity of n partners",
-    )
-    parser.add_argument(
-        "--via",
-        type=_via,
-        default=None,
-        metavar="KINDS",
-        help=f"activities that tie partners, comma-separated from {','.join(KINDS)} "
-        "(default: projects; for SDG goals: all of them)",
-    )
-
-
-def via_option(args: argparse.Namespace) -> dict[str, tuple[str, ...]]:
-    """Return ``{"via": kinds}`` when ``--via`` is given, else nothing: each view's default."""
-    return {} if args.via is None else {"via": args.via}
-
-
-def time_filter(args: argparse.Namespace) -> int | Period | None:
-    """Return the time filter the arguments ask for."""
-    when: int | Period | None = args.year if args.year is not None else args.period
-    return when
-
-
-def check_output(path: Path | None, args: argparse.Namespace) -> None:
-    """Refuse an output file that is the input, a link, or (without ``--force``) exists.
-
-    Checked before the work starts; the write itself checks again.
-
-    Raises:
-        DatasetWriteError: the output would overwrite the input or, without ``--force``, an
-            existing file; or it is a symbolic link, a folder or not a regular file.
-    """
-    if path is None or str(path) == outputs.STDOUT:
-        return
-    dataset: Path = args.dataset
-    inputs: list[Any] = [dataset]
-    if dataset.is_dir():
-        inputs.extend(dataset.iterdir())
-    resolved = path.resolve()
-    if any(Path(item).resolve() == resolved for item in inputs):
-        raise DatasetWriteError(f"{path}: will not write over the dataset being read")
-    outputs.check_target(path, force=getattr(args, "force", False))
-
+__all__ = ["VIEWS", "build_view", "loaded", "register", "run", "view_collections"]
 
 #: Views the command can write, with what each is.
 VIEWS = {

@@ -6,13 +6,19 @@ import argparse
 import io
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 from unikommune import outputs
-from unikommune.cli.graph import add_filters, check_output, time_filter, via_option
+from unikommune.cli.options import (
+    add_filters,
+    add_output,
+    output_format,
+    time_filter,
+    via_option,
+    write_result,
+)
 
-__all__ = ["add_output", "output_format", "parse_rate", "register", "run", "write_result"]
+__all__ = ["parse_rate", "register", "run"]
 
 
 def parse_rate(text: str) -> tuple[str, float]:
@@ -25,40 +31,6 @@ def parse_rate(text: str) -> tuple[str, float]:
     if len(currency) != 3 or not currency.isalpha() or not rate > 0:
         raise argparse.ArgumentTypeError(f"{text!r} is not a rate such as EUR=11.5")
     return currency.upper(), rate
-
-
-def add_output(parser: argparse.ArgumentParser) -> None:
-    """Add ``--format``, ``-o`` and ``--force``."""
-    parser.add_argument(
-        "--format",
-        choices=("table", "csv", "json"),
-        default=None,
-        help="table in the terminal (default), or CSV / JSON (default for -o: from the suffix)",
-    )
-    parser.add_argument(
-        "-o", "--output", type=Path, help="file to write (default, or '-': standard output)"
-    )
-    parser.add_argument("--force", action="store_true", help="replace an existing output file")
-
-
-def output_format(args: argparse.Namespace) -> str:
-    """Return the format asked for, or the one the output's suffix says, else ``table``."""
-    if args.output is not None and str(args.output) == outputs.STDOUT:
-        args.output = None
-    check_output(args.output, args)
-    if args.format is not None:
-        return str(args.format)
-    suffix = args.output.suffix.lower() if args.output is not None else ""
-    return {".csv": "csv", ".json": "json"}.get(suffix, "table")
-
-
-def write_result(args: argparse.Namespace, text: str, what: str) -> None:
-    """Write ``text`` to standard output or to ``-o``, saying what was written."""
-    if args.output is None:
-        outputs.write_text(outputs.STDOUT, text)
-    else:
-        outputs.write_text(args.output, text, force=args.force)
-        print(f"{args.output}: {what}", file=sys.stderr)
 
 
 def register(subparsers: Any) -> None:

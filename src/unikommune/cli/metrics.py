@@ -11,7 +11,17 @@ from pathlib import Path
 from typing import Any
 
 from unikommune import outputs
-from unikommune.cli.graph import KINDS, add_filters, check_output, loaded, time_filter, via_option
+from unikommune.cli.graph import loaded
+from unikommune.cli.options import (
+    KINDS,
+    add_filters,
+    add_output,
+    check_output,
+    output_format,
+    time_filter,
+    via_option,
+    write_result,
+)
 
 __all__ = ["metrics_collections", "register", "run", "table_text"]
 
@@ -31,15 +41,7 @@ def register(subparsers: Any) -> None:
         "--partners", action="store_true", help="one row per partner instead of per year"
     )
     what.add_argument("--sdg", action="store_true", help="activities per goal, all 17 goals")
-    parser.add_argument(
-        "--format",
-        choices=("table", "csv", "json"),
-        default=None,
-        help="table in the terminal (default), or CSV / JSON (default for -o: from the suffix)",
-    )
-    parser.add_argument(
-        "-o", "--output", type=Path, help="file to write (default, or '-': standard output)"
-    )
+    add_output(parser)
     parser.add_argument(
         "--sample",
         type=int,
@@ -80,7 +82,6 @@ def register(subparsers: Any) -> None:
         metavar="PICTURE",
         help="with --sdg, also draw the coverage chart to a .png or .svg file",
     )
-    parser.add_argument("--force", action="store_true", help="replace existing output files")
     parser.set_defaults(run=run)
 
 
@@ -198,9 +199,7 @@ def run(args: argparse.Namespace) -> int:
     """Compute and print the metrics; return the exit code."""
     from unikommune import graph
 
-    if args.output is not None and str(args.output) == outputs.STDOUT:
-        args.output = None
-    check_output(args.output, args)
+    fmt = output_format(args)
     check_output(args.plot, args)
     if args.plot is not None and not args.sdg:
         print("unikommune metrics: error: --plot draws the SDG chart; add --sdg", file=sys.stderr)
@@ -213,10 +212,6 @@ def run(args: argparse.Namespace) -> int:
         except ValueError as error:
             print(f"unikommune metrics: error: --groups: {error}", file=sys.stderr)
             return 2
-    fmt = args.format
-    if fmt is None:
-        suffix = args.output.suffix.lower() if args.output is not None else ""
-        fmt = {".csv": "csv", ".json": "json"}.get(suffix, "table")
     when = time_filter(args)
     with loaded(args.dataset, metrics_collections(args)) as dataset:
         rows, title = _rows(args, dataset, when)
@@ -227,11 +222,7 @@ def run(args: argparse.Namespace) -> int:
         text = outputs.csv_text(rows, list(rows[0]) if rows else [])
     else:
         text = table_text(rows, title, transpose=not args.partners and not args.sdg)
-    if args.output is None:
-        outputs.write_text(outputs.STDOUT, text)
-    else:
-        outputs.write_text(args.output, text, force=args.force)
-        print(f"{args.output}: {len(rows)} rows ({fmt})", file=sys.stderr)
+    write_result(args, text, f"{len(rows)} rows ({fmt})")
     if args.plot is not None:
         try:
             from unikommune.graph.plot import draw_sdg_coverage
