@@ -8,7 +8,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pytest
 from hypothesis import given, settings
 
@@ -28,6 +27,15 @@ from unikommune.publish.tables import (
     write_workbook,
 )
 from unikommune.publish.tables_import import read_package, read_tables, read_workbook
+
+
+def _openpyxl() -> Any:
+    # Imported where used: openpyxl imports numpy, whose thread pool would keep the
+    # checks of files in parts (test_validate_parts.py) from forking workers.
+    import openpyxl
+
+    return openpyxl
+
 
 EXAMPLE_NAMES = ("trondheim", "nordlysfjord", "regional")
 
@@ -99,7 +107,7 @@ def test_cells_of_a_small_dataset(tmp_path: Path) -> None:
 def test_workbook_cells_read_by_openpyxl(tmp_path: Path) -> None:
     dataset = _small()
     write_workbook(dataset, tmp_path / "book.xlsx")
-    book = openpyxl.load_workbook(tmp_path / "book.xlsx", read_only=True)
+    book = _openpyxl().load_workbook(tmp_path / "book.xlsx", read_only=True)
     rows = list(book["placements"].iter_rows(values_only=True))
     header = list(rows[0])
     first = dict(zip(header, rows[1], strict=False))
@@ -211,7 +219,7 @@ def test_a_missing_required_cell_and_a_bad_number(tmp_path: Path) -> None:
 
 def test_workbook_findings_name_the_sheet(tmp_path: Path) -> None:
     write_workbook(unikommune.load(EXAMPLES / "trondheim"), tmp_path / "book.xlsx")
-    book = openpyxl.load_workbook(tmp_path / "book.xlsx")
+    book = _openpyxl().load_workbook(tmp_path / "book.xlsx")
     sheet = book["projects"]
     header = [cell.value for cell in sheet[1]]
     sheet.cell(row=2, column=header.index("status") + 1, value="finished")
