@@ -61,12 +61,12 @@ settings.register_profile(
 settings.register_profile("thorough", parent=settings.get_profile("default"), max_examples=1000)
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "default")
 settings.load_profile(PROFILE)
-#: Settings of the slow property tests (marked ``slow``): a quarter of the profile's
-#: examples, so that the whole suite stays within a few minutes; the ``thorough``
-#: profile (``HYPOTHESIS_PROFILE=thorough``) gives them 250 each.
+#: Settings of the slow property tests (marked ``slow``): a sixth of the profile's
+#: examples, so that the whole suite stays within four minutes; the ``thorough``
+#: profile (``HYPOTHESIS_PROFILE=thorough``) gives them 166 each.
 SLOW = settings(
     settings.get_profile(PROFILE),
-    max_examples=max(1, settings.get_profile(PROFILE).max_examples // 4),
+    max_examples=max(1, settings.get_profile(PROFILE).max_examples // 6),
     deadline=None,
     suppress_health_check=[
         HealthCheck.too_slow,

@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 
 import unikommune
-from conftest import EXAMPLES
+from conftest import EXAMPLES, PROFILE
 from unikommune import Dataset, DatasetReadError, DatasetWriteError, InvalidDatasetError
 from unikommune.dataset.layout import JOURNAL, SAVE_PREFIX, journal_bytes, staged_name
 
@@ -470,6 +470,10 @@ def test_a_save_killed_before_any_of_its_steps_leaves_one_whole_dataset(
     assert {"old", "new"} == set(outcomes)
 
 
+#: Saves killed at random times: 60 in a usual run, 600 in a thorough one.
+RANDOM_KILLS = 600 if PROFILE == "thorough" else 60
+
+
 def test_saves_killed_at_random_times_leave_one_whole_dataset(
     saver: Saver, tmp_path: Path, old: Dataset, new: Dataset
 ) -> None:
@@ -482,7 +486,7 @@ def test_saves_killed_at_random_times_leave_one_whole_dataset(
     longest = statistics.median(durations) * 1.2
     rng = random.Random(20261203)
     holds = old
-    for run in range(120):
+    for run in range(RANDOM_KILLS):
         name = "new" if holds == old else "old"  # the other dataset, in the other layout
         saver.run(name, folder, jsonl=name == "new", delay=rng.uniform(0, longest))
         holds = _which(folder, holds, datasets[name])
