@@ -9,6 +9,7 @@ summarised in words), and long names are shortened with the full name in a toolt
 
 from __future__ import annotations
 
+import re
 from html import escape
 from typing import Any
 
@@ -27,6 +28,7 @@ from unikommune.evaluation.report import (
     text,
 )
 from unikommune.evaluation.values import Value, display
+from unikommune.evaluation.wording import period, reason, unit
 
 __all__ = ["html"]
 
@@ -47,22 +49,37 @@ table { border-collapse: collapse; margin: .6rem 0 1.2rem; font-size: .9rem; }
 th, td { border: 1px solid #c8c8c8; padding: .25rem .45rem; vertical-align: top; }
 th { background: #eef2f7; text-align: left; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+table.ind { width: 100%; table-layout: fixed; }
+table.ind col.name { width: 28%; } table.ind col.trend { width: 8.5rem; }
+table.ind td.n { white-space: normal; }
+td.trend { padding: .1rem .45rem; } td.trend svg { display: block; }
+td.status { white-space: nowrap; }
+.ids code { display: inline-block; margin-right: .5em; overflow-wrap: anywhere; }
+dl.summary { display: grid; grid-template-columns: repeat(auto-fill, minmax(13rem, 1fr));
+  gap: .6rem; margin: 1rem 0; }
+dl.summary div { border: 1px solid #c8c8c8; border-left: 4px solid #1f5fa8; padding: .4rem .6rem; }
+dl.summary dt { font-size: .85rem; color: #333; }
+dl.summary dd { margin: 0; font-size: 1.35rem; font-weight: 600; }
+dl.summary dd span { font-size: .85rem; font-weight: normal; color: #444; }
 .met { color: #1e6b24; } .not_met { color: #a4161a; }
 .uncertain { color: #8a5a00; } .not_enough_data { color: #555; }
 .note { color: #444; font-size: .88rem; }
 figure { margin: 1rem 0; } figcaption { font-size: .88rem; color: #333; }
 svg text { font: 12px system-ui, sans-serif; fill: #1b1b1b; }
-code { font-size: .85em; word-break: break-all; }
+code { font-size: .85em; }
+@page { size: A4 landscape; margin: 12mm; }
 @media print {
-  body { max-width: none; padding: 0; font-size: 11pt; }
-  h2 { break-before: page; } h2:first-of-type { break-before: auto; }
-  table, figure { break-inside: avoid; }
+  body { max-width: none; padding: 0; font-size: 10pt; }
+  table { font-size: 8.5pt; } th, td { padding: .15rem .3rem; }
+  section + section { break-before: page; }
+  h2, h3, h4 { break-after: avoid; } tr, figure, dl.summary div { break-inside: avoid; }
   a { color: inherit; text-decoration: none; }
 }
 """
 
 
 _ACTIVE = {"nb": "aktive prosjekter", "en": "active projects"}
+_AREA = {"nb": "Innsatsområde", "en": "Focus area"}
 
 
 def _col(label: str) -> str:
@@ -71,6 +88,18 @@ def _col(label: str) -> str:
 
 def _e(value: Any) -> str:
     return escape(str(value), quote=True)
+
+
+def _shown(value: Value) -> str:
+    """Return a value as a table shows it: long numbers grouped, a range kept whole.
+
+    Thousands are set apart by a narrow no-break space; a word joiner after a range's
+    dash keeps ``(0–100)`` on one line when the cell wraps before it.
+    """
+    grouped = re.sub(
+        r"\d{5,}", lambda m: f"{int(m.group()):,}".replace(",", "\u202f"), display(value)
+    )
+    return grouped.replace("–", "–\u2060") if len(grouped) > 1 else grouped
 
 
 def _short(name: str, limit: int) -> str:
@@ -114,40 +143,63 @@ def _sparkline(series: dict[str, Value], label: str) -> str:
     )
 
 
+def _columns(section: Section, years: list[str], lang: Lang) -> str:
+    """Return the columns of the indicator tables: the same widths in every group's table.
+
+    Each period is as wide as its longest value in any group, up to ten characters (a
+    longer value, a range, wraps at its space); the names take the rest.
+    """
+    widths = [
+        max(
+            [
+                len(period(y, lang)),
+                *(len(_shown(series.values.get(y) or Value())) for series in section.found),
+            ]
+        )
+        for y in years
+    ]
+    return (
+        '<colgroup><col class="name"><col class="trend">'
+        + "".join(f'<col style="width: {min(width, 10) + 2}ch">' for width in widths)
+        + "</colgroup>"
+    )
+
+
 def _indicator_tables(section: Section, lang: Lang, number: int) -> str:
     years = periods(section.found)
     out = [f'<h3 id="ind-{number}">{_e(text("indicators", lang))}</h3>']
     out.append(f'<p class="note">{_e(text("legend", lang))}</p>')
+    columns = _columns(section, years, lang)
     for group, titles in GROUPS.items():
         rows = [s for s in section.found if s.indicator.group == group]
         if not rows:
             continue
-        out.append(f"<h4>{_e(local(titles, lang))}</h4><table>")
-        head = "".join(f'<th scope="col">{_e(y)}</th>' for y in years)
+        out.append(f'<h4>{_e(local(titles, lang))}</h4><table class="ind">{columns}')
+        head = "".join(f'<th scope="col">{_e(period(y, lang))}</th>' for y in years)
         out.append(
             f'<thead><tr><th scope="col">{_e(text("indicator", lang))}</th>'
             f'<th scope="col">{"Trend"}</th>{head}</tr></thead><tbody>'
         )
         for series in rows:
             title = local(series.indicator.title, lang)
-            unit = series.unit if series.unit != "count" else ""
+            shown = unit(series.unit, lang)
             cells = "".join(
-                f'<td class="n">{_e(display(series.values.get(y) or Value()))}</td>' for y in years
+                f'<td class="n">{_e(_shown(series.values.get(y) or Value()))}</td>' for y in years
             )
             out.append(
                 f'<tr><th scope="row" title="{_e(local(series.indicator.definition, lang))}">'
-                f"{_e(title)}{' (' + _e(unit) + ')' if unit else ''}</th>"
-                f"<td>{_sparkline(series.values, title)}</td>{cells}</tr>"
+                f"{_e(title)}{' (' + _e(shown) + ')' if shown else ''}</th>"
+                f'<td class="trend">{_sparkline(series.values, title)}</td>{cells}</tr>'
             )
         out.append("</tbody></table>")
     if section.focus:
         out.append(f"<h4>{_e(text('focus', lang))}: {_e(local(_ACTIVE, lang))}</h4><table>")
-        head = "".join(f'<th scope="col">{_e(y)}</th>' for y in years)
+        head = "".join(f'<th scope="col">{_e(period(y, lang))}</th>' for y in years)
         out.append(
-            f'<thead><tr><th scope="col">{_e(text("focus", lang))}</th>{head}</tr></thead><tbody>'
+            f'<thead><tr><th scope="col">{_e(local(_AREA, lang))}</th>{head}</tr></thead><tbody>'
         )
-        for area, shown in section.focus.items():
-            row = "".join(f'<td class="n">{_e(shown.get(y, "–"))}</td>' for y in years)
+        for area, by_period in section.focus.items():
+            row = "".join(f'<td class="n">{_e(by_period.get(y, "–"))}</td>' for y in years)
             out.append(f'<tr><th scope="row">{_e(area)}</th>{row}</tr>')
         out.append("</tbody></table>")
     return "\n".join(out)
@@ -155,12 +207,21 @@ def _indicator_tables(section: Section, lang: Lang, number: int) -> str:
 
 def _arcs(picture: NetworkPicture, lang: Lang) -> tuple[list[str], int, int]:
     """Return the arc diagram's shapes, width and height: one row per partner."""
-    row, left, axis = 22, 250, 262
+    row, left, axis = 26, 250, 264
     height = row * len(picture.partners) + 20
     heaviest = max((w for _, _, w in picture.ties), default=1.0)
     reach = max((abs(i - j) for i, j, _ in picture.ties), default=1)
     width = axis + reach * row // 2 + 30
     parts: list[str] = []
+    for i, j, weight in picture.ties:
+        # from the upper to the lower row, clockwise: every arc bulges right, off the labels
+        y1, y2 = sorted((18 + i * row, 18 + j * row))
+        radius = (y2 - y1) / 2
+        stroke = 0.8 + 3.2 * weight / heaviest
+        parts.append(
+            f'<path d="M{axis},{y1} A{radius},{radius} 0 0 1 {axis},{y2}" fill="none" '
+            f'stroke="#1f5fa8" stroke-opacity=".45" stroke-width="{stroke:.1f}"/>'
+        )
     for i, (_, name, sector, _strength) in enumerate(picture.partners):
         y = 18 + i * row
         colour = _SECTORS.get(sector, "#555")
@@ -168,15 +229,7 @@ def _arcs(picture: NetworkPicture, lang: Lang) -> tuple[list[str], int, int]:
             f'<text x="{left}" y="{y + 4}" text-anchor="end">'
             f"<title>{_e(name)} ({_e(sector_title(sector, lang))})</title>"
             f"{_e(_short(name, 34))}</text>"
-            f'<circle cx="{axis}" cy="{y}" r="5" fill="{colour}"/>'
-        )
-    for i, j, weight in picture.ties:
-        y1, y2 = 18 + i * row, 18 + j * row
-        radius = abs(y2 - y1) / 2
-        stroke = 0.8 + 3.2 * weight / heaviest
-        parts.append(
-            f'<path d="M{axis},{y1} A{radius},{radius} 0 0 1 {axis},{y2}" fill="none" '
-            f'stroke="#1f5fa8" stroke-opacity=".55" stroke-width="{stroke:.1f}"/>'
+            f'<circle cx="{axis}" cy="{y}" r="5.5" fill="{colour}" stroke="#fff"/>'
         )
     return parts, width, height
 
@@ -207,17 +260,17 @@ def _network(section: Section, lang: Lang, number: int) -> str:
         f'<title id="net-t-{number}">{_e(title)}</title>'
         f'<desc id="net-d-{number}">{_e(described)}</desc>'
         f"{''.join(parts)}</svg><figcaption>{_e(title)}. "
-        + " ".join(f'<span style="color:{c}">●</span> {_e(s)}' for s, c in _SECTORS.items())
+        + " ".join(
+            f'<span class="key" style="color:{c}" aria-hidden="true">●</span> '
+            f"{_e(sector_title(s, lang))}"
+            for s, c in _SECTORS.items()
+        )
         + "</figcaption></figure>"
     )
     if picture.rest:
-        counts = ", ".join(
-            f"{n} {_e(sector_title(s, lang))}" for s, n in sorted(picture.rest.items())
-        )
-        out.append(
-            f"<p>{sum(picture.rest.values())} {_e(text('rest', lang))} ({counts}); "
-            f"{picture.rest_ties} {_e(text('ties', lang).lower())}.</p>"
-        )
+        counts = ", ".join(f"{n} {sector_title(s, lang)}" for s, n in sorted(picture.rest.items()))
+        others = _rest(sum(picture.rest.values()), picture.rest_ties, f" ({counts})", lang)
+        out.append(f"<p>{_e(others)}.</p>")
     out.append(
         f'<table><thead><tr><th scope="col">{_e(text("partner", lang))}</th>'
         f"{_col(text('sector', lang))}{_col(text('ties', lang))}"
@@ -232,10 +285,19 @@ def _network(section: Section, lang: Lang, number: int) -> str:
     return "\n".join(out)
 
 
+def _rest(partners: int, ties: int, which: str, lang: Lang) -> str:
+    """Return how many other partners (``which``: by sector) and ties there are, in words."""
+    if lang == "nb":
+        who = "1 annen partner" if partners == 1 else f"{partners} andre partnere"
+        return f"{who}{which} med {ties} bånd"
+    who = "1 other partner" if partners == 1 else f"{partners} other partners"
+    return f"{who}{which} with {ties} {'tie' if ties == 1 else 'ties'}"
+
+
 def _sdg(section: Section, lang: Lang, number: int) -> str:
     goals = codelists.get("sdg-goal")
     top = max(section.sdg.values(), default=0) or 1
-    row, left, bar = 20, 300, 260
+    row, left, bar = 20, 330, 260
     parts = []
     for i, (goal, count) in enumerate(section.sdg.items()):
         y = 10 + i * row
@@ -243,7 +305,7 @@ def _sdg(section: Section, lang: Lang, number: int) -> str:
         length = bar * count / top
         parts.append(
             f'<text x="{left - 8}" y="{y + 12}" text-anchor="end">'
-            f"{goal}. {_e(_short(name, 38))}</text>"
+            f"<title>{goal}. {_e(name)}</title>{goal}. {_e(_short(name, 44))}</text>"
             f'<rect x="{left}" y="{y + 2}" width="{length:.1f}" height="{row - 6}" fill="#1f5fa8"/>'
             f'<text x="{left + length + 4:.1f}" y="{y + 12}">{count}</text>'
         )
@@ -280,16 +342,17 @@ def _checklist(section: Section, lang: Lang, number: int) -> str:
         "</tr></thead><tbody>",
     ]
     for item in result:
-        figure = "" if item.figure is None else display(item.figure)
+        figure = "" if item.figure is None else _shown(item.figure)
         evidence = " ".join(f"<code>{_e(e)}</code>" for e in item.evidence[:5])
         more = f" (+{len(item.evidence) - 5})" if len(item.evidence) > 5 else ""
         out.append(
             f'<tr><th scope="row">{_e(local(item.criterion.statement, lang))}<br>'
             f"<code>{_e(item.criterion.id)}</code></th>"
-            f'<td class="{item.status}">{_STATUS_MARK[item.status]} '
+            f'<td class="status {item.status}">{_STATUS_MARK[item.status]} '
             f"{_e(status_text(item.status, lang))}</td>"
-            f'<td class="n">{_e(figure)}</td><td>{_e("; ".join(item.reasons))}</td>'
-            f"<td>{evidence}{more}</td></tr>"
+            f'<td class="n">{_e(figure)}</td>'
+            f"<td>{_e('; '.join(reason(why, lang) for why in item.reasons))}</td>"
+            f'<td class="ids">{evidence}{more}</td></tr>'
         )
     out.append("</tbody></table>")
     return "\n".join(out)
@@ -303,15 +366,20 @@ def _summary(section: Section, lang: Lang, number: int) -> str:
         if series is None:
             continue
         yearly = [(k, v) for k, v in series.values.items() if k.isdigit() and not v.no_data]
-        shown = f"{display(yearly[-1][1])} ({yearly[-1][0]})" if yearly else text("no_data", lang)
-        items.append(f"<dt>{_e(local(series.indicator.title, lang))}</dt><dd>{_e(shown)}</dd>")
-    reasons = "".join(f"<li>{_e(r)}</li>" for r in result.maturity_reasons)
+        shown = (
+            f"{_e(_shown(yearly[-1][1]))} <span>({_e(yearly[-1][0])})</span>"
+            if yearly
+            else _e(text("no_data", lang))
+        )
+        title = local(series.indicator.title, lang)
+        items.append(f"<div><dt>{_e(title)}</dt><dd>{shown}</dd></div>")
+    reasons = "".join(f"<li>{_e(reason(why, lang))}</li>" for why in result.maturity_reasons)
     return (
         f'<h3 id="sum-{number}">{_e(text("summary", lang))}</h3>'
         f"<p><strong>{_e(text('maturity', lang))}: {_e(result.maturity or '–')}</strong> "
         f"({_e(text('possible', lang))}: {_e(result.maturity_possible or '–')})</p>"
         f"<ul>{reasons}</ul>"
-        f"<dl>{''.join(items)}</dl>"
+        f'<dl class="summary">{"".join(items)}</dl>'
     )
 
 
@@ -330,9 +398,10 @@ def _comparison(report: Report) -> str:
             yearly = (
                 []
                 if series is None
-                else [v for k, v in series.values.items() if k.isdigit() and not v.no_data]
+                else [(k, v) for k, v in series.values.items() if k.isdigit() and not v.no_data]
             )
-            cells.append(f'<td class="n">{_e(display(yearly[-1]) if yearly else "–")}</td>')
+            shown = f"{_shown(yearly[-1][1])} ({yearly[-1][0]})" if yearly else "–"
+            cells.append(f'<td class="n">{_e(shown)}</td>')
         title = (
             local(report.sections[0].found.series[code].indicator.title, lang)
             if code in report.sections[0].found.series

@@ -19,6 +19,7 @@ from unikommune.evaluation.catalogue import CATALOGUE, GROUPS
 from unikommune.evaluation.criteria import CriteriaSet, default_criteria
 from unikommune.evaluation.indicators import Indicators, indicators
 from unikommune.evaluation.values import display
+from unikommune.evaluation.wording import STATUS_NB, period, reason, unit
 from unikommune.models import Dataset
 
 __all__ = [
@@ -84,12 +85,6 @@ _TEXT = {
     "possible": ("mulig", "possible"),
     "dataset": ("Datasett", "Dataset"),
 }
-_STATUS_NB = {
-    "met": "oppfylt",
-    "not_met": "ikke oppfylt",
-    "uncertain": "avhenger av usikre data",
-    "not_enough_data": "ikke nok data",
-}
 
 
 def periods(found: Indicators) -> list[str]:
@@ -107,7 +102,7 @@ def text(key: str, lang: Lang) -> str:
 
 def status_text(status: str, lang: Lang) -> str:
     """Return a status of the assessment in words."""
-    return _STATUS_NB[status] if lang == "nb" else STATUSES[status]
+    return STATUS_NB[status] if lang == "nb" else STATUSES[status]
 
 
 def local(texts: Any, lang: Lang, default: str = "") -> str:
@@ -263,7 +258,7 @@ def _markdown(report: Report) -> str:
             f"{text('maturity', lang)}: **{result.maturity or '–'}** "
             f"({text('possible', lang)}: {result.maturity_possible or '–'})",
             "",
-            *(f"- {reason}" for reason in result.maturity_reasons),
+            *(f"- {reason(why, lang)}" for why in result.maturity_reasons),
             "",
         ]
         years = periods(section.found)
@@ -274,12 +269,16 @@ def _markdown(report: Report) -> str:
             out += [
                 f"### {local(titles, lang)}",
                 "",
-                "| " + " | ".join([text("indicator", lang), *years]) + " |",
+                "| "
+                + " | ".join([text("indicator", lang), *(period(y, lang) for y in years)])
+                + " |",
             ]
             out.append("|" + "---|" * (len(years) + 1))
             for series in rows:
                 cells = [display(series.values.get(year) or _none()) for year in years]
-                out.append(f"| {local(series.indicator.title, lang)} | " + " | ".join(cells) + " |")
+                shown = unit(series.unit, lang)
+                title = local(series.indicator.title, lang) + (f" ({shown})" if shown else "")
+                out.append(f"| {title} | " + " | ".join(cells) + " |")
             out.append("")
         out += [
             f"### {text('sdg', lang)}",
@@ -294,7 +293,7 @@ def _markdown(report: Report) -> str:
             "|---|---|---|",
         ]
         for item in result:
-            why = "; ".join(item.reasons).replace("|", "/")
+            why = "; ".join(reason(r, lang) for r in item.reasons).replace("|", "/")
             out.append(f"| {item.criterion.id} | {status_text(item.status, lang)} | {why} |")
         out += ["", text("legend", lang), ""]
     return "\n".join(out)
