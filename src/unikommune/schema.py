@@ -44,6 +44,7 @@ from unikommune.models import (
 from unikommune.models.values import LANG_STRING_SCHEMA
 
 __all__ = [
+    "CONTEXT_FILE",
     "DRAFT",
     "SCHEMA_FILES",
     "SCHEMA_MODELS",
@@ -57,6 +58,8 @@ __all__ = [
 ]
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
+#: The JSON-LD context published next to the schemas (:mod:`unikommune.publish.rdf_terms`).
+CONTEXT_FILE = "context.jsonld"
 
 #: Model class of every published schema file, by file name.
 SCHEMA_FILES: Mapping[str, type[BaseModel]] = MappingProxyType(
@@ -169,6 +172,13 @@ def _generate() -> tuple[tuple[str, str], ...]:
     return tuple(texts)
 
 
+def _published() -> tuple[tuple[str, str], ...]:
+    """Return every file of ``schemas/``: the schemas and the JSON-LD context."""
+    from unikommune.publish.rdf_terms import context_text
+
+    return (*_generate(), (CONTEXT_FILE, context_text()))
+
+
 def generate_schemas() -> dict[str, dict[str, Any]]:
     """Return every published schema, generated from the models, by file name."""
     return {name: json.loads(text) for name, text in _generate()}
@@ -184,7 +194,7 @@ def write_schemas(directory: str | Path) -> list[Path]:
     changed = []
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        for name, text in _generate():
+        for name, text in _published():
             path = directory / name
             if not path.is_file() or path.read_text(encoding="utf-8") != text:
                 path.write_text(text, encoding="utf-8")
@@ -204,7 +214,7 @@ def check_schemas(directory: str | Path) -> list[str]:
     if not directory.is_dir():
         return [f"{directory}: no such directory"]
     problems = []
-    expected = dict(_generate())
+    expected = dict(_published())
     for name, text in expected.items():
         path = directory / name
         if not path.is_file():
