@@ -11,16 +11,20 @@ import os
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from unikommune.collector import collector_paused
 from unikommune.errors import PersonalDataError
 from unikommune.models import Dataset
-from unikommune.publish.collector import collector_paused
 from unikommune.publish.guard import Guarded, guard
+
+if TYPE_CHECKING:
+    from unikommune.publish.dcat import CatalogueConfig
 
 __all__ = ["FORMS", "Exported", "export"]
 
 #: The forms :func:`export` writes, by their name on the command line.
-FORMS = ("csv", "xlsx")
+FORMS = ("csv", "xlsx", "jsonld", "turtle", "nt", "dcat")
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,8 @@ def export(
     exempt: Collection[str] = (),
     not_personal: bool = False,
     force: bool = False,
+    base: str | None = None,
+    catalogue: CatalogueConfig | None = None,
 ) -> Exported:
     """Write ``dataset`` at ``path`` in ``form`` (one of :data:`FORMS`), guarded.
 
@@ -55,7 +61,11 @@ def export(
         exempt: e-mail addresses and telephone numbers of organisations' contact points.
         not_personal: write even when the guard finds personal data (the caller says
             the values found are not about persons).
-        force: replace an existing workbook.
+        force: replace an existing workbook (or linked-data file).
+        base: the base of the records' IRIs in ``jsonld``, ``turtle`` and ``nt``
+            (see :func:`unikommune.publish.jsonld.jsonld_document`).
+        catalogue: for ``dcat``, what the catalogue record needs that the dataset does
+            not hold (:class:`unikommune.publish.dcat.CatalogueConfig`).
 
     Raises:
         PersonalDataError: the guard found personal data and ``not_personal`` is false;
@@ -71,7 +81,13 @@ def export(
         guarded = guard(dataset, minimum=minimum, exempt=exempt)
         if guarded.blocked and not not_personal:
             raise PersonalDataError(guarded.findings)
-        found = tables.dataset_tables(guarded.dataset, guarded.document)
+        if form == "dcat":
+            from unikommune.publish.dcat import CatalogueConfig, write_dcat
+
+            write_dcat(guarded.dataset, catalogue or CatalogueConfig(), path, force=force)
+            return Exported(form, [Path(path)], guarded)
+        rdf = form in ("jsonld", "turtle", "nt")
+        found = [] if rdf else tables.dataset_tables(guarded.dataset, guarded.document)
     notes: list[dict[str, object]] = [
         {
             "pointer": item.pointer,
@@ -81,6 +97,12 @@ def export(
         }
         for item in guarded.suppressed
     ]
+    if rdf:
+        from unikommune.publish.jsonld import jsonld_document, write_rdf
+
+        document = jsonld_document(guarded.dataset, guarded.document, base=base)
+        write_rdf(document, path, form, force=force)
+        return Exported(form, [Path(path)], guarded, 0, 0, notes)
     if form == "csv":
         files = tables.write_package(guarded.dataset, path, found, notes)
     else:
