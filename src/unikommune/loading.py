@@ -22,16 +22,15 @@ is proven to read what the strict reader reads; a load pauses the garbage collec
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Collection, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from unikommune.collector import collector_paused
 from unikommune.dataset.layout import FolderFiles, folder_files, schema_finding
 from unikommune.dataset.lines import UNREAD, json_lines
 from unikommune.dataset.profile import profile_of, read_profile
@@ -181,7 +180,7 @@ def load(
     (True, [])
     """
     wanted = _chosen(collections)
-    with _collector_paused():
+    with collector_paused():
         root = Path(path)
         if root.is_dir():
             return _folder(root, max_bytes, wanted)
@@ -223,28 +222,6 @@ def _only(document: Any, wanted: Collection[str]) -> Any:
     return {
         key: value for key, value in document.items() if key not in COLLECTIONS or key in wanted
     }
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the garbage collector while loading, then restore it as it was.
-
-    A load makes millions of objects and no reference cycle; the collector would walk
-    them all again and again as they pile up.  Once paused, it would still walk them
-    all at its next run, as new; so they are moved to its oldest generation, which it
-    walks seldom (:func:`gc.freeze` then :func:`gc.unfreeze`, two cheap moves of its
-    lists), unless the program froze objects of its own, which are left as they are.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            if not gc.get_freeze_count():
-                gc.freeze()
-                gc.unfreeze()
-            gc.enable()
 
 
 def _main_rejected(document: Any, file: str) -> list[_Rejected]:

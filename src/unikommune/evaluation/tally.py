@@ -10,11 +10,10 @@ breakdowns it counts in, and a whole country stays quick.
 
 from __future__ import annotations
 
-import contextlib
-import gc
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from unikommune.collector import collector_paused as quiet_collector
 from unikommune.evaluation.values import MAX_EVIDENCE, Cell
 
 __all__ = [
@@ -264,20 +263,3 @@ def organisations(parents: dict[str, str | None]) -> dict[str, str]:
         for member in trail:
             top[member] = top[node]
     return top
-
-
-@contextlib.contextmanager
-def quiet_collector() -> Iterator[None]:
-    """Pause Python's cycle collector while the passes run, then restore it.
-
-    The passes make millions of small tuples and lists and no reference cycles (reference
-    counting frees them), but each allocation burst sets off a full collection that walks
-    every record of a loaded country-scale dataset again: a third of the time.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()

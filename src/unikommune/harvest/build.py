@@ -21,6 +21,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from unikommune.collector import collector_paused
 from unikommune.errors import UnikommuneError
 from unikommune.format import SCHEMA_BASE
 from unikommune.harvest.provenance import ProvenanceRow
@@ -261,7 +262,17 @@ class Harvest:
         licence: str = "CC-BY-4.0",
         today: date | None = None,
     ) -> HarvestResult:
-        """Check every record against the models and return the harvested dataset."""
+        """Check every record against the models and return the harvested dataset.
+
+        The cycle collector is paused meanwhile (:mod:`unikommune.collector`): the checks
+        make a model of every record and no reference cycle.
+        """
+        with collector_paused():
+            return self._result(title, licence, today)
+
+    def _result(
+        self, title: Mapping[str, str] | None, licence: str, today: date | None
+    ) -> HarvestResult:
         partners = self._checked(Partner, self.partners.values(), "partners")
         known = {partner.id for partner in partners}
         for partner in partners:

@@ -39,6 +39,7 @@ from types import MappingProxyType
 from typing import Any
 
 from unikommune import dates
+from unikommune.collector import collector_paused
 from unikommune.harvest.provenance import ProvenanceRow, read_provenance, renamed
 from unikommune.models import COLLECTIONS, Dataset
 from unikommune.models.paths import references
@@ -111,8 +112,12 @@ class _Groups:
         return tag in self.tags[self.find(at)]
 
 
+#: One encoder for every content key (``json.dumps`` would make one per call).
+_KEY_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
+
+
 def _key(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return _KEY_ENCODER.encode(value)
 
 
 Records = list[tuple[int, dict[str, Any]]]
@@ -138,7 +143,14 @@ class _Matcher:
             name: {(index, record["id"]): at for at, (index, record) in enumerate(found)}
             for name, found in records.items()
         }
-        self.paths = {name: references(COLLECTIONS[name]) for name in records}
+        self.paths = {  # each reference's collection and steps, worked out once
+            name: [
+                (path.collection, [step for _, step in path.steps])
+                for path in references(COLLECTIONS[name])
+            ]
+            for name in records
+        }
+        self.roots: dict[tuple[str, int], Callable[[str], str]] = {}
 
     def match(self) -> dict[str, list[list[int]]]:
         """Return the groups of each collection, each in merge order, groups by their first."""
@@ -188,9 +200,8 @@ class _Matcher:
         if name in _BY_IDENTIFIER and record.get("identifiers"):
             return None  # the same content has the same identifiers: joined already
         undo: list[tuple[Any, Any, str]] = []
-        for path in self.paths[name]:
-            steps = [step for _, step in path.steps]
-            _rewrite(record, steps, self._root(path.collection, index), undo)
+        for collection, steps in self.paths[name]:
+            _rewrite(record, steps, self._root(collection, index), undo)
         kept_id = record.pop("id")
         key = _key(record)
         record["id"] = kept_id
@@ -212,6 +223,12 @@ class _Matcher:
         return None
 
     def _root(self, collection: str, index: int) -> Callable[[str], str]:
+        found = self.roots.get((collection, index))
+        if found is None:
+            found = self.roots[collection, index] = self._new_root(collection, index)
+        return found
+
+    def _new_root(self, collection: str, index: int) -> Callable[[str], str]:
         position, groups = self.position[collection], self.groups[collection]
 
         def root(old: str) -> str:
@@ -454,6 +471,14 @@ def merge(
     """
     if not datasets:
         raise ValueError("merge needs at least one dataset")
+    with collector_paused():  # dumps and groups: millions of objects, no cycle
+        return _merged(datasets, provenance)
+
+
+def _merged(
+    datasets: Sequence[Dataset], provenance: Sequence[Iterable[ProvenanceRow]]
+) -> MergeResult:
+    """Merge ``datasets`` (at least one) with the collector paused; see :func:`merge`."""
     documents = [
         dataset.model_dump(mode="json", by_alias=True, exclude_none=True) for dataset in datasets
     ]

@@ -197,10 +197,46 @@ def dataset_tables(dataset: Dataset, document: dict[str, Any] | None = None) -> 
         headers = [
             column.header(key) if key is not None else column.name for column, key in columns
         ]
-        getters = [_getter(column, name) for column, name in columns[len(table.keys) :]]
-        rows = [[*key, *[get(item) for get in getters]] for key, item in found]
+        rows = _rows(found, columns[len(table.keys) :], len(table.keys))
         out.append(TableData(table, headers, columns, rows))
     return out
+
+
+#: A key no item has: the cell of a column read by its own getter starts empty.
+_NO_KEY = object()
+_NESTED = frozenset({dict, list})
+
+
+def _rows(
+    found: list[tuple[tuple[Any, ...], dict[str, Any]]],
+    columns: list[tuple[Column, str | None]],
+    offset: int,
+) -> list[list[Any]]:
+    """Return the rows of a table's items: their keys, then a cell per column.
+
+    A plain column of a top-level field (most of them) is read for a whole row at once
+    (``map(item.get, names)``, in C), an object or a list found there blanked as
+    :func:`_getter` does; the other columns through their getter, a call per cell.
+    """
+    names: list[Any] = []
+    others: list[tuple[int, Getter]] = []
+    for at, (column, map_key) in enumerate(columns, start=offset):
+        if column.kind in ("map", "list") or len(column.path) != 1 or column.unknown_bound:
+            names.append(_NO_KEY)
+            others.append((at, _getter(column, map_key)))
+        else:
+            names.append(column.path[0])
+    rows = []
+    for key, item in found:
+        row = [*key, *map(item.get, names)]
+        if not _NESTED.isdisjoint(map(type, row)):
+            for at in range(offset, len(row)):
+                if row[at].__class__ in _NESTED:
+                    row[at] = None
+        for at, get in others:
+            row[at] = get(item)
+        rows.append(row)
+    return rows
 
 
 # The data package ------------------------------------------------------------------------------
@@ -361,8 +397,22 @@ def _write_csv(stream: Any, data: TableData) -> None:
     """Write a table as CSV: texts quoted and neutralised, numbers bare (as ``csv_text``)."""
     writer = csv.writer(stream, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
     writer.writerow([outputs.neutralise_cell(header) for header in data.headers])
-    cell = _csv_cell
-    writer.writerows([[cell(value) for value in row] for row in data.rows])
+    cell, may_change = _csv_cell, _MAY_CHANGE
+    # A number, or a text no spreadsheet reads as a formula, is written as it is; the
+    # other cells (texts to neutralise, booleans, None) go through _csv_cell.
+    writer.writerows(
+        [
+            [
+                value
+                if (kind := value.__class__) is int
+                or kind is float
+                or (kind is str and value[:1] not in may_change)
+                else cell(value)
+                for value in row
+            ]
+            for row in data.rows
+        ]
+    )
 
 
 # The workbook ----------------------------------------------------------------------------------

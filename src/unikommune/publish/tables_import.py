@@ -23,12 +23,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from unikommune.collector import collector_paused
 from unikommune.errors import DatasetReadError, InvalidDatasetError
 from unikommune.findings import Finding, Severity
 from unikommune.format import SCHEMA_BASE
 from unikommune.models import COLLECTIONS, Dataset
 from unikommune.outputs import restore_cell
-from unikommune.publish.collector import collector_paused
 from unikommune.publish.layout import (
     DATASET_TABLE,
     LIST_DELIMITER,
