@@ -33,23 +33,12 @@ import argparse
 import json
 import random
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-#: What each process runs: it prints seconds and peak MB.
-_CHILD = """
-import resource, sys, time
-first, second = {first!r}, {second!r}
-{setup}
-start = time.perf_counter()
-{work}
-seconds = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(seconds, peak)
-"""
+import children
 
 _HARVEST_SETUP = "import datetime\nfrom unikommune.harvest.mapping import harvest"
 _HARVEST = "result = harvest('rcn-eu', [first], retrieved=datetime.date(2026, 1, 1))"
@@ -167,13 +156,7 @@ def _prepare(work: Path, rows: int, merge: list[Path] | None) -> dict[str, tuple
 
 def run(label: str, first: str, second: str) -> tuple[float, float]:
     """Run one kind of work in a fresh process; return its seconds and peak memory in MB."""
-    setup, work = WORK[label]
-    code = _CHILD.format(first=first, second=second, setup=setup, work=work)
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
-    if done.returncode:
-        raise SystemExit(f"{label}: {done.stderr.strip().splitlines()[-1]}")
-    seconds, peak = done.stdout.split()
-    return float(seconds), float(peak)
+    return children.run(label, *WORK[label], first=first, second=second)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -205,25 +188,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"round {number}/{args.repeat} done", file=sys.stderr, flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    figures: dict[str, dict[str, float]] = {}
-    for label in paths:
-        anchor = times[ANCHOR.get(label, label)]
-        ratios = [this / base for this, base in zip(times[label], anchor, strict=True)]
-        figures[label] = row = {
-            "best": min(times[label]),
-            "median": statistics.median(times[label]),
-            "ratio_median": statistics.median(ratios),
-            "ratio_low": min(ratios),
-            "ratio_high": max(ratios),
-            "peak_mb": max(peaks[label]),
-        }
-        print(
-            f"{label:>14}  best {row['best']:6.2f} s  median {row['median']:6.2f} s  "
-            f"vs load {row['ratio_median']:5.2f}x ({row['ratio_low']:.2f}-"
-            f"{row['ratio_high']:.2f})  peak {row['peak_mb']:7.0f} MB"
-        )
-    if args.json:
-        args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    children.report(paths, times, peaks, lambda label: ANCHOR.get(label, label), "load", args.json)
     return 0
 
 

@@ -17,26 +17,10 @@ with their range.
 from __future__ import annotations
 
 import argparse
-import json
-import statistics
-import subprocess
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-
-#: What each process runs: ``{folder}`` is the dataset; it prints seconds and peak MB.
-_CHILD = """
-import resource, sys, time
-sys.path.insert(0, {here!r})
-folder = {folder!r}
-{setup}
-start = time.perf_counter()
-{work}
-seconds = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(seconds, peak)
-"""
+import children
 
 _LOADING = "from unikommune.loading import iter_records, load"
 
@@ -47,17 +31,6 @@ WORK = {
     "load partners+projects": (_LOADING, "load(folder, collections=['partners', 'projects'])"),
     "iter_records placements": (_LOADING, "for _ in iter_records(folder, 'placements'): pass"),
 }
-
-
-def run(label: str, folder: Path) -> tuple[float, float]:
-    """Run one kind of work in a fresh process; return its seconds and peak memory in MB."""
-    setup, work = WORK[label]
-    code = _CHILD.format(here=str(HERE), folder=str(folder), setup=setup, work=work)
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
-    if done.returncode:
-        raise SystemExit(f"{label}: {done.stderr.strip().splitlines()[-1]}")
-    seconds, peak = done.stdout.split()
-    return float(seconds), float(peak)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,30 +50,11 @@ def main(argv: list[str] | None = None) -> int:
     peaks: dict[str, list[float]] = {label: [] for label in labels}
     for number in range(1, args.repeat + 1):
         for label in labels:
-            seconds, peak = run(label, args.folder)
+            seconds, peak = children.run(label, *WORK[label], folder=str(args.folder))
             times[label].append(seconds)
             peaks[label].append(peak)
         print(f"round {number}/{args.repeat} done", file=sys.stderr, flush=True)
-    anchor = times["orjson parse"]
-    figures: dict[str, dict[str, float]] = {}
-    for label in labels:
-        ratios = [this / base for this, base in zip(times[label], anchor, strict=True)]
-        figures[label] = {
-            "best": min(times[label]),
-            "median": statistics.median(times[label]),
-            "ratio_median": statistics.median(ratios),
-            "ratio_low": min(ratios),
-            "ratio_high": max(ratios),
-            "peak_mb": max(peaks[label]),
-        }
-        row = figures[label]
-        print(
-            f"{label:>24}  best {row['best']:6.2f} s  median {row['median']:6.2f} s  "
-            f"vs orjson {row['ratio_median']:5.2f}x ({row['ratio_low']:.2f}-"
-            f"{row['ratio_high']:.2f})  peak {row['peak_mb']:7.0f} MB"
-        )
-    if args.json:
-        args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    children.report(labels, times, peaks, lambda _: "orjson parse", "orjson", args.json)
     return 0
 
 

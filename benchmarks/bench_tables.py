@@ -20,25 +20,12 @@ round, and their median is printed with their range.  The packages are written u
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-#: What each process runs: it prints seconds and peak MB.
-_CHILD = """
-import resource, sys, time
-folder, package = {folder!r}, {package!r}
-{setup}
-start = time.perf_counter()
-{work}
-seconds = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(seconds, peak)
-"""
+import children
 
 _EXPORT_SETUP = (
     "import unikommune\n"
@@ -60,13 +47,7 @@ WORK = {
 
 def run(label: str, folder: Path, package: Path) -> tuple[float, float]:
     """Run one kind of work in a fresh process; return its seconds and peak memory in MB."""
-    setup, work = WORK[label]
-    code = _CHILD.format(folder=str(folder), package=str(package), setup=setup, work=work)
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
-    if done.returncode:
-        raise SystemExit(f"{label}: {done.stderr.strip().splitlines()[-1]}")
-    seconds, peak = done.stdout.split()
-    return float(seconds), float(peak)
+    return children.run(label, *WORK[label], folder=str(folder), package=str(package))
 
 
 def _rounds(folder: Path, work: Path, repeat: int) -> tuple[dict[str, list[float]], ...]:
@@ -100,24 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         times, peaks = _rounds(args.folder.resolve(), work, args.repeat)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    figures: dict[str, dict[str, float]] = {}
-    for label in WORK:
-        ratios = [this / base for this, base in zip(times[label], times["load"], strict=True)]
-        figures[label] = row = {
-            "best": min(times[label]),
-            "median": statistics.median(times[label]),
-            "ratio_median": statistics.median(ratios),
-            "ratio_low": min(ratios),
-            "ratio_high": max(ratios),
-            "peak_mb": max(peaks[label]),
-        }
-        print(
-            f"{label:>12}  best {row['best']:6.2f} s  median {row['median']:6.2f} s  "
-            f"vs load {row['ratio_median']:5.2f}x ({row['ratio_low']:.2f}-"
-            f"{row['ratio_high']:.2f})  peak {row['peak_mb']:7.0f} MB"
-        )
-    if args.json:
-        args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    children.report(WORK, times, peaks, lambda _: "load", "load", args.json)
     return 0
 
 
