@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from unikommune.collector import collector_paused
 from unikommune.errors import EvaluationError
 from unikommune.evaluation.criteria import (
     CriteriaSet,
@@ -26,7 +27,6 @@ from unikommune.evaluation.criteria import (
 )
 from unikommune.evaluation.evidence import CHECKS, Check, Facts, Status, facts_of
 from unikommune.evaluation.indicators import Indicators, IndicatorSeries, indicators
-from unikommune.evaluation.tally import quiet_collector
 from unikommune.evaluation.values import MAX_EVIDENCE, Value, combine_sources
 from unikommune.models import Dataset
 
@@ -168,7 +168,7 @@ def assess(
         parts = {c.part.breakdown for c in criteria.quantitative() if c.part is not None}
         found = indicators(dataset, codes, breakdowns=parts)
     facts = facts_of(dataset)  # one look at the partners and agreements
-    with quiet_collector():
+    with collector_paused():
         results = _results(criteria, facts, found)
     maturity, possible, reasons = _maturity(criteria, results)
     return Assessment(

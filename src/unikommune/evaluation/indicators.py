@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from unikommune.collector import collector_paused
 from unikommune.errors import EvaluationError
 from unikommune.evaluation.catalogue import CATALOGUE, NETWORK_COLUMNS, Indicator, indicator
 from unikommune.evaluation.figures import FigureTally, figures_pass
@@ -25,7 +26,7 @@ from unikommune.evaluation.passes import (
     projects_pass,
     sdg_pass,
 )
-from unikommune.evaluation.tally import Context, Tally, organisations, quiet_collector
+from unikommune.evaluation.tally import Context, Tally, organisations
 from unikommune.evaluation.values import (
     NO_DATA,
     Cell,
@@ -207,7 +208,7 @@ def indicators(
     ctx = _context(dataset)
     wanted = None if breakdowns is True else frozenset(breakdowns or ())
     tally = Tally(wanted=wanted)
-    with quiet_collector():
+    with collector_paused():
         for step in (projects_pass, missions_pass, education_pass, agreements_pass, sdg_pass):
             step(dataset, tally, ctx)
     reported = figures_pass(dataset)

@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from unikommune.collector import collector_paused as quiet_collector
 from unikommune.evaluation.values import MAX_EVIDENCE, Cell
 
 __all__ = [
@@ -25,7 +24,6 @@ __all__ = [
     "Tally",
     "one_year",
     "organisations",
-    "quiet_collector",
 ]
 
 #: The category of a record that has no value for a multi-valued breakdown.
