@@ -122,7 +122,7 @@ def test_a_record_with_very_many_keys(base: dict[str, Any], tmp_path: Path) -> N
 
 def test_a_record_with_very_many_unknown_fields(base: dict[str, Any], tmp_path: Path) -> None:
     # Every one a finding: explained, placed and reported in time linear in their number.
-    small, large = 2_000, 8_000
+    small, large = 4_000, 16_000  # runs of 20 ms or less measured mostly noise
 
     def document(count: int) -> Path:
         found = copy.deepcopy(base)
