@@ -65,14 +65,43 @@ def test_figures_evidence_and_reasons(small: Any) -> None:
     assert "f-placed-2019" in placed.evidence
     assert small["joint-project"].evidence == ("p1", "p4")
     assert small["evaluation"].evidence == ("a1: https://example.org/evaluation.pdf",)
-    assert "depends on an uncertain date" in small["agreement-in-force"].reasons[0]
+    (why,) = small["agreement-in-force"].reasons
+    assert (why.code, dict(why.values)) == (
+        "agreement_has_uncertain",
+        {"what": "in_force", "day": "2023-06-01"},
+    )
+    assert str(why) == (
+        "an agreement is in force, but whether it is in force on 2023-06-01 depends on an "
+        "uncertain date"
+    )
+    figure = placed.reasons[0]
+    assert figure.code == "indicator_figure"
+    assert figure.values["figure"] == placed.figure
+    assert (figure.values["periods"], figure.values["threshold"]) == (("2019", "2020", "2021"), 50)
+    assert [r.code for r in small["joint-outputs"].reasons] == ["indicator_figure", "no_data_for"]
     assert small["funding-applications"].figure.value == 6
 
 
 def test_maturity(small: Any) -> None:
     assert small.maturity == "1.0"
     assert small.maturity_possible == "1.0"  # students-placed is not met at 2.0
-    assert small.maturity_reasons[1].startswith("2.0 not reached: agreement-in-force")
+    reached, missed = small.maturity_reasons
+    assert (reached.code, dict(reached.values)) == ("level_reached", {"level": "1.0", "count": 1})
+    assert missed.code == "level_not_reached"
+    assert missed.values["missing"][0] == ("agreement-in-force", "uncertain")
+    assert missed.text("en").startswith("2.0 not reached: agreement-in-force (depends on")
+
+
+def test_the_json_carries_each_reason_as_code_values_and_english_text(small: Any) -> None:
+    data = small.as_dict()
+    placed = next(r for r in data["results"] if r["id"] == "students-placed")
+    first = placed["reasons"][0]
+    assert first["code"] == "indicator_figure"
+    assert first["values"]["figure"]["low"] == pytest.approx(138 / 3)
+    assert first["text"].startswith("students_placed over 2019, 2020, 2021: ~46.7 (46–47.3)")
+    missing = data["maturity_reasons"][1]["values"]["missing"]
+    assert missing[0] == {"criterion": "agreement-in-force", "status": "uncertain"}
+    json.dumps(data, allow_nan=False)  # JSON-ready as it is
 
 
 def _custom(**criterion: Any) -> CriteriaSet:
@@ -170,6 +199,15 @@ def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     written = json.loads(target.read_text(encoding="utf-8"))
     assert written["maturity"] == "1.0"
     assert written["results"][0]["status"] == "met"
+    assert written["results"][0]["reasons"][0]["code"] == "parties_both_sides"
+    assert main(["assess", str(SMALL), "--format", "csv", "--lang", "nb"]) == 0
+    table = capsys.readouterr().out
+    assert "agreement_has_uncertain" in table  # the codes, beside the Norwegian words
+    assert "en avtale gjelder, men om det gjelder per 2023-06-01" in table
+    assert main(["assess", str(SMALL), "--lang", "nb"]) == 0
+    shown = capsys.readouterr().out
+    assert "~46,7 (46–47,3)" in shown
+    assert "modenhet: 1.0" in shown
     custom = tmp_path / "custom.json"
     only = copy.deepcopy(json.loads(default_criteria().model_dump_json(by_alias=True)))
     only["criteria"] = [c for c in only["criteria"] if c["id"] == "parties"]

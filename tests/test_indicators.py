@@ -20,7 +20,7 @@ from conftest import DATA, EXAMPLES
 from unikommune.cli import main
 from unikommune.errors import EvaluationError, UnknownCodeError
 from unikommune.evaluation import CATALOGUE, Value, indicators, moving_average
-from unikommune.evaluation.values import display
+from unikommune.evaluation.values import GROUP_SEPARATOR, display, format_number
 
 SMALL = DATA / "evaluation" / "small.json"
 
@@ -190,6 +190,44 @@ def test_display() -> None:
     assert display(Value(30, 28, 32, "records", approximate=True)) == "~30 (28–32)"
     assert display(Value()) == "–"
     assert display(Value(0, 0, 0, "records")) == "0"
+
+
+@pytest.mark.parametrize(
+    ("amount", "english", "norwegian"),
+    [
+        (0, "0", "0"),
+        (6, "6", "6"),
+        (5.333333, "5.33", "5,33"),
+        (46.666, "46.7", "46,7"),
+        (-0.25, "-0.25", "-0,25"),
+        (4000, "4000", "4000"),  # four digits stay whole
+        (12345.6, "12346", "12\u00a0346"),
+        (12_000_000, "12000000", "12\u00a0000\u00a0000"),
+    ],
+)
+def test_numbers_by_hand(amount: float, english: str, norwegian: str) -> None:
+    assert format_number(amount) == format_number(amount, "en") == english
+    assert format_number(amount, "nb") == norwegian
+    assert format_number(12345, "en", grouped=True) == "12\u00a0345"
+    assert format_number(12345, "nb", grouped=False) == "12345"
+
+
+def test_a_value_in_norwegian() -> None:
+    value = Value(140 / 3, 138 / 3, 142 / 3, "both", approximate=True)
+    assert display(value) == "~46.7 (46–47.3)"
+    assert display(value, lang="nb") == "~46,7 (46–47,3)"
+    assert (
+        display(Value(25_000, 25_000, None, "figures"), lang="nb") == "25\u00a0000 (25\u00a0000–…)"
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False))
+def test_norwegian_numbers_are_english_ones_with_a_comma_and_groups(amount: float) -> None:
+    english, norwegian = format_number(amount), format_number(amount, "nb")
+    assert norwegian.replace(GROUP_SEPARATOR, "").replace(",", ".") == english
+    assert "." not in norwegian
+    assert float(english) == pytest.approx(amount, rel=0.01, abs=0.001)
 
 
 def test_cli_formats(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -135,6 +135,24 @@ def test_markdown_and_json(trondheim: Any) -> None:
     section = document["datasets"][0]
     assert section["assessment"]["maturity"] == "2.0"
     assert section["sdg_coverage"]["4"] > 0
+    # reasons are codes with their values, and English words even in a Norwegian report
+    theses = next(r for r in section["assessment"]["results"] if r["id"] == "theses")
+    assert theses["reasons"] == [
+        {
+            "code": "indicator_figure",
+            "values": {
+                "indicator": "theses",
+                "periods": ["2019", "2020", "2021"],
+                "figure": theses["figure"],
+                "aggregation": "sum",
+                "comparison": ">=",
+                "threshold": 10,
+                "unit": "count",
+            },
+            "text": "theses over 2019, 2020, 2021: 6; wants sum >= 10 count",
+        }
+    ]
+    assert section["assessment"]["maturity_reasons"][1]["code"] == "level_reached"
 
 
 def test_several_datasets_side_by_side(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

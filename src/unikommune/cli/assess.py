@@ -54,7 +54,7 @@ def register(subparsers: Any) -> None:
 
 
 def rows_of(assessment: Any, lang: str = "en") -> list[dict[str, Any]]:
-    """Return one flat row per criterion."""
+    """Return one flat row per criterion: its figure as in English, its reasons in ``lang``."""
     from unikommune.evaluation.values import display
 
     rows = []
@@ -70,7 +70,8 @@ def rows_of(assessment: Any, lang: str = "en") -> list[dict[str, Any]]:
                 "statement": criterion.statement.get(
                     lang, next(iter(criterion.statement.values()))
                 ),
-                "reasons": "; ".join(result.reasons),
+                "reasons": "; ".join(reason.text(lang) for reason in result.reasons),
+                "reason_codes": " ".join(reason.code for reason in result.reasons),
                 "evidence": " ".join(result.evidence),
             }
         )
@@ -80,6 +81,8 @@ def rows_of(assessment: Any, lang: str = "en") -> list[dict[str, Any]]:
 def _table(assessment: Any, lang: str) -> str:
     from rich.console import Console
     from rich.table import Table
+
+    from unikommune.evaluation.values import Lang, display
 
     shown = _SHOWN_NB if lang == "nb" else _SHOWN
     title = (
@@ -92,16 +95,18 @@ def _table(assessment: Any, lang: str) -> str:
     for row, result in zip(rows_of(assessment, lang), assessment, strict=True):
         cautious = " (forsiktig lesning)" if lang == "nb" else " (cautious reading)"
         status = shown[row["status"]] + (cautious if row["cautious"] else "")
-        table.add_row(
-            row["criterion"], status, row["figure"], result.reasons[0] if result.reasons else ""
-        )
+        shown_lang: Lang = "nb" if lang == "nb" else "en"
+        figure = "" if result.figure is None else display(result.figure, lang=shown_lang)
+        why = result.reasons[0].text(shown_lang) if result.reasons else ""
+        table.add_row(row["criterion"], status, figure, why)
     buffer = io.StringIO()
     console = Console(file=buffer, width=140, force_terminal=False)
     console.print(table)
     maturity = assessment.maturity or "–"
-    console.print(f"maturity: {maturity} (possible: {assessment.maturity_possible or '–'})")
+    words = ("modenhet", "mulig") if lang == "nb" else ("maturity", "possible")
+    console.print(f"{words[0]}: {maturity} ({words[1]}: {assessment.maturity_possible or '–'})")
     for reason in assessment.maturity_reasons:
-        console.print(f"  {reason}")
+        console.print(f"  {reason.text(lang)}")
     return buffer.getvalue()
 
 

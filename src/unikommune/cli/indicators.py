@@ -91,7 +91,12 @@ def table_text(found: Any, lang: str) -> str:
         table.add_column(period, justify="right")
     for series in found:
         entry = series.indicator
-        cells = [display(series.values[p]) if p in series.values else "–" for p in periods]
+        cells = [
+            display(series.values[p], lang="nb" if lang == "nb" else "en")
+            if p in series.values
+            else "–"
+            for p in periods
+        ]
         table.add_row(entry.title.get(lang, entry.title["en"]), series.unit, *cells)
     buffer = io.StringIO()
     Console(file=buffer, width=60 + 12 * len(periods), force_terminal=False).print(table)

@@ -27,18 +27,15 @@ from unikommune.evaluation.criteria import (
 )
 from unikommune.evaluation.evidence import CHECKS, Check, Facts, Status, facts_of
 from unikommune.evaluation.indicators import Indicators, IndicatorSeries, indicators
+from unikommune.evaluation.reasons import Reason
 from unikommune.evaluation.values import MAX_EVIDENCE, Value, combine_sources
+from unikommune.evaluation.wording import STATUS_EN
 from unikommune.models import Dataset
 
 __all__ = ["STATUSES", "Assessment", "CriterionResult", "assess"]
 
-#: Every status, with how it reads.
-STATUSES: dict[str, str] = {
-    "met": "met",
-    "uncertain": "depends on an uncertain date or an approximate figure",
-    "not_met": "not met",
-    "not_enough_data": "not enough data",
-}
+#: Every status, with how it reads in English (:mod:`.wording` has Norwegian too).
+STATUSES: dict[str, str] = STATUS_EN
 
 _COMPARE: dict[str, Callable[[float, float], bool]] = {
     ">=": operator.ge,
@@ -61,7 +58,7 @@ class CriterionResult:
         figure: For a quantitative criterion, the aggregated value it was judged on.
         periods: The periods the figure aggregates.
         evidence: Ids of the records (or figures) that are the evidence (at most 20).
-        reasons: Why, in plain words.
+        reasons: Why: codes with their values (:mod:`.reasons`), worded by ``text(lang)``.
     """
 
     criterion: Criterion
@@ -70,7 +67,7 @@ class CriterionResult:
     figure: Value | None = None
     periods: tuple[str, ...] = ()
     evidence: tuple[str, ...] = ()
-    reasons: tuple[str, ...] = ()
+    reasons: tuple[Reason, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         """Return the result as JSON-ready data."""
@@ -83,7 +80,7 @@ class CriterionResult:
             "figure": None if self.figure is None else self.figure.as_dict(),
             "periods": list(self.periods),
             "evidence": list(self.evidence),
-            "reasons": list(self.reasons),
+            "reasons": [reason.as_dict() for reason in self.reasons],
         }
 
 
@@ -97,7 +94,7 @@ class Assessment:
         results: One result per criterion, in the set's order.
         maturity: The highest level whose criteria are all met (``None``: not even 1.0).
         maturity_possible: The highest level whose criteria are all met or uncertain.
-        maturity_reasons: Why, in plain words.
+        maturity_reasons: Why: codes with their values (:mod:`.reasons`).
     """
 
     criteria: CriteriaSet
@@ -105,7 +102,7 @@ class Assessment:
     results: tuple[CriterionResult, ...]
     maturity: str | None
     maturity_possible: str | None
-    maturity_reasons: tuple[str, ...]
+    maturity_reasons: tuple[Reason, ...]
 
     def __getitem__(self, criterion: str) -> CriterionResult:
         """Return the result of the criterion with id ``criterion``."""
@@ -133,7 +130,7 @@ class Assessment:
             "as_of": self.as_of,
             "maturity": self.maturity,
             "maturity_possible": self.maturity_possible,
-            "maturity_reasons": list(self.maturity_reasons),
+            "maturity_reasons": [reason.as_dict() for reason in self.maturity_reasons],
             "results": [result.as_dict() for result in self.results],
         }
 
@@ -257,11 +254,9 @@ def _quantitative(
 ) -> CriterionResult:
     chosen, lacking = _window(criterion, _cells(criterion, series), until)
     threshold = criterion.threshold
-    wanted = f"{criterion.aggregation} {threshold.comparison} {threshold.value} {series.unit}"
     if not chosen:
-        return CriterionResult(
-            criterion, "not_enough_data", reasons=(f"{criterion.indicator} has no data",)
-        )
+        missing = Reason("indicator_no_data", {"indicator": criterion.indicator})
+        return CriterionResult(criterion, "not_enough_data", reasons=(missing,))
     figure = _aggregate(criterion.aggregation, [value for _, value in chosen])
     periods = tuple(period for period, _ in chosen)
     compare = _COMPARE[threshold.comparison]
@@ -277,15 +272,28 @@ def _quantitative(
     else:
         met_cautiously = cautious is not None and compare(cautious, threshold.value)
         met_favourably = favourable is None or compare(favourable, threshold.value)
-    reasons = [f"{criterion.indicator} over {', '.join(periods)}: {_text(figure)}; wants {wanted}"]
+    reasons = [
+        Reason(
+            "indicator_figure",
+            {
+                "indicator": criterion.indicator,
+                "periods": periods,
+                "figure": figure,
+                "aggregation": criterion.aggregation,
+                "comparison": threshold.comparison,
+                "threshold": threshold.value,
+                "unit": series.unit,
+            },
+        )
+    ]
     if lacking:
-        reasons.append(f"no data for {', '.join(lacking)}")
+        reasons.append(Reason("no_data_for", {"periods": tuple(lacking)}))
     status: Status
     if met_cautiously:
         status = "met"
     elif met_favourably:
         status = "uncertain"
-        reasons.append("met only if the approximate or uncertain inputs fall favourably")
+        reasons.append(Reason("met_if_favourable"))
     elif lacking and criterion.aggregation == "sum":
         status = "not_enough_data"
     else:
@@ -302,30 +310,24 @@ def _quantitative(
     )
 
 
-def _text(value: Value) -> str:
-    from unikommune.evaluation.values import display
-
-    return display(value)
-
-
 def _maturity(
     criteria: CriteriaSet, results: list[CriterionResult]
-) -> tuple[str | None, str | None, tuple[str, ...]]:
+) -> tuple[str | None, str | None, tuple[Reason, ...]]:
     """Return the level reached, the level possible on favourable readings, and why."""
     status = {result.criterion.id: result.status for result in results}
     reached: str | None = None
     possible: str | None = None
-    reasons: list[str] = []
+    reasons: list[Reason] = []
     for rule in sorted(criteria.levels, key=lambda rule: rule.level.value):
         level = rule.level.value
         missing = [c for c in rule.requires if status[c] != "met"]
         if not missing:
             reached = level
-            reasons.append(f"{level}: all {len(rule.requires)} criteria are met")
+            reasons.append(Reason("level_reached", {"level": level, "count": len(rule.requires)}))
             possible = level
             continue
-        parts = ", ".join(f"{c} ({STATUSES[status[c]]})" for c in missing)
-        reasons.append(f"{level} not reached: {parts}")
+        pairs = tuple((c, str(status[c])) for c in missing)
+        reasons.append(Reason("level_not_reached", {"level": level, "missing": pairs}))
         if all(status[c] == "uncertain" for c in missing):
             possible = level
             continue

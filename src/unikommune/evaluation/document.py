@@ -6,20 +6,24 @@ language can check what it gets.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, Strict, StringConstraints, WithJsonSchema
 
+from unikommune.evaluation.reasons import ReasonCode
 from unikommune.format import schema_id
 from unikommune.models.values import LangString, Model
 
 __all__ = [
     "AssessmentDocument",
     "CriterionDocument",
+    "CriterionStatus",
     "DatasetSection",
     "IndicatorRow",
     "NetworkDocument",
     "NetworkPartner",
+    "PlanLacking",
+    "ReasonDocument",
     "ReportDocument",
     "ValueDocument",
 ]
@@ -33,6 +37,7 @@ _CODE = r"^[a-z][a-z0-9-]{0,63}$"
 Goal = Annotated[str, Strict(), StringConstraints(pattern=_GOAL)]
 Code = Annotated[str, Strict(), StringConstraints(pattern=_CODE)]
 Counted = Annotated[int, Strict(), Field(ge=0)]
+ValueName = Annotated[str, Strict(), StringConstraints(pattern=r"^[a-z][a-z_]{0,31}$")]
 
 
 def _counts(pattern: str) -> WithJsonSchema:
@@ -78,6 +83,49 @@ class IndicatorRow(Model):
     records: Annotated[int, Strict(), Field(ge=0)] = Field(description="Records counted.")
 
 
+class CriterionStatus(Model):
+    """A criterion that stands in the way of a maturity level, with its status."""
+
+    criterion: Name = Field(description="Id of the criterion.")
+    status: Literal["met", "not_met", "uncertain", "not_enough_data"] = Field(
+        description="Its status."
+    )
+
+
+class PlanLacking(Model):
+    """A focus area of an agreement in force that has no action plan."""
+
+    agreement: Name = Field(description="Id of the agreement.")
+    focus_area: Name = Field(description="Code of the focus area.")
+
+
+ReasonValueDocument = (
+    Number | Name | list[Name] | list[CriterionStatus] | list[PlanLacking] | ValueDocument
+)
+"""A value of a reason: a code or id, a number, ids, pairs as objects, or a figure."""
+
+
+def _named(schema: dict[str, Any]) -> None:
+    """Write a mapping's key pattern as ``propertyNames``: no other key is allowed."""
+    pattern, value = schema.pop("patternProperties").popitem()
+    schema["propertyNames"] = {"pattern": pattern}
+    schema["additionalProperties"] = value
+
+
+class ReasonDocument(Model):
+    """A reason of the assessment: a stable code, the values it is worded from, its words."""
+
+    code: ReasonCode = Field(
+        description="What the reason says; a code never changes meaning (docs/criteria.md)."
+    )
+    values: dict[ValueName, ReasonValueDocument] = Field(
+        json_schema_extra=_named,
+        description="The values by name: codes and ids, numbers, lists of ids or of pairs "
+        "(missing: criterion and status; plans: agreement and focus_area), and the figure.",
+    )
+    text: Name = Field(description="The reason in English words.")
+
+
 class CriterionDocument(Model):
     """The assessment of one criterion."""
 
@@ -91,7 +139,7 @@ class CriterionDocument(Model):
     figure: ValueDocument | None = Field(description="The aggregated figure, if quantitative.")
     periods: list[Name] = Field(description="The periods the figure aggregates.")
     evidence: list[Name] = Field(description="Ids of the records that are the evidence.")
-    reasons: list[Name] = Field(description="Why, in words.")
+    reasons: list[ReasonDocument] = Field(description="Why, as codes with their values.")
 
 
 class CriteriaSetReference(Model):
@@ -111,7 +159,7 @@ class AssessmentDocument(Model):
     maturity_possible: Literal["1.0", "2.0", "3.0"] | None = Field(
         description="Maturity if every uncertain input falls favourably."
     )
-    maturity_reasons: list[Name] = Field(description="Why, in words.")
+    maturity_reasons: list[ReasonDocument] = Field(description="Why, as codes with values.")
     results: list[CriterionDocument] = Field(description="One result per criterion.")
 
 

@@ -1,7 +1,8 @@
 """Documentary evidence: does the dataset hold what a documentary criterion asks for?
 
 Each check returns a :class:`Check`: a status, the ids of the records that are the
-evidence, and the reasons in plain words.  Dates are read with :mod:`unikommune.dates`:
+evidence, and the reasons (:class:`~unikommune.evaluation.reasons.Reason`: a code and
+its values).  Dates are read with :mod:`unikommune.dates`:
 an agreement is *in force* when its period covers the day the dataset was last
 modified; when that depends on an uncertain date (a start of ``2022?``, an end that
 may fall before that day), the check says so instead of a silent yes.
@@ -18,6 +19,7 @@ from unikommune import dates
 from unikommune.codelists import PartnerKind, PartyRole, RuleKind
 from unikommune.evaluation.criteria import DocumentaryCriterion
 from unikommune.evaluation.passes import COUNTED_STATUSES
+from unikommune.evaluation.reasons import Reason, ReasonValue
 from unikommune.evaluation.tally import organisations
 from unikommune.evaluation.values import MAX_EVIDENCE
 from unikommune.models import Agreement, Dataset
@@ -37,7 +39,7 @@ class Check:
 
     status: Status
     evidence: tuple[str, ...] = ()
-    reasons: tuple[str, ...] = ()
+    reasons: tuple[Reason, ...] = ()
 
 
 def in_force(agreement: Agreement, day: dt.date) -> Literal["yes", "maybe", "no"]:
@@ -101,23 +103,28 @@ class Facts:
 
 def _none_in_force(facts: Facts) -> Check:
     if not facts.dataset.agreements:
-        return Check("not_enough_data", reasons=("the dataset holds no agreement",))
-    return Check("not_met", reasons=(f"no agreement is in force on {facts.day}",))
+        return Check("not_enough_data", reasons=(Reason("no_agreement"),))
+    return Check("not_met", reasons=(Reason("none_in_force", {"day": str(facts.day)}),))
 
 
-def _best(found: list[tuple[str, bool]], what: str, facts: Facts) -> Check:
-    """Return met if a surely current agreement has ``what``, uncertain if only maybe."""
+def _best(found: list[tuple[str, bool]], what: str, facts: Facts, **more: ReasonValue) -> Check:
+    """Return met if a surely current agreement has ``what``, uncertain if only maybe.
+
+    ``what`` is a requirement (:data:`~unikommune.evaluation.reasons.REQUIREMENTS`),
+    ``more`` the values its words take.
+    """
     sure = [record for record, certain in found if certain]
     if sure:
-        return Check("met", tuple(sure[:MAX_EVIDENCE]), (f"{what}: {', '.join(sure[:3])}",))
+        why = Reason("agreement_has", {"what": what, **more, "records": tuple(sure[:3])})
+        return Check("met", tuple(sure[:MAX_EVIDENCE]), (why,))
+    day = str(facts.day)
     if found:
         ids = [record for record, _ in found]
-        return Check(
-            "uncertain",
-            tuple(ids[:MAX_EVIDENCE]),
-            (f"{what}, but whether it is in force on {facts.day} depends on an uncertain date",),
-        )
-    return Check("not_met", reasons=(f"no agreement in force on {facts.day}: {what}",))
+        why = Reason("agreement_has_uncertain", {"what": what, **more, "day": day})
+        return Check("uncertain", tuple(ids[:MAX_EVIDENCE]), (why,))
+    return Check(
+        "not_met", reasons=(Reason("agreement_lacks", {"what": what, **more, "day": day}),)
+    )
 
 
 def _parties(facts: Facts, criterion: DocumentaryCriterion) -> Check:
@@ -129,15 +136,15 @@ def _parties(facts: Facts, criterion: DocumentaryCriterion) -> Check:
         if facts.both_sides([p.partner for p in a.parties if p.role == PartyRole.PARTY])
     ]
     if found:
-        return Check("met", tuple(found), ("a municipality and a university are parties",))
-    return Check("not_met", reasons=("no agreement has both a municipality and a university",))
+        return Check("met", tuple(found), (Reason("parties_both_sides"),))
+    return Check("not_met", reasons=(Reason("parties_lack"),))
 
 
 def _agreement_in_force(facts: Facts, criterion: DocumentaryCriterion) -> Check:
     current = [(a.id, certain) for a, certain in facts.current()]
     if not current:
         return _none_in_force(facts)
-    return _best(current, "an agreement is in force", facts)
+    return _best(current, "in_force", facts)
 
 
 def _long_term(facts: Facts, criterion: DocumentaryCriterion) -> Check:
@@ -163,17 +170,17 @@ def _long_term(facts: Facts, criterion: DocumentaryCriterion) -> Check:
             found.append((agreement.id, certain and surely))
     if not found and not any(True for _ in facts.current()):
         return _none_in_force(facts)
-    return _best(found, f"an agreement runs open-ended or at least {minimum} years", facts)
+    return _best(found, "long_term", facts, years=minimum)
 
 
 def _successor(facts: Facts, criterion: DocumentaryCriterion) -> Check:
     ids = {a.id for a in facts.dataset.agreements}
     found = [f"{a.id}" for a in facts.dataset.agreements if a.supersedes in ids]
     if found:
-        return Check("met", tuple(found), (f"{found[0]} continues an earlier agreement",))
+        return Check("met", tuple(found), (Reason("successor", {"agreement": found[0]}),))
     if not ids:
         return _none_in_force(facts)
-    return Check("not_met", reasons=("no agreement supersedes an earlier one",))
+    return Check("not_met", reasons=(Reason("no_successor"),))
 
 
 def _governance(facts: Facts, criterion: DocumentaryCriterion) -> Check:
@@ -185,23 +192,23 @@ def _governance(facts: Facts, criterion: DocumentaryCriterion) -> Check:
     ]
     if not any(True for _ in facts.current()):
         return _none_in_force(facts)
-    return _best(found, "a governance body has seats for both sides", facts)
+    return _best(found, "governance", facts)
 
 
 def _action_plans(facts: Facts, criterion: DocumentaryCriterion) -> Check:
     found: list[tuple[str, bool]] = []
-    missing: list[str] = []
+    missing: list[tuple[str, str]] = []
     for agreement, certain in facts.current():
         planned = {plan.focus_area for plan in facts.inherited(agreement, "action_plans")}
         lacking = [area for area in agreement.focus_areas if area not in planned]
         if agreement.focus_areas and not lacking:
             found.append((agreement.id, certain))
-        missing.extend(f"{agreement.id}: {area}" for area in lacking)
+        missing.extend((agreement.id, area) for area in lacking)
     if not any(True for _ in facts.current()):
         return _none_in_force(facts)
-    check = _best(found, "every focus area has an action plan", facts)
+    check = _best(found, "action_plans", facts)
     if check.status == "not_met" and missing:
-        return Check("not_met", reasons=(f"no action plan for {'; '.join(missing)}",))
+        return Check("not_met", reasons=(Reason("action_plans_lack", {"plans": tuple(missing)}),))
     return check
 
 
@@ -217,26 +224,24 @@ def _thematic_breadth(facts: Facts, criterion: DocumentaryCriterion) -> Check:
     minimum = criterion.minimum or 3
     projects = _counted_projects(facts)
     if not projects:
-        return Check(
-            "not_enough_data", reasons=("the dataset holds no active or completed project",)
-        )
+        return Check("not_enough_data", reasons=(Reason("no_projects"),))
     areas = sorted({area for _, _, found in projects for area in found})
     evidence = tuple(pid for pid, _, found in projects if found)[:MAX_EVIDENCE]
     if len(areas) >= minimum:
-        return Check("met", evidence, (f"projects cover {len(areas)} thematic areas",))
-    return Check("not_met", evidence, (f"projects cover {len(areas)} thematic areas of {minimum}",))
+        return Check("met", evidence, (Reason("thematic_areas", {"count": len(areas)}),))
+    why = Reason("thematic_areas_short", {"count": len(areas), "minimum": minimum})
+    return Check("not_met", evidence, (why,))
 
 
 def _joint_project(facts: Facts, criterion: DocumentaryCriterion) -> Check:
     projects = _counted_projects(facts)
     if not projects:
-        return Check(
-            "not_enough_data", reasons=("the dataset holds no active or completed project",)
-        )
+        return Check("not_enough_data", reasons=(Reason("no_projects"),))
     found = [pid for pid, partners, _ in projects if facts.both_sides(partners)]
     if found:
-        return Check("met", tuple(found[:MAX_EVIDENCE]), (f"{len(found)} joint projects",))
-    return Check("not_met", reasons=("no project has both a municipality and a university",))
+        why = Reason("joint_projects", {"count": len(found)})
+        return Check("met", tuple(found[:MAX_EVIDENCE]), (why,))
+    return Check("not_met", reasons=(Reason("no_joint_project"),))
 
 
 def _sdg_rule(facts: Facts, criterion: DocumentaryCriterion) -> Check:
@@ -248,16 +253,16 @@ def _sdg_rule(facts: Facts, criterion: DocumentaryCriterion) -> Check:
     ]
     if not any(True for _ in facts.current()):
         return _none_in_force(facts)
-    return _best(found, "the SDG rule is in force", facts)
+    return _best(found, "sdg_rule", facts)
 
 
 def _document(facts: Facts, criterion: DocumentaryCriterion) -> Check:
     words = [word.casefold() for word in criterion.keywords]
     listed = [(a.id, link) for a in facts.dataset.agreements for link in a.documents]
     if not listed:
-        return Check("not_enough_data", reasons=("no agreement lists any document",))
+        return Check("not_enough_data", reasons=(Reason("no_documents"),))
     found = [
-        f"{agreement}: {link.url}"
+        (agreement, str(link.url))
         for agreement, link in listed
         if any(
             word in text.casefold()
@@ -266,8 +271,11 @@ def _document(facts: Facts, criterion: DocumentaryCriterion) -> Check:
         )
     ]
     if found:
-        return Check("met", tuple(found[:MAX_EVIDENCE]), (f"document {found[0]}",))
-    return Check("not_met", reasons=(f"no document mentions {' or '.join(criterion.keywords)}",))
+        why = Reason("document_found", {"agreement": found[0][0], "url": found[0][1]})
+        evidence = tuple(f"{agreement}: {url}" for agreement, url in found[:MAX_EVIDENCE])
+        return Check("met", evidence, (why,))
+    why = Reason("no_document_mentions", {"keywords": tuple(criterion.keywords)})
+    return Check("not_met", reasons=(why,))
 
 
 def _maturity(facts: Facts, criterion: DocumentaryCriterion) -> Check:
@@ -279,8 +287,9 @@ def _maturity(facts: Facts, criterion: DocumentaryCriterion) -> Check:
         if m.level.value >= level
     ]
     if found:
-        return Check("met", tuple(found), (f"assessed at {level} or higher: {found[0]}",))
-    return Check("not_met", reasons=(f"no assessment at maturity {level} or higher",))
+        why = Reason("maturity_assessed", {"level": level, "assessment": found[0]})
+        return Check("met", tuple(found), (why,))
+    return Check("not_met", reasons=(Reason("no_maturity_assessment", {"level": level}),))
 
 
 #: The check of every kind of evidence.

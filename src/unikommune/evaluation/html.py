@@ -9,7 +9,6 @@ summarised in words), and long names are shortened with the full name in a toolt
 
 from __future__ import annotations
 
-import re
 from html import escape
 from typing import Any
 
@@ -17,7 +16,6 @@ from unikommune import codelists
 from unikommune.evaluation.catalogue import GROUPS
 from unikommune.evaluation.report import (
     SUMMARY,
-    Lang,
     NetworkPicture,
     Report,
     Section,
@@ -27,8 +25,8 @@ from unikommune.evaluation.report import (
     status_text,
     text,
 )
-from unikommune.evaluation.values import Value, display
-from unikommune.evaluation.wording import period, reason, unit
+from unikommune.evaluation.values import Lang, Value, display, format_number
+from unikommune.evaluation.wording import period, unit
 
 __all__ = ["html"]
 
@@ -90,15 +88,14 @@ def _e(value: Any) -> str:
     return escape(str(value), quote=True)
 
 
-def _shown(value: Value) -> str:
+def _shown(value: Value, lang: Lang) -> str:
     """Return a value as a table shows it: long numbers grouped, a range kept whole.
 
-    Thousands are set apart by a narrow no-break space; a word joiner after a range's
-    dash keeps ``(0–100)`` on one line when the cell wraps before it.
+    Numbers are written by :func:`~unikommune.evaluation.values.format_number`, with
+    thousands set apart in English too; a word joiner after a range's dash keeps
+    ``(0–100)`` on one line when the cell wraps before it.
     """
-    grouped = re.sub(
-        r"\d{5,}", lambda m: f"{int(m.group()):,}".replace(",", "\u202f"), display(value)
-    )
+    grouped = display(value, lang=lang, grouped=True)
     return grouped.replace("–", "–\u2060") if len(grouped) > 1 else grouped
 
 
@@ -106,7 +103,7 @@ def _short(name: str, limit: int) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
-def _sparkline(series: dict[str, Value], label: str) -> str:
+def _sparkline(series: dict[str, Value], label: str, lang: Lang) -> str:
     """Return a small trend chart of yearly values: a line, gaps where there is no data."""
     years = [key for key in series if key.isdigit()]
     known = [(i, series[y].value) for i, y in enumerate(years) if series[y].value is not None]
@@ -136,7 +133,7 @@ def _sparkline(series: dict[str, Value], label: str) -> str:
         f'r="1.8" fill="#1f5fa8"/>'
         for i, v in known
     )
-    summary = ", ".join(f"{years[i]}: {display(series[years[i]])}" for i, _ in known)
+    summary = ", ".join(f"{years[i]}: {display(series[years[i]], lang=lang)}" for i, _ in known)
     return (
         f'<svg role="img" width="{width}" height="{height}" viewBox="-2 0 {width + 4} {height}">'
         f"<title>{_e(label)}: {_e(summary)}</title>{lines}{dots}</svg>"
@@ -153,7 +150,7 @@ def _columns(section: Section, years: list[str], lang: Lang) -> str:
         max(
             [
                 len(period(y, lang)),
-                *(len(_shown(series.values.get(y) or Value())) for series in section.found),
+                *(len(_shown(series.values.get(y) or Value(), lang)) for series in section.found),
             ]
         )
         for y in years
@@ -184,12 +181,13 @@ def _indicator_tables(section: Section, lang: Lang, number: int) -> str:
             title = local(series.indicator.title, lang)
             shown = unit(series.unit, lang)
             cells = "".join(
-                f'<td class="n">{_e(_shown(series.values.get(y) or Value()))}</td>' for y in years
+                f'<td class="n">{_e(_shown(series.values.get(y) or Value(), lang))}</td>'
+                for y in years
             )
             out.append(
                 f'<tr><th scope="row" title="{_e(local(series.indicator.definition, lang))}">'
                 f"{_e(title)}{' (' + _e(shown) + ')' if shown else ''}</th>"
-                f'<td class="trend">{_sparkline(series.values, title)}</td>{cells}</tr>'
+                f'<td class="trend">{_sparkline(series.values, title, lang)}</td>{cells}</tr>'
             )
         out.append("</tbody></table>")
     if section.focus:
@@ -268,7 +266,10 @@ def _network(section: Section, lang: Lang, number: int) -> str:
         + "</figcaption></figure>"
     )
     if picture.rest:
-        counts = ", ".join(f"{n} {sector_title(s, lang)}" for s, n in sorted(picture.rest.items()))
+        counts = ", ".join(
+            f"{format_number(n, lang)} {sector_title(s, lang)}"
+            for s, n in sorted(picture.rest.items())
+        )
         others = _rest(sum(picture.rest.values()), picture.rest_ties, f" ({counts})", lang)
         out.append(f"<p>{_e(others)}.</p>")
     out.append(
@@ -277,7 +278,7 @@ def _network(section: Section, lang: Lang, number: int) -> str:
         "</tr></thead><tbody>"
         + "".join(
             f'<tr><th scope="row">{_e(name)}</th><td>{_e(sector_title(sector, lang))}</td>'
-            f'<td class="n">{strength:g}</td></tr>'
+            f'<td class="n">{_e(format_number(strength, lang))}</td></tr>'
             for _, name, sector, strength in picture.partners
         )
         + "</tbody></table>"
@@ -288,8 +289,12 @@ def _network(section: Section, lang: Lang, number: int) -> str:
 def _rest(partners: int, ties: int, which: str, lang: Lang) -> str:
     """Return how many other partners (``which``: by sector) and ties there are, in words."""
     if lang == "nb":
-        who = "1 annen partner" if partners == 1 else f"{partners} andre partnere"
-        return f"{who}{which} med {ties} bånd"
+        who = (
+            "1 annen partner"
+            if partners == 1
+            else f"{format_number(partners, lang)} andre partnere"
+        )
+        return f"{who}{which} med {format_number(ties, lang)} bånd"
     who = "1 other partner" if partners == 1 else f"{partners} other partners"
     return f"{who}{which} with {ties} {'tie' if ties == 1 else 'ties'}"
 
@@ -307,7 +312,7 @@ def _sdg(section: Section, lang: Lang, number: int) -> str:
             f'<text x="{left - 8}" y="{y + 12}" text-anchor="end">'
             f"<title>{goal}. {_e(name)}</title>{goal}. {_e(_short(name, 44))}</text>"
             f'<rect x="{left}" y="{y + 2}" width="{length:.1f}" height="{row - 6}" fill="#1f5fa8"/>'
-            f'<text x="{left + length + 4:.1f}" y="{y + 12}">{count}</text>'
+            f'<text x="{left + length + 4:.1f}" y="{y + 12}">{format_number(count, lang)}</text>'
         )
     reached = sum(1 for count in section.sdg.values() if count)
     title = local(
@@ -317,7 +322,9 @@ def _sdg(section: Section, lang: Lang, number: int) -> str:
         },
         lang,
     )
-    described = ", ".join(f"{goal}: {count}" for goal, count in section.sdg.items())
+    described = ", ".join(
+        f"{goal}: {format_number(count, lang)}" for goal, count in section.sdg.items()
+    )
     height = 20 + row * len(section.sdg)
     return (
         f'<h3 id="sdg-{number}">{_e(text("sdg", lang))}</h3>'
@@ -342,7 +349,7 @@ def _checklist(section: Section, lang: Lang, number: int) -> str:
         "</tr></thead><tbody>",
     ]
     for item in result:
-        figure = "" if item.figure is None else _shown(item.figure)
+        figure = "" if item.figure is None else _shown(item.figure, lang)
         evidence = " ".join(f"<code>{_e(e)}</code>" for e in item.evidence[:5])
         more = f" (+{len(item.evidence) - 5})" if len(item.evidence) > 5 else ""
         out.append(
@@ -351,7 +358,7 @@ def _checklist(section: Section, lang: Lang, number: int) -> str:
             f'<td class="status {item.status}">{_STATUS_MARK[item.status]} '
             f"{_e(status_text(item.status, lang))}</td>"
             f'<td class="n">{_e(figure)}</td>'
-            f"<td>{_e('; '.join(reason(why, lang) for why in item.reasons))}</td>"
+            f"<td>{_e('; '.join(why.text(lang) for why in item.reasons))}</td>"
             f'<td class="ids">{evidence}{more}</td></tr>'
         )
     out.append("</tbody></table>")
@@ -367,13 +374,13 @@ def _summary(section: Section, lang: Lang, number: int) -> str:
             continue
         yearly = [(k, v) for k, v in series.values.items() if k.isdigit() and not v.no_data]
         shown = (
-            f"{_e(_shown(yearly[-1][1]))} <span>({_e(yearly[-1][0])})</span>"
+            f"{_e(_shown(yearly[-1][1], lang))} <span>({_e(yearly[-1][0])})</span>"
             if yearly
             else _e(text("no_data", lang))
         )
         title = local(series.indicator.title, lang)
         items.append(f"<div><dt>{_e(title)}</dt><dd>{shown}</dd></div>")
-    reasons = "".join(f"<li>{_e(reason(why, lang))}</li>" for why in result.maturity_reasons)
+    reasons = "".join(f"<li>{_e(why.text(lang))}</li>" for why in result.maturity_reasons)
     return (
         f'<h3 id="sum-{number}">{_e(text("summary", lang))}</h3>'
         f"<p><strong>{_e(text('maturity', lang))}: {_e(result.maturity or '–')}</strong> "
@@ -400,7 +407,7 @@ def _comparison(report: Report) -> str:
                 if series is None
                 else [(k, v) for k, v in series.values.items() if k.isdigit() and not v.no_data]
             )
-            shown = f"{_shown(yearly[-1][1])} ({yearly[-1][0]})" if yearly else "–"
+            shown = f"{_shown(yearly[-1][1], lang)} ({yearly[-1][0]})" if yearly else "–"
             cells.append(f'<td class="n">{_e(shown)}</td>')
         title = (
             local(report.sections[0].found.series[code].indicator.title, lang)

@@ -11,15 +11,15 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from unikommune.errors import UnikommuneError
-from unikommune.evaluation.assess import STATUSES, Assessment, assess
+from unikommune.evaluation.assess import Assessment, assess
 from unikommune.evaluation.catalogue import CATALOGUE, GROUPS
 from unikommune.evaluation.criteria import CriteriaSet, default_criteria
 from unikommune.evaluation.indicators import Indicators, indicators
-from unikommune.evaluation.values import display
-from unikommune.evaluation.wording import STATUS_NB, period, reason, unit
+from unikommune.evaluation.values import Lang, display, format_number
+from unikommune.evaluation.wording import period, status_words, unit
 from unikommune.models import Dataset
 
 __all__ = [
@@ -36,7 +36,6 @@ __all__ = [
     "text",
 ]
 
-Lang = Literal["nb", "en"]
 #: The formats a report is written in.
 FORMATS = ("html", "md", "json")
 #: How many partners the network picture labels; the rest are summarised.
@@ -102,7 +101,7 @@ def text(key: str, lang: Lang) -> str:
 
 def status_text(status: str, lang: Lang) -> str:
     """Return a status of the assessment in words."""
-    return STATUS_NB[status] if lang == "nb" else STATUSES[status]
+    return status_words(status, lang)
 
 
 def local(texts: Any, lang: Lang, default: str = "") -> str:
@@ -210,7 +209,8 @@ def _focus(found: Indicators, dataset: Dataset, lang: Lang) -> dict[str, dict[st
     areas = series.breakdowns.get("focus_area", {})
     return {
         titles.get(area, area): {
-            period: display(cells[period]) if period in cells else "0" for period in counted
+            period: display(cells[period], lang=lang) if period in cells else "0"
+            for period in counted
         }
         for area, cells in sorted(areas.items())
     }
@@ -258,7 +258,7 @@ def _markdown(report: Report) -> str:
             f"{text('maturity', lang)}: **{result.maturity or '–'}** "
             f"({text('possible', lang)}: {result.maturity_possible or '–'})",
             "",
-            *(f"- {reason(why, lang)}" for why in result.maturity_reasons),
+            *(f"- {why.text(lang)}" for why in result.maturity_reasons),
             "",
         ]
         years = periods(section.found)
@@ -275,7 +275,7 @@ def _markdown(report: Report) -> str:
             ]
             out.append("|" + "---|" * (len(years) + 1))
             for series in rows:
-                cells = [display(series.values.get(year) or _none()) for year in years]
+                cells = [display(series.values.get(year) or _none(), lang=lang) for year in years]
                 shown = unit(series.unit, lang)
                 title = local(series.indicator.title, lang) + (f" ({shown})" if shown else "")
                 out.append(f"| {title} | " + " | ".join(cells) + " |")
@@ -286,14 +286,14 @@ def _markdown(report: Report) -> str:
             f"| {text('goal', lang)} | {text('activities', lang)} |",
             "|---|---|",
         ]
-        out += [f"| {goal} | {count} |" for goal, count in section.sdg.items()]
+        out += [f"| {goal} | {format_number(count, lang)} |" for goal, count in section.sdg.items()]
         out += ["", f"### {text('checklist', lang)}", "", text("proposal", lang), ""]
         out += [
             f"| {text('criterion', lang)} | {text('status', lang)} | {text('why', lang)} |",
             "|---|---|---|",
         ]
         for item in result:
-            why = "; ".join(reason(r, lang) for r in item.reasons).replace("|", "/")
+            why = "; ".join(r.text(lang) for r in item.reasons).replace("|", "/")
             out.append(f"| {item.criterion.id} | {status_text(item.status, lang)} | {why} |")
         out += ["", text("legend", lang), ""]
     return "\n".join(out)

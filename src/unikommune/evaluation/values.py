@@ -24,15 +24,18 @@ from unikommune import dates
 from unikommune.models.values import central
 
 __all__ = [
+    "GROUP_SEPARATOR",
     "MAX_EVIDENCE",
     "NO_DATA",
     "Cell",
+    "Lang",
     "Source",
     "Value",
     "combine_sources",
     "count_bounds",
     "date_years",
     "display",
+    "format_number",
     "given_year",
     "last_known_year",
     "moving_average",
@@ -42,8 +45,15 @@ __all__ = [
     "year_bounds",
 ]
 
+Lang = Literal["nb", "en"]
+"""A language people read numbers and reasons in: Norwegian Bokmål or English."""
+
 Source = Literal["records", "figures", "both"]
 """Where a value comes from: records of the dataset, reported figures, or both."""
+
+#: Sets thousands apart in a number people read: a no-break space (U+00A0), as CLDR's
+#: Norwegian (nb) does; a number of four digits or fewer stays whole (``4000``).
+GROUP_SEPARATOR = "\u00a0"
 
 #: How many record ids a value keeps as its evidence (``records`` counts them all).
 MAX_EVIDENCE = 20
@@ -336,28 +346,60 @@ def sum_values(parts: Iterable[tuple[Value, float]]) -> Value:
     )
 
 
-def display(value: Value, *, no_data: str = "–") -> str:
+def display(
+    value: Value, *, no_data: str = "–", lang: Lang = "en", grouped: bool | None = None
+) -> str:
     """Return a cell as people read it: ``~3000`` approximate, ``12?`` uncertain, ``8–12``.
+
+    Its numbers are written by :func:`format_number` in ``lang``.
 
     >>> display(Value(10, 8, 12, "records", approximate=True)), display(Value())
     ('~10 (8–12)', '–')
     >>> display(Value(4, 3, 4, "records", uncertain=True))
     '4? (3–4)'
+    >>> display(Value(46.7, 46, 47.3, "both"), lang="nb")
+    '46,7 (46–47,3)'
     """
     if value.value is None:
         return no_data
-    text = _number(value.value)
+    text = format_number(value.value, lang, grouped=grouped)
     if value.approximate:
         text = "~" + text
     if value.uncertain:
         text += "?"
     if value.low != value.value or value.high != value.value:
-        high = "…" if value.high is None else _number(value.high)
-        text += f" ({_number(value.low or 0.0)}–{high})"
+        high = "…" if value.high is None else format_number(value.high, lang, grouped=grouped)
+        text += f" ({format_number(value.low or 0.0, lang, grouped=grouped)}–{high})"
     return text
 
 
-def _number(number: float) -> str:
-    if float(number).is_integer():
-        return f"{int(number)}"
-    return f"{number:.3g}" if abs(number) < 100 else f"{number:.0f}"
+def format_number(amount: float, lang: Lang = "en", *, grouped: bool | None = None) -> str:
+    r"""Return a number as people read it in ``lang``: the one way the evaluation prints one.
+
+    Whole numbers are written whole; others to three significant digits (below 100)
+    or to the unit.  In Norwegian (``nb``) the decimal sign is a comma and thousands
+    are set apart by :data:`GROUP_SEPARATOR` (from five digits on); in English the
+    decimal sign is a point and thousands are set apart only when ``grouped`` (the
+    HTML report's tables).  Machine outputs (CSV, JSON) never come through here.
+
+    >>> format_number(46.666), format_number(46.666, "nb"), format_number(4000, "nb")
+    ('46.7', '46,7', '4000')
+    >>> format_number(12000000, "nb"), format_number(12345.6, grouped=True)
+    ('12\xa0000\xa0000', '12\xa0346')
+    >>> format_number(12345.6), format_number(-0.25, "nb"), format_number(0.00001)
+    ('12346', '-0,25', '0')
+    """
+    amount = float(amount)
+    if amount.is_integer():
+        text = f"{int(amount)}"
+    else:
+        text = f"{amount:.3g}" if abs(amount) < 100 else f"{amount:.0f}"
+    if "e" in text:  # too small for three digits after the point: write it out
+        text = f"{amount:.3f}".rstrip("0").rstrip(".")
+    whole, point, fraction = text.partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    digits = whole.lstrip("-")
+    if (lang == "nb" if grouped is None else grouped) and len(digits) > 4:
+        digits = f"{int(digits):,}".replace(",", GROUP_SEPARATOR)
+    decimal = "," if lang == "nb" else "."
+    return sign + digits + (decimal + fraction if point else "")
