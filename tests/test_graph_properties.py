@@ -21,6 +21,7 @@ from unikommune.graph import (
     brokerage_roles,
     co_occurrence,
     co_participation,
+    dataset_years,
     helix_synergy,
     network_metrics,
     partner_metrics,
@@ -30,11 +31,12 @@ from unikommune.graph import (
     roll_up,
     sdg_coverage,
     structural_holes,
+    yearly_metrics,
 )
 from unikommune.graph.brokerage import role_of
 from unikommune.graph.synergy import entropy, sector_profiles
 from unikommune.models import Dataset
-from unikommune.models.values import Period
+from unikommune.models.values import Period, central
 
 SECTORS = ("public-sector", "academia", "industry", "civil-society")
 KIND = {
@@ -451,3 +453,22 @@ def test_sparse_versions_equal_the_python_ones(graph: nx.Graph[int], sectors: li
                 if a != c and not graph.has_edge(a, c):
                     expected[(sectors[a], sectors[c])] += 1
         assert pairs[b] == dict(expected)
+
+
+@given(datasets(), st.sampled_from([None, [2016, 2019, 2020, 2026]]))
+def test_yearly_rows_are_each_years_network_metrics(
+    dataset: Dataset, years: list[int] | None
+) -> None:
+    # yearly_metrics measures each year on a view holding only that year's activities
+    rows = yearly_metrics(dataset, years, via=ACTIVITY_KINDS)
+    chosen = dataset_years(dataset) if years is None else years
+    assert [row["period"] for row in rows] == [str(year) for year in chosen]
+    for year, row in zip(chosen, rows, strict=True):
+        expected = network_metrics(dataset, year, via=ACTIVITY_KINDS)
+        expected["students_placed"] = sum(
+            central(p.students)
+            for p in dataset.placements
+            if dates.years(dates.parse_year(p.year))[0] <= year
+            and year <= dates.years(dates.parse_year(p.year))[1]
+        )
+        assert row == expected

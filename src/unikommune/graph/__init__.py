@@ -33,12 +33,10 @@ from unikommune.graph.metrics import (
     PARTNER_COLUMNS,
     betweenness,
     communities,
-    dataset_years,
     network_metrics,
     partner_metrics,
     sdg_coverage,
     structural_holes,
-    yearly_metrics,
 )
 from unikommune.graph.synergy import KIND_HELIX, QUADRUPLE_HELIX, TRIPLE_HELIX, helix_synergy
 from unikommune.graph.views import (
@@ -50,6 +48,7 @@ from unikommune.graph.views import (
     partner_sdg,
     placement_flows,
 )
+from unikommune.graph.yearly import dataset_years, yearly_metrics
 
 __all__ = [
     "ACTIVITY_KINDS",

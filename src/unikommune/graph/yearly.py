@@ -1,0 +1,156 @@
+"""Network figures year by year: :func:`yearly_metrics`, and the years a dataset covers.
+
+A yearly table asks every year which records count in it.  Rather than filter the whole
+dataset once a year, :func:`yearly_metrics` places each activity once in the years it
+may be active and measures each year on a view of the dataset that holds only those
+activities; every record still passes the same filter as before, so each row is the
+row :func:`~unikommune.graph.network_metrics` gives for the whole dataset and that year
+(a test compares them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from unikommune.codelists import HelixSector, PartnerKind
+from unikommune.graph._common import HOME_COUNTRY, GroupBy, period_bounds, window, year_span
+from unikommune.graph.metrics import Backend, network_metrics
+from unikommune.graph.views import ACTIVITY_KINDS, Counting, Level
+from unikommune.models import Dataset
+from unikommune.models.values import central
+
+__all__ = ["dataset_years", "yearly_metrics"]
+
+
+def yearly_metrics(
+    dataset: Dataset,
+    years: Sequence[int] | None = None,
+    *,
+    via: Iterable[str] = ("projects",),
+    counting: Counting = "full",
+    level: Level = "organisation",
+    seed: int = 42,
+    backend: Backend = "networkx",
+    group_by: GroupBy = "sector",
+    groups: Sequence[HelixSector | PartnerKind | str] | None = None,
+    country: str = HOME_COUNTRY,
+) -> list[dict[str, Any]]:
+    """Return :func:`network_metrics` for every year, one row each, plus students placed.
+
+    ``years`` defaults to every year from the first to the last the dataset covers (see
+    :func:`dataset_years`).  Each row adds ``students_placed`` in that year: the central
+    value of an estimate, and a placement whose year is uncertain in every year it may be.
+
+    Raises:
+        ValueError: an argument is invalid (a year outside 1..9999, or as
+            :func:`network_metrics` says).
+    """
+    via = tuple(via)
+    chosen = dataset_years(dataset) if years is None else list(years)
+    for year in chosen:
+        window(year)
+    views = _views(dataset, chosen)
+    students = _students(dataset, chosen)
+    rows = []
+    for year in chosen:
+        row = network_metrics(
+            views[year],
+            year,
+            via=via,
+            counting=counting,
+            level=level,
+            seed=seed,
+            backend=backend,
+            group_by=group_by,
+            groups=groups,
+            country=country,
+        )
+        row["students_placed"] = students[year]
+        rows.append(row)
+    return rows
+
+
+def _span(name: str, record: Any) -> tuple[int | None, int | None]:
+    """Return the first and last year ``record`` of collection ``name`` may be active.
+
+    ``None`` is an open or unknown end, as :func:`~unikommune.graph.build.record_active`
+    reads it.
+    """
+    if name == "theses":
+        year = record.year
+        return year_span(year) if type(year) is not int else (year, year)
+    period = record.timeframe if name == "missions" else record.period
+    if period is None:
+        return None, None
+    first, last = period_bounds(period.start, period.end)
+    return (
+        first.year if first is not None else None,
+        last.year if last is not None else None,
+    )
+
+
+def _views(dataset: Dataset, years: Sequence[int]) -> dict[int, Dataset]:
+    """Return, for each year, ``dataset`` with only the activities that may count in it."""
+    if not years:
+        return {}
+    low, high = min(years), max(years)
+    kept: dict[int, dict[str, list[Any]]] = {
+        year: {name: [] for name in ACTIVITY_KINDS} for year in years
+    }
+    for name in ACTIVITY_KINDS:
+        lists = {year: kept[year][name] for year in kept}
+        for record in dataset.collection(name):
+            first, last = _span(name, record)
+            start = low if first is None else max(low, first)
+            stop = high if last is None else min(high, last)
+            for year in range(start, stop + 1):
+                into = lists.get(year)
+                if into is not None:
+                    into.append(record)
+    return {year: dataset.model_copy(update=kept[year]) for year in years}
+
+
+def _students(dataset: Dataset, years: Sequence[int]) -> dict[int, float | int]:
+    """Return the students placed in each year, each placement in every year it may be."""
+    totals: dict[int, float | int] = dict.fromkeys(years, 0)
+    if not years:
+        return totals
+    low, high = min(years), max(years)
+    for placement in dataset.placements:
+        year = placement.year
+        first, last = year_span(year) if type(year) is not int else (year, year)
+        if last < low or first > high:
+            continue
+        students = central(placement.students)
+        for each in range(max(first, low), min(last, high) + 1):
+            if each in totals:
+                totals[each] += students
+    return totals
+
+
+def dataset_years(dataset: Dataset) -> list[int]:
+    """Return every year from the first to the last that a dated record of ``dataset`` covers.
+
+    Open periods run to the year the dataset was last modified.
+    """
+    last_known = dt.date.fromisoformat(dataset.modified).year
+    years: set[int] = set()
+    periods = [
+        *(a.period for a in dataset.agreements),
+        *(m.timeframe for m in dataset.missions),
+        *(p.period for p in dataset.projects),
+        *(a.period for a in dataset.learning_activities if a.period is not None),
+    ]
+    for period in periods:
+        first, last = period.bounds()
+        if first is not None:
+            years.update(
+                (first.year, last.year if last is not None else max(first.year, last_known))
+            )
+        elif last is not None:
+            years.add(last.year)
+    for year in (*(p.year for p in dataset.placements), *(t.year for t in dataset.theses)):
+        years.update(year_span(year) if type(year) is not int else (year,))
+    return list(range(min(years), max(years) + 1)) if years else []

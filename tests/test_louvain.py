@@ -1,0 +1,80 @@
+"""Louvain on arrays finds the partition networkx finds, with the same seed."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from unikommune.graph import communities
+from unikommune.graph.louvain import louvain
+
+WEIGHTS = st.sampled_from([1, 2, 1.0, 0.5, 1 / 3, 2.75, 10.0])
+
+
+@st.composite
+def graphs(draw: st.DrawFn) -> nx.Graph[str]:
+    """Draw a small graph: text nodes in any order, isolates, self-loops, mixed weights."""
+    names = draw(st.lists(st.text("abcdefgh", min_size=1, max_size=3), min_size=1, max_size=30))
+    graph: nx.Graph[str] = nx.Graph()
+    graph.add_nodes_from(names)
+    nodes = list(graph)
+    pairs = st.tuples(st.sampled_from(nodes), st.sampled_from(nodes))
+    for u, v in draw(st.lists(pairs, max_size=80)):
+        if draw(st.booleans()):
+            graph.add_edge(u, v, weight=draw(WEIGHTS))
+        else:
+            graph.add_edge(u, v)  # weighs 1
+    return graph
+
+
+def _same(a: list[set[str]], b: list[set[str]]) -> bool:
+    return sorted(map(sorted, a)) == sorted(map(sorted, b))
+
+
+@given(graphs(), st.integers(0, 2**32 - 1))
+def test_partition_is_networkxs(graph: nx.Graph[str], seed: int) -> None:
+    expected = nx.community.louvain_communities(graph, seed=seed)
+    assert _same(louvain(graph, seed=seed), expected)
+
+
+@given(graphs(), st.sampled_from([0.5, 2.0]))
+def test_resolution_and_weight_name_as_networkx(graph: nx.Graph[str], resolution: float) -> None:
+    for _, _, data in graph.edges(data=True):
+        data["strength"] = data.get("weight", 1) * 2
+    expected = nx.community.louvain_communities(
+        graph, weight="strength", resolution=resolution, seed=7
+    )
+    found = louvain(graph, weight="strength", resolution=resolution, seed=7)
+    assert _same(found, expected)
+
+
+def test_two_cliques_joined_by_one_tie() -> None:
+    graph: nx.Graph[str] = nx.Graph()
+    graph.add_edges_from(nx.complete_graph(["a", "b", "c", "d"]).edges)
+    graph.add_edges_from(nx.complete_graph(["w", "x", "y", "z"]).edges)
+    graph.add_edge("d", "w")
+    graph.add_node("alone")
+    assert _same(louvain(graph), [{"a", "b", "c", "d"}, {"w", "x", "y", "z"}, {"alone"}])
+
+
+def test_a_graph_without_ties_is_all_singletons() -> None:
+    graph: nx.Graph[str] = nx.Graph()
+    graph.add_nodes_from("cab")
+    assert louvain(graph) == [{"c"}, {"a"}, {"b"}]
+
+
+def test_directed_and_multigraphs_are_refused_and_left_to_networkx() -> None:
+    with pytest.raises(ValueError, match="undirected"):
+        louvain(nx.DiGraph([("a", "b")]))
+    with pytest.raises(ValueError, match="undirected"):
+        louvain(nx.MultiGraph([("a", "b")]))
+    # communities() hands such graphs to networkx's own implementation
+    assert communities(nx.DiGraph([("a", "b"), ("b", "a")])) == [{"a", "b"}]
+
+
+def test_karate_club_as_networkx() -> None:
+    graph = nx.relabel_nodes(nx.karate_club_graph(), str)
+    for seed in range(20):
+        assert _same(louvain(graph, seed=seed), nx.community.louvain_communities(graph, seed=seed))
