@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from unikommune.collector import collector_paused
+from unikommune.collector import collector_paused, frozen
 
 
 @pytest.fixture(autouse=True)
@@ -66,3 +66,50 @@ def test_objects_the_program_froze_stay_frozen() -> None:
         assert len(made) == 100
     finally:
         gc.unfreeze()
+
+
+def test_frozen_keeps_what_pauses_made_out_of_the_walks_until_it_ends() -> None:
+    gc.enable()
+    gc.collect()
+    with frozen():
+        assert gc.get_freeze_count() > 0  # what existed on entry
+        before = gc.get_freeze_count()
+        with collector_paused():
+            loaded = [[number] for number in range(5000)]
+        assert gc.get_freeze_count() >= before + 5000  # what the pause made
+        assert gc.isenabled()
+        loose = [[number] for number in range(800)]  # made outside a pause: not frozen
+        assert gc.get_freeze_count() < before + 5000 + 800
+    assert gc.get_freeze_count() == 0
+    assert gc.isenabled()
+    assert len(loaded) == 5000
+    assert len(loose) == 800
+
+
+def test_frozen_leaves_a_program_that_froze_objects_alone() -> None:
+    gc.enable()
+    gc.freeze()
+    try:
+        mine = gc.get_freeze_count()
+        with frozen():
+            with collector_paused():
+                made = [[number] for number in range(100)]
+            assert gc.get_freeze_count() == mine
+        assert gc.get_freeze_count() == mine
+        assert len(made) == 100
+    finally:
+        gc.unfreeze()
+
+
+def test_frozen_blocks_nest() -> None:
+    with frozen():
+        with frozen():
+            assert gc.get_freeze_count() > 0
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0
+
+
+def test_frozen_gives_everything_back_when_the_block_raises() -> None:
+    with pytest.raises(KeyError), frozen():
+        raise KeyError("x")
+    assert gc.get_freeze_count() == 0

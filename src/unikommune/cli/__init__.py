@@ -22,6 +22,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from unikommune.collector import frozen
 from unikommune.errors import UnikommuneError
 
 __all__ = ["EXIT_ERROR", "EXIT_FINDINGS", "EXIT_INTERNAL", "EXIT_OK", "build_parser", "main"]
@@ -88,7 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_ERROR
     try:
-        code: int = args.run(args)
+        with frozen():  # what a command loads stays out of the collector's walks
+            code: int = args.run(args)
     except UnikommuneError as error:
         print(f"unikommune: error: {error}", file=sys.stderr)
         return EXIT_ERROR
