@@ -128,6 +128,9 @@ def test_small_counts_are_hidden_with_secondary_suppression() -> None:
     assert hidden[0].students.model_dump(exclude_none=True) == {"min": 1, "max": 2}  # type: ignore[union-attr]
     assert hidden[1].students.model_dump(exclude_none=True) == {"min": 3}  # type: ignore[union-attr]
     assert hidden[2].students == 40
+    # The dataset given is left as it was; the copy with the counts hidden is made once.
+    assert [placement.students for placement in guarded.given.placements] == [1, 5, 40]
+    assert guarded.dataset is guarded.dataset
     assert {finding.code for finding in guarded.findings} == {"small_count"}
     assert not guarded.blocked
 

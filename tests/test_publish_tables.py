@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import tempfile
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import unikommune
 from conftest import EXAMPLES, WHOLE, valid_document
@@ -17,8 +19,11 @@ from strategies import documents
 from unikommune.cli import main
 from unikommune.errors import DatasetReadError, DatasetWriteError, InvalidDatasetError
 from unikommune.models import COLLECTIONS, Dataset
+from unikommune.outputs import neutralise_cell
 from unikommune.publish.layout import table_layout
 from unikommune.publish.tables import (
+    TableData,
+    data_package,
     dataset_tables,
     excel_escape,
     excel_unescape,
@@ -102,6 +107,66 @@ def test_cells_of_a_small_dataset(tmp_path: Path) -> None:
     project = _rows(tmp_path / "package" / "projects.csv")[0]
     assert (project["period.start"], project["period.end"]) == ("unknown", "..")
     assert read_package(tmp_path / "package") == dataset
+
+
+_CELL = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.text(alphabet=st.sampled_from("=+-@'\t\r\n\x00a1 é\"")),
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.lists(_CELL, min_size=3, max_size=3), max_size=6), st.booleans())
+def test_csv_cells_as_written_one_by_one(cells: list[list[Any]], texts_only: bool) -> None:
+    # The writer makes its cells a column at a time; each must be as neutralise_cell
+    # (booleans as words) makes it alone, whatever else its column holds.
+    if texts_only:
+        cells = [[value if isinstance(value, str) else None for value in row] for row in cells]
+    data = dataset_tables(_small())[0]
+    rows = [["dataset", *row] for row in cells]
+    table = TableData(data.table, ["a", "b", "c", "d"], data.columns[:4], rows)
+    with tempfile.TemporaryDirectory() as folder:
+        write_package(_small(), Path(folder) / "package", [table])
+        written = (Path(folder) / "package" / "dataset.csv").read_bytes().decode("utf-8")
+    expected = io.StringIO()
+    writer = csv.writer(expected, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
+    writer.writerow(["a", "b", "c", "d"])
+    for row in rows:
+        writer.writerow(
+            [
+                ("true" if value else "false")
+                if isinstance(value, bool)
+                else neutralise_cell(value)
+                for value in row
+            ]
+        )
+    assert written == expected.getvalue()
+
+
+_NOTE = st.fixed_dictionaries(
+    {
+        "pointer": st.text(max_size=8),
+        "reason": st.sampled_from(["primary", "secondary"]),
+        "published_as": st.dictionaries(st.sampled_from(["min", "max"]), st.integers()),
+        "group": st.lists(st.text(max_size=4), max_size=3),
+    }
+)
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.lists(_NOTE, max_size=4))
+def test_data_package_is_the_json_of_json_dumps(notes: list[dict[str, Any]]) -> None:
+    # datapackage.json is written by a faster encoder than json.dumps(indent=2): same text.
+    dataset = _small()
+    tables = dataset_tables(dataset)
+    with tempfile.TemporaryDirectory() as folder:
+        write_package(dataset, Path(folder) / "package", tables, notes)
+        written = (Path(folder) / "package" / "datapackage.json").read_text(encoding="utf-8")
+    package = data_package(dataset, tables, notes)
+    assert written == json.dumps(package, ensure_ascii=False, indent=2) + "\n"
 
 
 def test_workbook_cells_read_by_openpyxl(tmp_path: Path) -> None:

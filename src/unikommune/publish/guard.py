@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from unikommune.findings import Finding, Severity
@@ -87,13 +88,23 @@ class Suppressed:
 
 @dataclass(frozen=True)
 class Guarded:
-    """What the guard found, and the dataset as it may be published."""
+    """What the guard found, and the dataset as it may be published.
 
-    dataset: Dataset
+    ``given`` is the dataset the guard read; :attr:`dataset` is that dataset with the
+    suppressed counts hidden, made when first asked for (the writers of tables read
+    :attr:`document` alone, and a country's dataset hides hundreds of thousands of counts).
+    """
+
+    given: Dataset
     findings: list[Finding] = field(default_factory=list)
     suppressed: list[Suppressed] = field(default_factory=list)
     document: dict[str, Any] | None = field(default=None, repr=False, compare=False)
     """The dataset as JSON, small counts hidden, for the writers of the forms."""
+
+    @cached_property
+    def dataset(self) -> Dataset:
+        """Return the dataset as it may be published: each suppressed count as its range."""
+        return _hidden(self.given, self.suppressed)
 
     @property
     def blocked(self) -> bool:
@@ -168,25 +179,43 @@ def _figure_year(figure: dict[str, Any]) -> int | None:
 
 
 def _counts(document: dict[str, Any], minimum: int) -> tuple[dict[str, int], list[list[str]]]:
-    """Return the exact counts of people by pointer, and the groups whose totals are published."""
-    cells: dict[str, int] = {}
-    # The exact counts of placements by partner (host or institution) and year, in order.
+    """Return the exact counts of people that may be hidden, and the groups of published totals.
+
+    A count may be hidden if it is below ``minimum`` (or not a count: :func:`suppress`
+    refuses it), or if it is in a group: a figure of students placed by a partner in a
+    year publishes the total of that partner's placements of the year.  The others, nearly
+    all the placements of a country, are left out: :func:`suppress` would hide none of them,
+    and making a pointer for each took a tenth of the export.
+    """
+    figures = document.get("figures", [])
+    # The exact counts of placements by partner (host or institution) and year, in order,
+    # for the pairs that a figure of students placed publishes the total of.
     placed: dict[tuple[Any, Any], list[str]] = {}
+    for figure in figures:
+        if (pair := _placed_total(figure)) is not None:
+            placed[pair] = []
+    cells: dict[str, int] = {}
     for at, placement in enumerate(document.get("placements", [])):
-        if _year(placement.get("students")) is not None:
+        students = placement.get("students")
+        if students.__class__ is not int and _year(students) is None:
+            continue
+        host, year = placement.get("host"), placement.get("year")
+        by_host = placed.get((host, year))
+        institution = placement.get("institution")
+        by_institution = placed.get((institution, year)) if institution != host else None
+        if students < minimum or by_host is not None or by_institution is not None:
             pointer = f"/placements/{at}/students"
-            cells[pointer] = placement["students"]
-            host, year = placement.get("host"), placement.get("year")
-            placed.setdefault((host, year), []).append(pointer)
-            if (institution := placement.get("institution")) != host:
-                placed.setdefault((institution, year), []).append(pointer)
+            cells[pointer] = students
+            if by_host is not None:
+                by_host.append(pointer)
+            if by_institution is not None:
+                by_institution.append(pointer)
     for at, activity in enumerate(document.get("learning_activities", [])):
         for part, participants in enumerate(activity.get("participants", [])):
-            if _year(participants.get("count")) is not None:
-                cells[f"/learning_activities/{at}/participants/{part}/count"] = participants[
-                    "count"
-                ]
-    for at, figure in enumerate(document.get("figures", [])):
+            count = participants.get("count")
+            if _year(count) is not None and count < minimum:
+                cells[f"/learning_activities/{at}/participants/{part}/count"] = count
+    for at, figure in enumerate(figures):
         if (
             figure.get("measure") in PEOPLE_MEASURES
             and figure.get("unit") == "count"
@@ -194,16 +223,18 @@ def _counts(document: dict[str, Any], minimum: int) -> tuple[dict[str, int], lis
         ):
             cells[f"/figures/{at}/value"] = figure["value"]
     groups = []
-    for figure in document.get("figures", []):
-        year, partner = _figure_year(figure), figure.get("partner")
-        if figure.get("measure") != "students-placed" or year is None or partner is None:
-            continue
-        if _year(figure.get("value")) is None:
-            continue
-        group = placed.get((partner, year), [])
-        if len(group) >= 2:
-            groups.append(list(group))
+    for figure in figures:
+        if (pair := _placed_total(figure)) is not None and len(placed[pair]) >= 2:
+            groups.append(list(placed[pair]))
     return cells, groups
+
+
+def _placed_total(figure: dict[str, Any]) -> tuple[Any, int] | None:
+    """Return the partner and year of an exact figure of students placed, else ``None``."""
+    year, partner = _figure_year(figure), figure.get("partner")
+    if figure.get("measure") != "students-placed" or year is None or partner is None:
+        return None
+    return (partner, year) if _year(figure.get("value")) is not None else None
 
 
 def _small_estimates(document: dict[str, Any], minimum: int) -> Iterator[str]:
@@ -266,7 +297,7 @@ def guard(dataset: Dataset, *, minimum: int = 3, exempt: Collection[str] = ()) -
     for item in suppressed:
         _replace(document, item.pointer, item.published_as)
         findings.append(_small_count(item, minimum))
-    return Guarded(_hidden(dataset, suppressed), findings, suppressed, document)
+    return Guarded(dataset, findings, suppressed, document)
 
 
 def _small_count(item: Suppressed, minimum: int) -> Finding:
