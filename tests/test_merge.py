@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import ValidationError
 from stdnum.no import orgnr
 
 import unikommune
@@ -214,3 +215,30 @@ def test_cli_merges_folders(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert main(["validate", str(out)]) == 0
     assert {row.source for row in read_provenance(out)} == {"rcn-eu", "brreg"}
     assert main(["merge", str(out), str(tmp_path / "eu"), "-o", str(out), "--force"]) == 2
+
+
+def test_records_alike_through_their_references_join_round_after_round() -> None:
+    """A unit joins its twin only once their parents have joined: a second round."""
+    units = [partner("org", None, "O"), {**partner("unit", None, "U"), "parent": "org"}]
+    first = dataset(units, [project("p", None, ["unit"])])
+    twins = [partner("o2", None, "O"), {**partner("u2", None, "U"), "parent": "o2"}]
+    second = dataset(twins, [project("q", None, ["u2"])])
+    result = merge([first, second])
+    assert result.dataset == first
+    assert result.findings == []
+    other = dataset(twins, [project("q", None, ["o2"])])  # the project points elsewhere
+    assert [p.id for p in merge([first, other]).dataset.projects] == ["p", "q"]
+
+
+def test_a_merge_the_models_reject_raises_their_error_with_every_place() -> None:
+    good = dataset([partner("p", ORGNRS[0])], [project("x", GRANTS[0], ["p"])])
+    bad = good.model_copy(deep=True)
+    bad.partners[0].id = "not an id"  # assigned, not checked: only the merge's check sees it
+    bad.projects[0].title = {"en": ""}
+    with pytest.raises(ValidationError) as raised:
+        merge([bad])
+    assert [error["loc"][:2] for error in raised.value.errors()] == [
+        ("partners", 0),
+        ("projects", 0),
+    ]
+    assert raised.value.title == "Dataset"

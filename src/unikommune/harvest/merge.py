@@ -30,16 +30,17 @@ is not commutative in the values it keeps, only in which records it gives.
 
 from __future__ import annotations
 
-import itertools
-import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from pydantic import ValidationError
+
 from unikommune import dates
 from unikommune.collector import collector_paused
+from unikommune.harvest.matching import Matcher, Records, content_key, holders
 from unikommune.harvest.provenance import ProvenanceRow, read_provenance, renamed
 from unikommune.models import COLLECTIONS, Dataset
 from unikommune.models.paths import references
@@ -55,9 +56,6 @@ MERGE_CODES: MappingProxyType[str, str] = MappingProxyType(
         "renamed_id": "Two different records had one id; the later one was given a new id.",
     }
 )
-
-#: The collections whose records are matched by their identifiers.
-_BY_IDENTIFIER = frozenset({"partners", "projects"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,160 +80,6 @@ class MergeResult:
     dataset: Dataset
     findings: list[MergeFinding]
     provenance: list[ProvenanceRow] = field(default_factory=list)
-
-
-class _Groups:
-    """Union-find over the records of one collection, numbered in merge order.
-
-    Each group knows the datasets its records come from (``tags``).
-    """
-
-    def __init__(self, tags: Sequence[int]) -> None:
-        self.up = list(range(len(tags)))
-        self.tags: dict[int, set[int]] = {at: {tag} for at, tag in enumerate(tags)}
-
-    def find(self, at: int) -> int:
-        while self.up[at] != at:
-            self.up[at] = self.up[self.up[at]]
-            at = self.up[at]
-        return at
-
-    def join(self, a: int, b: int) -> None:
-        a, b = self.find(a), self.find(b)
-        if a != b:
-            root, child = min(a, b), max(a, b)  # the group's first record stays its root
-            self.up[child] = root
-            self.tags[root] |= self.tags.pop(child)
-
-    def holds(self, at: int, tag: int) -> bool:
-        """Return whether the group of ``at`` holds a record of dataset ``tag``."""
-        return tag in self.tags[self.find(at)]
-
-
-#: One encoder for every content key (``json.dumps`` would make one per call).
-_KEY_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
-
-
-def _key(value: Any) -> str:
-    return _KEY_ENCODER.encode(value)
-
-
-Records = list[tuple[int, dict[str, Any]]]
-
-
-class _Matcher:
-    """Finds the records of every collection that are one thing.
-
-    Partners and projects that share an identifier are joined first.  Then records of
-    one collection from different datasets with the same content (but perhaps another
-    id: the id a merge gave) are joined, their references
-    read as the groups of the records they point to (so ``"partner": "b"`` in two
-    datasets is the same only where both ``b`` are one partner); as a join can make
-    more contents equal, this repeats until nothing joins.
-    """
-
-    def __init__(self, records: Mapping[str, Records]) -> None:
-        self.records = records
-        self.groups = {
-            name: _Groups([index for index, _ in found]) for name, found in records.items()
-        }
-        self.position = {
-            name: {(index, record["id"]): at for at, (index, record) in enumerate(found)}
-            for name, found in records.items()
-        }
-        self.paths = {  # each reference's collection and steps, worked out once
-            name: [
-                (path.collection, [step for _, step in path.steps])
-                for path in references(COLLECTIONS[name])
-            ]
-            for name in records
-        }
-        self.roots: dict[tuple[str, int], Callable[[str], str]] = {}
-
-    def match(self) -> dict[str, list[list[int]]]:
-        """Return the groups of each collection, each in merge order, groups by their first."""
-        for name in _BY_IDENTIFIER:
-            seen: dict[tuple[str, str], int] = {}
-            for at, (_, record) in enumerate(self.records[name]):
-                for item in record.get("identifiers", []):
-                    self.groups[name].join(seen.setdefault((item["scheme"], item["value"]), at), at)
-        joined = True
-        while joined:  # every collection each round: a join in one may make another's equal
-            joined = False
-            for name in self.records:
-                joined = self._same_content(name) or joined
-        found = {}
-        for name, groups in self.groups.items():
-            members: dict[int, list[int]] = {}
-            for at in range(len(self.records[name])):
-                members.setdefault(groups.find(at), []).append(at)
-            found[name] = [members[root] for root in sorted(members)]
-        return found
-
-    def _same_content(self, name: str) -> bool:
-        """Join records of ``name`` from different datasets with the same content.
-
-        Each record joins at most one group, and a group holds at most one record of a
-        dataset by content: a record joins the first earlier one with its content and
-        its id, else the first with its content; return whether any joined.
-        """
-        joined = False
-        groups, records = self.groups[name], self.records[name]
-        seen: dict[str, list[int]] = {}
-        for _, members in itertools.groupby(range(len(records)), key=lambda at: records[at][0]):
-            keyed = [(at, key) for at in members if (key := self._content(name, at)) is not None]
-            for same_id in (True, False):
-                for at, key in keyed:
-                    match = self._match(name, at, seen.get(key, ()), same_id=same_id)
-                    if match is not None:
-                        groups.join(match, at)
-                        joined = True
-            for at, key in keyed:
-                seen.setdefault(key, []).append(at)
-        return joined
-
-    def _content(self, name: str, at: int) -> str | None:
-        """Return the content of a record without its id, its references read as groups."""
-        index, record = self.records[name][at]
-        if name in _BY_IDENTIFIER and record.get("identifiers"):
-            return None  # the same content has the same identifiers: joined already
-        undo: list[tuple[Any, Any, str]] = []
-        for collection, steps in self.paths[name]:
-            _rewrite(record, steps, self._root(collection, index), undo)
-        kept_id = record.pop("id")
-        key = _key(record)
-        record["id"] = kept_id
-        for holder, place, old in reversed(undo):  # the record as it was
-            holder[place] = old
-        return key
-
-    def _match(self, name: str, at: int, earlier: Sequence[int], *, same_id: bool) -> int | None:
-        """Return the earlier record ``at`` may join, or ``None``."""
-        groups, records = self.groups[name], self.records[name]
-        index, record = records[at]
-        if not earlier or len(groups.tags[groups.find(at)]) > 1:
-            return None  # nothing alike, or joined to another dataset's record already
-        for other in earlier:
-            if same_id and records[other][1]["id"] != record["id"]:
-                continue
-            if not groups.holds(other, index):
-                return other
-        return None
-
-    def _root(self, collection: str, index: int) -> Callable[[str], str]:
-        found = self.roots.get((collection, index))
-        if found is None:
-            found = self.roots[collection, index] = self._new_root(collection, index)
-        return found
-
-    def _new_root(self, collection: str, index: int) -> Callable[[str], str]:
-        position, groups = self.position[collection], self.groups[collection]
-
-        def root(old: str) -> str:
-            at = position.get((index, old))
-            return f"#{groups.find(at)}" if at is not None else f"?{index}:{old}"
-
-        return root
 
 
 def _new_ids(
@@ -270,48 +114,28 @@ def _new_ids(
     return ids
 
 
-def _rewrite(
-    node: Any,
-    steps: Sequence[str],
-    rename: Callable[[str], str],
-    undo: list[tuple[Any, Any, str]] | None = None,
-) -> None:
-    """Give every reference at ``steps`` below ``node`` (a dict or list) its new id.
-
-    With ``undo``, each change is noted there as ``(holder, place, old value)``.
-    """
-    if not steps or node is None:
-        return
-    step, rest = steps[0], steps[1:]
-    if step == "[]":
-        if not isinstance(node, list):
-            return
-        for at, item in enumerate(node):
-            if not rest and isinstance(item, str):
-                if undo is not None:
-                    undo.append((node, at, item))
-                node[at] = rename(item)
-            else:
-                _rewrite(item, rest, rename, undo)
-        return
-    if not isinstance(node, dict) or step not in node:
-        return
-    if rest:
-        _rewrite(node[step], rest, rename, undo)
-    elif isinstance(node[step], str):  # a mixed field's object (a publisher) is no reference
-        if undo is not None:
-            undo.append((node, step, node[step]))
-        node[step] = rename(node[step])
-
-
 def _references(document: dict[str, Any], ids: Mapping[str, Mapping[str, str]]) -> None:
     """Rewrite every reference of one dataset's document to the merged ids of its records."""
+    moved = {
+        name: {old: new for old, new in given.items() if old != new} for name, given in ids.items()
+    }
     for path in references(Dataset):
-        _rewrite(document, [name for _, name in path.steps], _renamer(ids[path.collection]))
-
-
-def _renamer(ids: Mapping[str, str]) -> Callable[[str], str]:
-    return lambda old: ids.get(old, old)
+        news = moved[path.collection]
+        if not news:
+            continue  # no record this path may point to has a new id
+        steps = [name for _, name in path.steps]
+        last = steps[-1]
+        for holder in holders(document, steps):
+            if last == "[]":
+                if isinstance(holder, list):
+                    for place, item in enumerate(holder):
+                        if isinstance(item, str) and item in news:
+                            holder[place] = news[item]
+            elif isinstance(holder, dict):
+                item = holder.get(last)
+                # a mixed field's object (a publisher) is no reference
+                if isinstance(item, str) and item in news:
+                    holder[last] = news[item]
 
 
 #: Fields holding a period, joined bound by bound.
@@ -336,7 +160,7 @@ class _Combiner:
                 self.collection,
                 record,
                 name,
-                f"{_key(kept)} kept, {_key(other)} also given",
+                f"{content_key(kept)} kept, {content_key(other)} also given",
             )
         )
 
@@ -421,7 +245,7 @@ def _within(inner: str, outer: str) -> bool:
 
 
 def _funding_key(line: Mapping[str, Any]) -> str:
-    return _key(
+    return content_key(
         [
             line.get("funder"),
             line.get("funder_name"),
@@ -440,16 +264,10 @@ def _metadata(documents: list[dict[str, Any]], findings: list[MergeFinding]) -> 
     merged = {key: value for key, value in documents[0].items() if key not in COLLECTIONS}
     for document in documents[1:]:
         for name in ("license", "profile"):
-            if _key(document.get(name)) != _key(merged.get(name)):
-                findings.append(
-                    MergeFinding(
-                        "conflicting_metadata",
-                        "dataset",
-                        "",
-                        name,
-                        f"{_key(merged.get(name))} kept, {_key(document.get(name))} also given",
-                    )
-                )
+            kept, given = content_key(merged.get(name)), content_key(document.get(name))
+            if given != kept:
+                message = f"{kept} kept, {given} also given"
+                findings.append(MergeFinding("conflicting_metadata", "dataset", "", name, message))
         merged["languages"] += [
             language for language in document["languages"] if language not in merged["languages"]
         ]
@@ -493,33 +311,81 @@ def _merged(
         for collection in COLLECTIONS
     }
     grouped: dict[str, tuple[Records, list[list[int]]]] = {}
-    for collection, groups in _Matcher(every).match().items():
-        records = every[collection]
-        for (index, old), new in _new_ids(collection, records, groups, findings).items():
+    for collection, groups in Matcher(every).match().items():
+        new_ids = _new_ids(collection, every[collection], groups, findings)
+        for (index, old), new in new_ids.items():
             ids_of[index].setdefault(collection, {})[old] = new
-        grouped[collection] = (records, groups)
+        grouped[collection] = (every[collection], groups)
     for index, document in enumerate(documents):
         _references(document, {name: ids_of[index].get(name, {}) for name in COLLECTIONS})
     merged = _metadata(documents, findings)
-    for collection, (records, groups) in grouped.items():
-        combiner = _Combiner(collection, findings)
-        out = []
-        for group in groups:
-            index, first = records[group[0]]
-            record = first  # the documents are this merge's own dumps: changed in place
-            record["id"] = ids_of[index][collection][first["id"]]
-            for at in group[1:]:
-                combiner.combine(record, records[at][1])
-            if collection == "partners" and record.get("parent") == record["id"]:
-                del record["parent"]  # a unit merged with the organisation it belongs to
-            out.append(record)
+    for collection in list(grouped):
+        out = _combined(collection, *grouped.pop(collection), ids_of, findings)
+        for document in documents:  # the groups' first records are all that is kept
+            document.pop(collection, None)
+        del every[collection]
         if out:
             merged[collection] = out
     rows: list[ProvenanceRow] = []
     for index, given in enumerate(provenance):
         moved = {(c, old): n for c, ids in ids_of[index].items() for old, n in ids.items()}
         rows += renamed(given, moved)
-    return MergeResult(Dataset.model_validate(merged), findings, sorted(set(rows)))
+    return MergeResult(_validated(merged), findings, sorted(set(rows)))
+
+
+def _combined(
+    collection: str,
+    records: Records,
+    groups: list[list[int]],
+    ids_of: list[dict[str, dict[str, str]]],
+    findings: list[MergeFinding],
+) -> list[dict[str, Any]]:
+    """Return the merged records of ``collection``: each group's first, the others folded in."""
+    combiner = _Combiner(collection, findings)
+    out = []
+    for group in groups:
+        index, record = records[group[0]]  # this merge's own dump: changed in place
+        record["id"] = ids_of[index][collection][record["id"]]
+        for at in group[1:]:
+            combiner.combine(record, records[at][1])
+        if collection == "partners" and record.get("parent") == record["id"]:
+            del record["parent"]  # a unit merged with the organisation it belongs to
+        out.append(record)
+    return out
+
+
+#: How many records of a collection the models check at a time (see :func:`_validated`).
+_CHECKED_AT_ONCE = 20_000
+
+
+def _validated(merged: dict[str, Any]) -> Dataset:
+    """Return ``Dataset.model_validate(merged)``, made a slice of a collection at a time.
+
+    Each slice of records is checked by the models as a dataset of those records alone,
+    and replaced in its list by their models, so that its dumps go at once: the dumps
+    of the whole merge and its models are never all held together.  If the models
+    reject anything, the whole document (the records checked already as their models,
+    which pass as they are) is checked at once, to raise the same error as checking it
+    whole would.
+
+    Raises:
+        pydantic.ValidationError: The models reject the merged document.
+    """
+    names = [name for name in COLLECTIONS if name in merged]
+    parts = {name: merged.pop(name) for name in names}
+    try:
+        dataset = Dataset.model_validate(merged)
+        for name in names:
+            records = parts[name]
+            for start in range(0, len(records), _CHECKED_AT_ONCE):
+                given = {**merged, name: records[start : start + _CHECKED_AT_ONCE]}
+                models = Dataset.model_validate(given).collection(name)
+                records[start : start + _CHECKED_AT_ONCE] = models
+    except ValidationError:
+        return Dataset.model_validate(merged | parts)  # raises the error with every place
+    for name in names:
+        setattr(dataset, name, parts.pop(name))
+    return dataset
 
 
 def merge_paths(paths: Sequence[str | Path]) -> MergeResult:
