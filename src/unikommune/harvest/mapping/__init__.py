@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from types import MappingProxyType
 
+from unikommune.collector import collector_paused
 from unikommune.harvest.build import Filters, Harvest, HarvestError, HarvestResult
 from unikommune.harvest.mapping.brreg import map_brreg
 from unikommune.harvest.mapping.cordis import map_cordis
@@ -95,8 +96,9 @@ def harvest(
         if not file.exists():
             raise HarvestError(f"{file}: no such file")
     work = Harvest(filters or Filters())
-    importer(work, files, retrieved)
-    result = work.result(licence=licence or LICENCES[source], today=today)
+    with collector_paused():  # rows and records by the hundred thousand, no cycle
+        importer(work, files, retrieved)
+        result = work.result(licence=licence or LICENCES[source], today=today)
     if not suggest_sdg:
         return result
     from unikommune.harvest.sdg import suggest_links

@@ -386,7 +386,10 @@ class Cells:
 
     def text(self, key: str | Sequence[str]) -> str | None:
         """Return the value with surrounding blanks removed; ``None`` for an empty one."""
-        value = self.raw(key)
+        value = self.record.values.get(key) if type(key) is str else self.raw(key)
+        if type(value) is str:  # a CSV cell: the common case, without the checks below
+            text = value.strip()
+            return text if text and text not in self.absent else None
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, str | int | float):
