@@ -34,7 +34,8 @@ _SETUP = (
     "import unikommune\n"
     "from unikommune.collector import frozen\n"
     "from unikommune.evaluation import CATALOGUE, assess, indicators\n"
-    "frozen().__enter__()  # as the command line runs: what it loads is frozen\n"
+    "block = frozen()  # as the command line runs: what it loads is frozen\n"
+    "block.__enter__()\n"
     "dataset = unikommune.load(folder)\n"
     "network = [code for code, entry in CATALOGUE.items() if entry.group == 'network']"
 )
