@@ -34,12 +34,18 @@ from unikommune.collector import collector_paused
 from unikommune.dataset.layout import FolderFiles, folder_files, schema_finding
 from unikommune.dataset.lines import UNREAD, json_lines
 from unikommune.dataset.profile import profile_of, read_profile
-from unikommune.dataset.reader import Parsed, parse_short, parse_text, read_json
+from unikommune.dataset.reader import (
+    MAX_DOCUMENT_BYTES,
+    MAX_LINE_BYTES,
+    Parsed,
+    parse_short,
+    parse_text,
+    read_json,
+)
 from unikommune.errors import DatasetReadError, InvalidDatasetError
 from unikommune.findings import Finding, RawFinding, Severity
 from unikommune.models import COLLECTIONS, Dataset, DatasetPart, Record
 from unikommune.validation.codes import CODES
-from unikommune.validation.engine import MAX_DOCUMENT_BYTES, MAX_LINE_BYTES, validate
 
 __all__ = ["iter_records", "load", "parse_json"]
 
@@ -113,6 +119,8 @@ def _rejected(error: ValidationError, file: str, line: int | None = None) -> lis
 
 def _invalid(source: Path, rejected: list[_Rejected], max_bytes: int) -> InvalidDatasetError:
     """Return the error that lists the validator's findings for what the models reject."""
+    from unikommune.validation.engine import validate  # only to explain a refusal
+
     report = validate(source, max_bytes=max_bytes)
     findings = [
         finding

@@ -26,6 +26,8 @@ from unikommune.findings import RawFinding
 
 __all__ = [
     "CHUNK",
+    "MAX_DOCUMENT_BYTES",
+    "MAX_LINE_BYTES",
     "MAX_NUMBER_DIGITS",
     "FileIdentity",
     "Parsed",
@@ -37,6 +39,11 @@ __all__ = [
     "read_json",
     "split_chunk",
 ]
+
+#: Largest single JSON document read; larger collections belong in JSON Lines.
+MAX_DOCUMENT_BYTES = 512 * 1024 * 1024
+#: Longest JSON Lines record read; a longer line ends the check of its file.
+MAX_LINE_BYTES = 16 * 1024 * 1024
 
 #: What tells a file from another, or from itself changed: device, inode, size and the time
 #: of its last change in nanoseconds (see :func:`identity`).

@@ -34,7 +34,7 @@ from typing import Any
 
 from unikommune import outputs
 from unikommune.dataset.layout import folder_files
-from unikommune.dataset.reader import decode, parse_text, read_file
+from unikommune.dataset.reader import MAX_DOCUMENT_BYTES, decode, parse_text, read_file
 from unikommune.errors import DatasetReadError, DatasetWriteError
 from unikommune.findings import RawFinding
 from unikommune.format import FORMAT_VERSION
@@ -54,8 +54,6 @@ SCHEMA_ROOT = "https://w3id.org/unikommune/schema/"
 UPGRADABLE_VERSIONS = ("0.1",)
 #: Every version this unikommune knows: the ones it upgrades, and the current one.
 KNOWN_VERSIONS = (*UPGRADABLE_VERSIONS, FORMAT_VERSION)
-#: Largest JSON document read, as for validation.
-MAX_DOCUMENT_BYTES = 512 * 1024 * 1024
 
 _ADDRESS = re.compile(re.escape(SCHEMA_ROOT) + r"([^/]+)/([^/]+)\Z")
 _BOM = b"\xef\xbb\xbf"

@@ -29,7 +29,13 @@ from unikommune.dataset.layout import (
 )
 from unikommune.dataset.messages import structural_findings
 from unikommune.dataset.profile import profile_of, read_profile
-from unikommune.dataset.reader import Parsed, identity, read_json
+from unikommune.dataset.reader import (
+    MAX_DOCUMENT_BYTES,
+    MAX_LINE_BYTES,
+    Parsed,
+    identity,
+    read_json,
+)
 from unikommune.dataset.shape import (
     metadata_validator,
     not_an_object,
@@ -53,10 +59,6 @@ from unikommune.validation.workers import Part, Pool, fork_is_safe, parts_of
 
 __all__ = ["MAX_DOCUMENT_BYTES", "MAX_LINE_BYTES", "validate"]
 
-#: Largest single JSON document read; larger collections belong in JSON Lines.
-MAX_DOCUMENT_BYTES = 512 * 1024 * 1024
-#: Longest JSON Lines record read; a longer line ends the check of its file.
-MAX_LINE_BYTES = 16 * 1024 * 1024
 #: The smallest file checked in parts; below it, starting workers costs more than it saves.
 _PART_BYTES = 32 * 1024 * 1024
 #: Parts shrink from the largest to the smallest size toward the end of the file, each
