@@ -23,8 +23,8 @@ nodes changes from run to run), so a partition whose gain lies within rounding o
 threshold (10⁻⁷) could stop a level earlier in one of the two; ``tests/test_louvain.py``
 compares the two on generated graphs and the generated city.
 
-On the organisation network of one year of the country-scale dataset (20,000 partners,
-130,000 ties) it takes about a quarter of networkx's time (``benchmarks/README.md``).
+On the organisation networks of single years of the country-scale dataset (20,000
+partners, 22,000 to 130,000 ties) it is 2 to 9 times quicker than networkx (CPU time).
 """
 
 from __future__ import annotations
