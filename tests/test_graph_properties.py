@@ -472,3 +472,17 @@ def test_yearly_rows_are_each_years_network_metrics(
             and year <= dates.years(dates.parse_year(p.year))[1]
         )
         assert row == expected
+
+
+@given(datasets(), WHEN, LEVEL, st.sampled_from(["full", "fractional"]))
+def test_network_metrics_ties_are_co_participations(
+    dataset: Dataset, when: int | None, level: Any, counting: Any
+) -> None:
+    # network_metrics reads its ties from the activities it reads anyway; they give the
+    # graph co_participation gives, node and tie order included (Louvain depends on it)
+    via = ("projects", "agreements")
+    graph = co_participation(dataset, when, via=via, counting=counting, level=level)
+    given_graph = network_metrics(
+        dataset, when, via=via, counting=counting, level=level, graph=graph
+    )
+    assert network_metrics(dataset, when, via=via, counting=counting, level=level) == given_graph

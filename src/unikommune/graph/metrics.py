@@ -47,6 +47,7 @@ from unikommune.graph._common import (
     check_country,
     check_group_by,
     is_domestic,
+    roll_up,
 )
 from unikommune.graph.brokerage import ROLES, brokerage_roles
 from unikommune.graph.build import RECORD_NODES
@@ -54,11 +55,12 @@ from unikommune.graph.louvain import louvain
 from unikommune.graph.synergy import helix_groups, mutual_information, profiles_of
 from unikommune.graph.views import (
     ACTIVITY_KINDS,
+    Activity,
     Counting,
     Level,
     activities,
     check_via,
-    co_participation,
+    co_participation_of,
 )
 from unikommune.models import Dataset
 
@@ -417,8 +419,12 @@ def network_metrics(
     chosen = helix_groups(4 if groups is None else groups, group_by)
     if len(chosen) not in (3, 4):
         raise ValueError(f"synergy is read among three or four groups, not {len(chosen)}")
+    # one pass over every kind of activity gives the ties (unless a graph is given), the
+    # coverage, the count and the profiles
+    every = list(activities(dataset, when, via=ACTIVITY_KINDS))
     if graph is None:
-        graph = co_participation(dataset, when, via=via, counting=counting, level=level)
+        tied = _groups(dataset, every, via, level)
+        graph = co_participation_of(dataset, tied, via=via, counting=counting, level=level)
     n = graph.number_of_nodes()
     ties = graph.number_of_edges()
     parts = list(nx.connected_components(graph)) if n else []
@@ -467,8 +473,6 @@ def network_metrics(
         if found and total_weight
         else None
     )
-    # one pass over every kind of activity gives the coverage, the count and the profiles
-    every = list(activities(dataset, when, via=ACTIVITY_KINDS))
     counted_kinds = {RECORD_NODES[name] for name in via}
     counted = [item for item in every if item.kind in counted_kinds]
     coverage = dict.fromkeys(range(1, 18), 0)
@@ -520,3 +524,25 @@ def _describe(when: When) -> str:
 def _special(graph: nx.Graph[str]) -> bool:
     """Return whether ``graph`` is directed or a multigraph (networkx's own Louvain then)."""
     return bool(graph.is_directed() or graph.is_multigraph())
+
+
+def _groups(
+    dataset: Dataset, every: list[Activity], via: Sequence[str], level: Level
+) -> list[tuple[str, ...]]:
+    """Return the partner groups :func:`co_participation` reads, from ``every`` activity.
+
+    ``every`` holds the activities of every kind at unit level; the groups are those of
+    the kinds ``via``, in that order, each rolled up to ``level`` as :func:`activities`
+    rolls them (the set of top-level organisations, sorted).
+    """
+    top = roll_up(dataset) if level == "organisation" else None
+    chosen: dict[str, list[tuple[str, ...]]] = {RECORD_NODES[name]: [] for name in via}
+    for item in every:
+        found = chosen.get(item.kind)
+        if found is not None:
+            found.append(
+                item.partners
+                if top is None
+                else tuple(sorted({top.get(partner, partner) for partner in item.partners}))
+            )
+    return [group for groups in chosen.values() for group in groups]

@@ -51,6 +51,7 @@ __all__ = [
     "check_via",
     "co_occurrence",
     "co_participation",
+    "co_participation_of",
     "mission_sdg",
     "partner_sdg",
     "placement_flows",
@@ -235,12 +236,38 @@ def co_participation(
     >>> sorted(co_participation(dataset).edges(data="shared"))  # doctest: +SKIP
     [('partner:a', 'partner:b', 2), ('partner:a', 'partner:c', 1), ...]
     """
-    if counting not in ("full", "fractional"):
-        raise ValueError(f"counting must be 'full' or 'fractional', not {counting!r}")
+    _check_counting(counting)
     chosen = check_via(via)
     groups = [item.partners for item in activities(dataset, when, via=chosen, level=level)]
+    return co_participation_of(dataset, groups, via=chosen, counting=counting, level=level)
+
+
+def _check_counting(counting: str) -> None:
+    if counting not in ("full", "fractional"):
+        raise ValueError(f"counting must be 'full' or 'fractional', not {counting!r}")
+
+
+def co_participation_of(
+    dataset: Dataset,
+    groups: Iterable[Sequence[str]],
+    *,
+    via: Sequence[str],
+    counting: Counting = "full",
+    level: Level = "unit",
+) -> nx.Graph[str]:
+    """Return :func:`co_participation`'s network of ``groups`` already found.
+
+    ``groups`` are the partner ids of each counted activity at ``level``, in the order
+    :func:`activities` gives them for ``via``; every partner of ``dataset`` at ``level``
+    is a node.  For a caller that has read the activities already.
+
+    Raises:
+        ValueError: ``counting`` or ``level`` is not one of its values.
+    """
+    _check_counting(counting)
+    _check_level(level)
     full, fractional, memberships = co_occurrence(groups)
-    graph: nx.Graph[str] = nx.Graph(counting=counting, level=level, via=",".join(chosen))
+    graph: nx.Graph[str] = nx.Graph(counting=counting, level=level, via=",".join(via))
     _partner_nodes(dataset, graph, level, memberships)
     for node in graph:
         graph.nodes[node]["activities"] = memberships.get(node.partition(":")[2], 0)
