@@ -268,7 +268,7 @@ def communities(
 
     With ``backend="networkx"`` they are the communities networkx's
     ``louvain_communities`` finds with ``seed``, found by :func:`.louvain.louvain` in
-    about a quarter of its time.  With ``backend="networkit"`` networkit's parallel
+    less than half its time.  With ``backend="networkit"`` networkit's parallel
     Louvain (PLM) runs instead; it finds partitions of the same quality (modularity) but
     not necessarily the same ones.
     """
