@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from collections import Counter
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+from unikommune.cli.options import print_coded
 
 __all__ = ["register", "run"]
 
@@ -141,10 +142,7 @@ def run(args: argparse.Namespace) -> int:
         suggest_sdg=args.suggest_sdg,
     )
     write_folder(result.dataset, result.provenance, args.output, force=args.force)
-    for problem in result.problems:
-        print(problem)
-    codes = Counter(problem.code for problem in result.problems)
-    counted = ", ".join(f"{count} {code}" for code, count in sorted(codes.items()))
+    _, counted = print_coded(result.problems)
     print(
         f"Wrote {args.output}: {len(result.dataset.partners)} partners, "
         f"{len(result.dataset.projects)} projects; "

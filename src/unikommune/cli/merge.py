@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections import Counter
 from pathlib import Path
 from typing import Any
+
+from unikommune.cli.options import print_coded
 
 __all__ = ["register", "run"]
 
@@ -45,10 +46,7 @@ def run(args: argparse.Namespace) -> int:
     check_folder(args.output, force=args.force)
     result = merge_paths(args.paths)
     write_folder(result.dataset, result.provenance, args.output, force=args.force)
-    for finding in result.findings:
-        print(finding)
-    codes = Counter(finding.code for finding in result.findings)
-    counted = ", ".join(f"{count} {code}" for code, count in sorted(codes.items()))
+    codes, counted = print_coded(result.findings)
     print(
         f"Wrote {args.output}: {len(result.dataset.partners)} partners, "
         f"{len(result.dataset.projects)} projects from {len(args.paths)} datasets"

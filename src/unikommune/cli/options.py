@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +28,7 @@ __all__ = [
     "add_output",
     "check_output",
     "output_format",
+    "print_coded",
     "time_filter",
     "via_option",
     "write_result",
@@ -171,3 +174,15 @@ def write_result(args: argparse.Namespace, text: str, what: str) -> None:
     else:
         outputs.write_text(args.output, text, force=args.force)
         print(f"{args.output}: {what}", file=sys.stderr)
+
+
+def print_coded(items: Sequence[Any]) -> tuple[Counter[str], str]:
+    """Print each of ``items`` (each with a ``code``) on a line; return them counted.
+
+    Returns the counts by code and the same as text (``2 renamed_id, 1 unmapped_role``,
+    codes in order), for the summary a command prints after them.
+    """
+    for item in items:
+        print(item)
+    codes = Counter(item.code for item in items)
+    return codes, ", ".join(f"{count} {code}" for code, count in sorted(codes.items()))

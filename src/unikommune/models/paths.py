@@ -36,9 +36,11 @@ from unikommune.models.values import AreaOf, Distinct, RefersTo
 __all__ = [
     "FieldPath",
     "Reference",
+    "annotated",
     "areas",
     "distinct_lists",
     "field_references",
+    "metadata_pattern",
     "parts_of",
     "paths_to_model",
     "references",
@@ -285,8 +287,13 @@ class Reference(FieldPath):
         return all(map(known.__contains__, self.ids_across(records)))
 
 
-def _annotated(annotation: Any) -> tuple[Any, tuple[Any, ...]]:
-    """Return an annotation without ``Annotated``, and the metadata it carried."""
+def annotated(annotation: Any) -> tuple[Any, tuple[Any, ...]]:
+    """Return an annotation without ``Annotated``, and the metadata it carried.
+
+    >>> from typing import Annotated
+    >>> annotated(Annotated[Annotated[str, "a"], "b"])
+    (<class 'str'>, ('a', 'b'))
+    """
     metadata: tuple[Any, ...] = ()
     while typing.get_origin(annotation) is typing.Annotated:
         metadata += annotation.__metadata__
@@ -294,11 +301,20 @@ def _annotated(annotation: Any) -> tuple[Any, tuple[Any, ...]]:
     return annotation, metadata
 
 
+def metadata_pattern(metadata: tuple[Any, ...]) -> str | None:
+    """Return the regular expression a field's metadata constrains it to, if any."""
+    for item in metadata:
+        pattern = getattr(item, "pattern", None)
+        if isinstance(pattern, str):
+            return pattern
+    return None
+
+
 def _walk(
     annotation: Any, metadata: tuple[Any, ...], steps: tuple[tuple[str, str], ...], depth: int
 ) -> Iterator[tuple[tuple[tuple[str, str], ...], Any, tuple[Any, ...]]]:
     """Yield ``(steps, type, metadata)`` for every type reachable from ``annotation``."""
-    annotation, more = _annotated(annotation)
+    annotation, more = annotated(annotation)
     metadata = metadata + more
     yield steps, annotation, metadata
     if depth > 12:  # the models nest a few levels; a recursive model would not end

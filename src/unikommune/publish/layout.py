@@ -39,6 +39,7 @@ from pydantic import BaseModel
 
 from unikommune.dates import EDTF_PERIOD_END_PATTERN
 from unikommune.models import COLLECTIONS, RECORD_TYPES, Dataset
+from unikommune.models.paths import annotated, metadata_pattern
 from unikommune.models.values import (
     LANGUAGE_TAG_PATTERN,
     LOCAL_ID_PATTERN,
@@ -164,17 +165,9 @@ class Layout(Mapping[str, Table]):
 # Reading annotations --------------------------------------------------------------------------
 
 
-def _annotated(annotation: Any) -> tuple[Any, tuple[Any, ...]]:
-    metadata: tuple[Any, ...] = ()
-    while typing.get_origin(annotation) is typing.Annotated:
-        metadata += annotation.__metadata__
-        annotation = annotation.__origin__
-    return annotation, metadata
-
-
 def _arms(annotation: Any, metadata: tuple[Any, ...]) -> list[tuple[Any, tuple[Any, ...]]]:
     """Return the members of a union (or the one type), each without ``Annotated``."""
-    annotation, more = _annotated(annotation)
+    annotation, more = annotated(annotation)
     metadata = metadata + more
     if typing.get_origin(annotation) in (typing.Union, types.UnionType):
         arms = []
@@ -183,14 +176,6 @@ def _arms(annotation: Any, metadata: tuple[Any, ...]) -> list[tuple[Any, tuple[A
                 arms.extend(_arms(argument, metadata))
         return arms
     return [(annotation, metadata)]
-
-
-def _pattern(metadata: tuple[Any, ...]) -> str | None:
-    for item in metadata:
-        pattern = getattr(item, "pattern", None)
-        if isinstance(pattern, str):
-            return pattern
-    return None
 
 
 def _refers_to(metadata: tuple[Any, ...]) -> str | None:
@@ -231,7 +216,7 @@ def _list_in_cell(item: Any, metadata: tuple[Any, ...]) -> bool:
     found = _scalar(annotation)
     if found is None or found[0] != {"str"}:
         return False
-    return found[1] is not None or _pattern(meta) in _CELL_ITEM_PATTERNS
+    return found[1] is not None or metadata_pattern(meta) in _CELL_ITEM_PATTERNS
 
 
 # Building the layout -------------------------------------------------------------------------
@@ -336,7 +321,7 @@ class _Builder:
                 kinds |= found[0]
                 codes.extend(found[1] or ())
                 refers_to = refers_to or _refers_to(meta)
-                unknown = unknown or _pattern(meta) == EDTF_PERIOD_END_PATTERN
+                unknown = unknown or metadata_pattern(meta) == EDTF_PERIOD_END_PATTERN
             elif origin is list and _list_in_cell(typing.get_args(arm)[0], ()):
                 item, item_meta = _arms(typing.get_args(arm)[0], ())[0]
                 item_codes = (_scalar(item) or (frozenset(), None))[1]
@@ -353,7 +338,7 @@ class _Builder:
                 )
             elif origin is dict:
                 key_meta = _arms(typing.get_args(arm)[0], ())[0][1]
-                language = _pattern(key_meta) == LANGUAGE_TAG_PATTERN
+                language = metadata_pattern(key_meta) == LANGUAGE_TAG_PATTERN
                 columns.append(
                     Column(
                         name,

@@ -32,6 +32,7 @@ from unikommune.codelists import ENUMS
 from unikommune.dates import EDTF_DATE_PATTERN, EDTF_PERIOD_END_PATTERN, EDTF_YEAR_PATTERN
 from unikommune.format import FORMAT_VERSION, SCHEMA_BASE
 from unikommune.models import Dataset
+from unikommune.models.paths import annotated, metadata_pattern
 from unikommune.models.sdg import SdgLink
 from unikommune.models.values import (
     DATE_PATTERN,
@@ -129,25 +130,9 @@ class Kind:
     items: tuple[Kind, ...] = ()
 
 
-def _strip(annotation: Any) -> tuple[Any, tuple[Any, ...]]:
-    metadata: tuple[Any, ...] = ()
-    while typing.get_origin(annotation) is typing.Annotated:
-        metadata += annotation.__metadata__
-        annotation = annotation.__origin__
-    return annotation, metadata
-
-
-def _pattern(metadata: tuple[Any, ...]) -> str | None:
-    for item in metadata:
-        pattern = getattr(item, "pattern", None)
-        if isinstance(pattern, str):
-            return pattern
-    return None
-
-
 def _kind(annotation: Any, metadata: tuple[Any, ...], owner: type, name: str) -> Kind:
     """Return the kind of value ``annotation`` (field ``name`` of ``owner``) holds."""
-    annotation, more = _strip(annotation)
+    annotation, more = annotated(annotation)
     metadata += more
     origin = typing.get_origin(annotation)
     if origin in (typing.Union, types.UnionType):
@@ -178,7 +163,7 @@ def _kind(annotation: Any, metadata: tuple[Any, ...], owner: type, name: str) ->
         return Kind("lang")
     if origin is dict or annotation is dict:
         return Kind("json")
-    pattern = _pattern(metadata)
+    pattern = metadata_pattern(metadata)
     if pattern == URL_PATTERN:
         return Kind("url")
     if pattern == DATE_PATTERN:

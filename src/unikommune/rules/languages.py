@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from unikommune.models.paths import FieldPath, parts_of
+from unikommune.models.paths import FieldPath, annotated, parts_of
 from unikommune.models.values import LangString
 from unikommune.rules import rule
 from unikommune.rules.context import Context
@@ -73,8 +73,7 @@ def required_texts(kind: str) -> tuple[FieldPath, ...]:
 
 def _alternatives(annotation: Any) -> list[Any]:
     """Return the types ``annotation`` allows but ``None``, without their ``Annotated``."""
-    while typing.get_origin(annotation) is typing.Annotated:
-        annotation = annotation.__origin__
+    annotation, _ = annotated(annotation)
     if typing.get_origin(annotation) in (typing.Union, types.UnionType):
         return [
             found
