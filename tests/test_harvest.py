@@ -346,3 +346,27 @@ def test_cordis_zip_as_downloaded_gives_the_tables_harvest(tmp_path: Path) -> No
     # out, reported, for want of participants.
     assert sorted(projects(json_edition)) == ["eu-101999101"]
     assert codes(json_edition) == {"bad_record": 1, "unmappable_record": 1}
+
+
+def test_an_unknown_eu_scheme_is_reported_and_read_as_research(tmp_path: Path) -> None:
+    from unikommune.harvest.mapping.rcn import eu_kinds, eu_status
+
+    work = build.Harvest()
+    origin = work.origin("cordis", tmp_path / "project.csv", date(2026, 1, 1))
+    known = eu_kinds(work, origin, "101", ("funding scheme", "HORIZON-RIA"), 3, 2)
+    assert known == ("research", "innovation")
+    assert not work.problems
+    assert eu_kinds(work, origin, "102", ("action type", "NEW-THING"), 4, 3) == ("research",)
+    (problem,) = work.problems
+    assert (problem.code, problem.line, problem.row) == ("kind_assumed", 4, 3)
+    assert problem.message == (
+        "grant 102: no project kind for the action type 'NEW-THING'; research is assumed"
+    )
+    # the contract status settles it where it says closed or terminated; else the dates
+    assert eu_status("CLOSED", date(2020, 1, 1), date(2030, 1, 1), date(2026, 1, 1)) == (
+        "completed"
+    )
+    assert eu_status("TERMINATED", None, None, date(2026, 1, 1)) == "cancelled"
+    assert eu_status("SIGNED", date(2020, 1, 1), date(2030, 1, 1), date(2026, 1, 1)) == (
+        build.status_by_dates(date(2020, 1, 1), date(2030, 1, 1), date(2026, 1, 1))
+    )

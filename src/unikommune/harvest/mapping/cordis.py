@@ -17,15 +17,13 @@ from unikommune.harvest.build import (
     money,
     partner_id,
     project_id,
-    status_by_dates,
 )
 from unikommune.harvest.crosswalk import (
     CORDIS_ACTIVITY,
     CORDIS_ROLES,
-    eu_project_kind,
     municipal_kind,
 )
-from unikommune.harvest.mapping.rcn import eu_funding
+from unikommune.harvest.mapping.rcn import eu_funding, eu_kinds, eu_status
 from unikommune.harvest.sources import SourceProblem, cordis
 
 __all__ = ["PIC_URL", "map_cordis"]
@@ -119,20 +117,10 @@ def _project(
     grant = harvest.identifier("eu-grant", row.id, origin, row.line)
     if grant is None:
         return
-    kinds = eu_project_kind(row.funding_scheme)
-    if kinds is None:
-        harvest.report(
-            "kind_assumed",
-            origin,
-            f"grant {row.id}: no project kind for the funding scheme {row.funding_scheme!r}; "
-            "research is assumed",
-            line=row.line,
-            row=row.row,
-        )
-        kinds = ("research",)
-    status = {"CLOSED": "completed", "TERMINATED": "cancelled"}.get(
-        row.status or "", status_by_dates(row.start, row.end, origin.retrieved)
+    kinds = eu_kinds(
+        harvest, origin, row.id, ("funding scheme", row.funding_scheme), row.line, row.row
     )
+    status = eu_status(row.status, row.start, row.end, origin.retrieved)
     identifiers = [grant]
     doi = harvest.identifier("doi", row.grant_doi, origin, row.line)
     if doi is not None:

@@ -119,20 +119,10 @@ def _eu_row(harvest: Harvest, origin: Origin, row: rcn.RcnEuParticipation) -> No
     grant = harvest.identifier("eu-grant", row.grant_number, origin, line)
     if grant is None:
         return
-    kinds = eu_project_kind(row.action_type)
-    if kinds is None:
-        harvest.report(
-            "kind_assumed",
-            origin,
-            f"grant {row.grant_number}: no project kind for the action type "
-            f"{row.action_type!r}; research is assumed",
-            line=line,
-            row=row.row,
-        )
-        kinds = ("research",)
-    status = {"CLOSED": "completed", "TERMINATED": "cancelled"}.get(
-        row.contract_status or "", by_dates(row.start, row.end, origin.retrieved)
+    kinds = eu_kinds(
+        harvest, origin, row.grant_number, ("action type", row.action_type), line, row.row
     )
+    status = eu_status(row.contract_status, row.start, row.end, origin.retrieved)
     record: dict[str, Any] = {
         "id": project_id("eu-grant", row.grant_number),
         "title": {"en": row.title or row.acronym or row.grant_number},
@@ -159,6 +149,41 @@ def _eu_row(harvest: Harvest, origin: Origin, row: rcn.RcnEuParticipation) -> No
     amount = money(row.eu_amount, row.currency)
     if amount is not None:
         harvest.fund(project, eu_funding(partner, amount, grant, row.programme))
+
+
+#: The EU's contract statuses that settle a grant's project status; others follow its dates.
+_EU_CONTRACT_STATUSES = {"CLOSED": "completed", "TERMINATED": "cancelled"}
+
+
+def eu_kinds(
+    harvest: Harvest,
+    origin: Origin,
+    grant: str,
+    scheme: tuple[str, str | None],
+    line: int | None,
+    row: int | None,
+) -> tuple[str, ...]:
+    """Return the project kinds of an EU grant's scheme (``(what it is called, value)``).
+
+    A scheme the crosswalk does not know is reported (``kind_assumed``) and read as
+    research.
+    """
+    kinds = eu_project_kind(scheme[1])
+    if kinds is not None:
+        return kinds
+    harvest.report(
+        "kind_assumed",
+        origin,
+        f"grant {grant}: no project kind for the {scheme[0]} {scheme[1]!r}; research is assumed",
+        line=line,
+        row=row,
+    )
+    return ("research",)
+
+
+def eu_status(contract: str | None, start: date | None, end: date | None, on: date) -> str:
+    """Return an EU grant's project status: from its contract status, else its dates."""
+    return _EU_CONTRACT_STATUSES.get(contract or "", by_dates(start, end, on))
 
 
 def eu_funding(
