@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Literal
 
 from unikommune import dates
@@ -92,6 +93,15 @@ class Facts:
             seen.add(agreement.id)
             found = getattr(agreement, name)
         return found
+
+    @cached_property
+    def counted_projects(self) -> list[tuple[str, list[str], list[str]]]:
+        """Return ``(id, partners, thematic areas)`` of each active or completed project."""
+        return [
+            (p.id, [x.partner for x in p.participants], list(p.thematic_areas))
+            for p in self.dataset.projects
+            if p.status.value in COUNTED_STATUSES
+        ]
 
     def current(self) -> Iterator[tuple[Agreement, bool]]:
         """Yield the agreements that may be in force, and whether they surely are."""
@@ -212,17 +222,9 @@ def _action_plans(facts: Facts, criterion: DocumentaryCriterion) -> Check:
     return check
 
 
-def _counted_projects(facts: Facts) -> list[tuple[str, list[str], list[str]]]:
-    return [
-        (p.id, [x.partner for x in p.participants], list(p.thematic_areas))
-        for p in facts.dataset.projects
-        if p.status.value in COUNTED_STATUSES
-    ]
-
-
 def _thematic_breadth(facts: Facts, criterion: DocumentaryCriterion) -> Check:
     minimum = criterion.minimum or 3
-    projects = _counted_projects(facts)
+    projects = facts.counted_projects
     if not projects:
         return Check("not_enough_data", reasons=(Reason("no_projects"),))
     areas = sorted({area for _, _, found in projects for area in found})
@@ -234,7 +236,7 @@ def _thematic_breadth(facts: Facts, criterion: DocumentaryCriterion) -> Check:
 
 
 def _joint_project(facts: Facts, criterion: DocumentaryCriterion) -> Check:
-    projects = _counted_projects(facts)
+    projects = facts.counted_projects
     if not projects:
         return Check("not_enough_data", reasons=(Reason("no_projects"),))
     found = [pid for pid, partners, _ in projects if facts.both_sides(partners)]
