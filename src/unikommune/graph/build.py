@@ -37,6 +37,7 @@ __all__ = [
     "period_attributes",
     "record_active",
     "record_attributes",
+    "record_period",
     "record_sdg_links",
     "sdg_node",
     "year_attributes",
@@ -228,7 +229,17 @@ def record_active(collection: str, record: Any, when: When) -> bool:
     """Return whether a record counts under ``when``: its period, timeframe or year."""
     if collection == "theses":
         return active_year(record.year, when)
-    return active(record.timeframe if collection == "missions" else record.period, when)
+    return active(record_period(collection, record), when)
+
+
+def record_period(collection: str, record: Any) -> Period | None:
+    """Return the period a record of ``collection`` is dated by (``None`` for none).
+
+    A mission's is its timeframe, any other record's its period; a thesis has a ``year``
+    instead, read by :func:`record_active`.
+    """
+    period: Period | None = record.timeframe if collection == "missions" else record.period
+    return period
 
 
 def _attributes(collection: str, record: Any) -> dict[str, str | int | float]:

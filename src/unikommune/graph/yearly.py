@@ -16,6 +16,7 @@ from typing import Any
 
 from unikommune.codelists import HelixSector, PartnerKind
 from unikommune.graph._common import HOME_COUNTRY, GroupBy, period_bounds, window, year_span
+from unikommune.graph.build import record_period
 from unikommune.graph.metrics import Backend, network_metrics
 from unikommune.graph.views import ACTIVITY_KINDS, Counting, Level
 from unikommune.models import Dataset
@@ -81,7 +82,7 @@ def _span(name: str, record: Any) -> tuple[int | None, int | None]:
     if name == "theses":
         year = record.year
         return year_span(year) if type(year) is not int else (year, year)
-    period = record.timeframe if name == "missions" else record.period
+    period = record_period(name, record)
     if period is None:
         return None, None
     first, last = period_bounds(period.start, period.end)
