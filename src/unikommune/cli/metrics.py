@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import math
 import sys
@@ -115,31 +114,21 @@ def _cell(value: Any) -> str:
 
 
 def table_text(rows: list[dict[str, Any]], title: str, *, transpose: bool) -> str:
-    """Return ``rows`` as a rich table; ``transpose`` puts one column per row (per year)."""
-    from rich.console import Console
-    from rich.table import Table
+    """Return ``rows`` as a table; ``transpose`` puts one column per row (per year)."""
+    from unikommune.cli.text_table import Justify, render
 
-    table = Table(title=title, show_lines=False)
     if not rows:
         return f"{title}: nothing to measure\n"
     if transpose:
         keys = list(rows[0])
-        table.add_column(keys[0])
-        for row in rows:
-            table.add_column(_cell(row[keys[0]]), justify="right")
-        for key in keys[1:]:
-            table.add_row(key, *(_cell(row.get(key)) for row in rows))
-    else:
-        rows = [{k: v for k, v in row.items() if k not in _HIDDEN} for row in rows]
-        for key in rows[0]:
-            table.add_column(key, justify="left" if key in ("node", "label", "sector") else "right")
-        for row in rows:
-            table.add_row(*(_cell(v) for v in row.values()))
-    buffer = io.StringIO()
-    Console(
-        file=buffer, width=200 if not transpose else 40 + 12 * len(rows), force_terminal=False
-    ).print(table)
-    return buffer.getvalue()
+        header = [keys[0], *(_cell(row[keys[0]]) for row in rows)]
+        cells = [[key, *(_cell(row.get(key)) for row in rows)] for key in keys[1:]]
+        justify: list[Justify] = ["left", *["right"] * len(rows)]
+        return render(title, header, cells, justify, 40 + 12 * len(rows))
+    header = [key for key in rows[0] if key not in _HIDDEN]
+    cells = [[_cell(row.get(key)) for key in header] for row in rows]
+    justify = ["left" if key in ("node", "label", "sector") else "right" for key in header]
+    return render(title, header, cells, justify, 200)
 
 
 def metrics_collections(args: argparse.Namespace) -> frozenset[str]:
