@@ -123,7 +123,8 @@ def table_text(rows: list[dict[str, Any]], title: str, *, transpose: bool) -> st
         keys = list(rows[0])
         header = [keys[0], *(_cell(row[keys[0]]) for row in rows)]
         cells = [[key, *(_cell(row.get(key)) for row in rows)] for key in keys[1:]]
-        justify: list[Justify] = ["left", *["right"] * len(rows)]
+        right: list[Justify] = ["right"] * len(rows)
+        justify: list[Justify] = ["left", *right]
         return render(title, header, cells, justify, 40 + 12 * len(rows))
     header = [key for key in rows[0] if key not in _HIDDEN]
     cells = [[_cell(row.get(key)) for key in header] for row in rows]
