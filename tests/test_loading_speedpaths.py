@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import json
+import pickle
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -63,6 +64,32 @@ def test_load_gives_the_models_of_the_plain_path(tiny: Path) -> None:
     for name in COLLECTIONS:
         assert dataset.collection(name) == _plain(tiny, name), name
     assert sum(len(dataset.collection(name)) for name in COLLECTIONS) > 300
+
+
+def test_loaded_records_share_their_given_fields_yet_keep_them_apart(tiny: Path) -> None:
+    dataset = unikommune.load(tiny)
+    plain = {name: _plain(tiny, name) for name in COLLECTIONS}
+    for name in COLLECTIONS:
+        records = dataset.collection(name)
+        # Each record's given fields are those of the plain path, and so are its dumps.
+        assert [r.model_fields_set for r in records] == [r.model_fields_set for r in plain[name]]
+        assert [r.model_dump(exclude_unset=True) for r in records] == [
+            r.model_dump(exclude_unset=True) for r in plain[name]
+        ], name
+    placements = dataset.placements
+    sets = {id(record.model_fields_set) for record in placements}
+    assert len(sets) < len(placements) / 10  # shared: a few sets for many records
+    # A field assigned on one record is given on that record only.
+    lacking = [record for record in placements if "agreement" not in record.model_fields_set]
+    first, second = lacking[:2]
+    assert first.model_fields_set is second.model_fields_set
+    first.agreement = placements[0].agreement or "agreement-0"
+    assert "agreement" in first.model_fields_set
+    assert "agreement" not in second.model_fields_set
+    assert "agreement" not in second.model_dump(exclude_unset=True)
+    copied = pickle.loads(pickle.dumps(second))
+    assert copied == second
+    assert copied.model_fields_set == second.model_fields_set
 
 
 def test_some_collections_are_those_of_the_whole_load(tiny: Path) -> None:

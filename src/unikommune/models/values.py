@@ -105,6 +105,15 @@ class Model(BaseModel):
         use_attribute_docstrings=False,
     )
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        # A loaded record may share its set of given fields with others read alike
+        # (unikommune.dataset.lines.SharedFields): it takes its own before pydantic
+        # marks the field given, so that no other record sees the change.
+        given = self.__pydantic_fields_set__
+        if type(given) is not set:
+            object.__setattr__(self, "__pydantic_fields_set__", set(given))
+        super().__setattr__(name, value)
+
 
 def _ranges(chars: Iterable[str]) -> str:
     """Return the inside of a character class of ``chars``, runs of three or more as ranges.
