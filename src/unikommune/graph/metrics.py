@@ -231,8 +231,7 @@ def betweenness(
             the same exact values in C++ on all cores; with ``sample`` it uses networkit's
             ``EstimateBetweenness`` on ``sample`` sampled sources.
     """
-    if sample is not None and sample >= graph.number_of_nodes():
-        sample = None
+    sample = _sampled(graph, sample)
     if backend == "networkx":
         values: dict[str, float] = nx.betweenness_centrality(graph, k=sample, seed=seed)
         return values
@@ -240,9 +239,23 @@ def betweenness(
         raise ValueError(f"backend must be 'networkx' or 'networkit', not {backend!r}")
     if graph.number_of_edges() == 0:
         return dict.fromkeys(graph, 0.0)
-    nk_graph, nodes = _networkit_graph(graph, None)
+    return _networkit_betweenness(_networkit_graph(graph, None), sample, seed)
+
+
+def _sampled(graph: nx.Graph[str], sample: int | None) -> int | None:
+    """Return the sources to sample, ``None`` (every node) for a sample no smaller than it."""
+    return None if sample is not None and sample >= graph.number_of_nodes() else sample
+
+
+def _networkit_betweenness(
+    converted: tuple[Any, list[str]], sample: int | None, seed: int
+) -> dict[str, float]:
+    """Return :func:`betweenness` by networkit, of a graph converted (weights left out)."""
     import networkit as nk
 
+    nk_graph, nodes = converted
+    if nk_graph.isWeighted():
+        nk_graph = nk.graphtools.toUnweighted(nk_graph)
     nk.engineering.setSeed(seed, False)
     n = len(nodes)
     if sample is None:
@@ -280,20 +293,25 @@ def communities(
     elif backend == "networkit" and graph.number_of_edges() == 0:
         found = [{node} for node in graph]
     elif backend == "networkit":
-        nk_graph, nodes = _networkit_graph(graph, weight)
-        import networkit as nk
-
-        nk.engineering.setSeed(seed, False)
-        algorithm = nk.community.PLM(nk_graph, refine=True)
-        algorithm.run()
-        partition = algorithm.getPartition()
-        groups: dict[int, set[str]] = {}
-        for i, node in enumerate(nodes):
-            groups.setdefault(partition.subsetOf(i), set()).add(node)
-        found = list(groups.values())
+        found = _networkit_communities(_networkit_graph(graph, weight), seed)
     else:
         raise ValueError(f"backend must be 'networkx' or 'networkit', not {backend!r}")
     return sorted(found, key=lambda c: (-len(c), min(c)))
+
+
+def _networkit_communities(converted: tuple[Any, list[str]], seed: int) -> list[set[str]]:
+    """Return the communities networkit's PLM finds in a converted graph (not sorted)."""
+    import networkit as nk
+
+    nk_graph, nodes = converted
+    nk.engineering.setSeed(seed, False)
+    algorithm = nk.community.PLM(nk_graph, refine=True)
+    algorithm.run()
+    partition = algorithm.getPartition()
+    groups: dict[int, set[str]] = {}
+    for i, node in enumerate(nodes):
+        groups.setdefault(partition.subsetOf(i), set()).add(node)
+    return list(groups.values())
 
 
 def partner_metrics(
@@ -315,13 +333,17 @@ def partner_metrics(
         ValueError: ``group_by``, ``backend`` or ``sample`` is invalid.
     """
     attribute = check_group_by(group_by)
-    between = betweenness(graph, sample=sample, seed=seed, backend=backend)
+    if backend == "networkit" and graph.number_of_edges() and not _special(graph):
+        # Betweenness and Louvain read one conversion of the graph (a second one cost
+        # more than a second at national scale).
+        converted = _networkit_graph(graph, "weight")
+        between = _networkit_betweenness(converted, _sampled(graph, sample), seed)
+        found = sorted(_networkit_communities(converted, seed), key=lambda c: (-len(c), min(c)))
+    else:
+        between = betweenness(graph, sample=sample, seed=seed, backend=backend)
+        found = communities(graph, seed=seed, backend=backend)
     constraint, size = structural_holes(graph)
-    community_of = {
-        node: number
-        for number, members in enumerate(communities(graph, seed=seed, backend=backend))
-        for node in members
-    }
+    community_of = {node: number for number, members in enumerate(found) for node in members}
     roles = brokerage_roles(graph, attribute)
     rows = []
     for node in sorted(graph):
