@@ -16,10 +16,10 @@ part in anything under the filter: a partner without ties is an isolate, never m
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Literal
+from typing import Any, Literal
 
 import networkx as nx
 
@@ -119,15 +119,20 @@ def activities(
     for name in chosen:
         kind = RECORD_NODES[name]
         paths = [path for path in TIES[name] if path.collection == "partners"]
+        readers: list[Callable[[Any], list[str]]] = [path.plain for path in paths]
         for record in dataset.collection(name):
-            if not record_active(name, record, when):
+            if when is None:
+                # Every partner counts: read the ids without their holders.
+                members: set[str] = {top.get(v, v) for read in readers for v in read(record)}
+            elif record_active(name, record, when):
+                members = {
+                    top.get(value, value)
+                    for path in paths
+                    for holder, value in path.held(record)
+                    if holder is record or active(getattr(holder, "period", None), when)
+                }
+            else:
                 continue
-            members = {
-                top.get(value, value)
-                for path in paths
-                for holder, value in path.held(record)
-                if holder is record or active(getattr(holder, "period", None), when)
-            }
             yield Activity(
                 node_id(kind, record.id),
                 tuple(sorted(members)),
