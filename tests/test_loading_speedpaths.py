@@ -24,7 +24,7 @@ from conftest import ROOT, SLOW, benchmark_generator
 from unikommune.cli import graph as graph_cli
 from unikommune.cli import main
 from unikommune.cli import metrics as metrics_cli
-from unikommune.dataset.lines import UNREAD, json_lines
+from unikommune.dataset.lines import UNREAD, chunk_values, json_lines
 from unikommune.errors import DatasetReadError, InvalidDatasetError
 from unikommune.loading import iter_records, parse_json
 from unikommune.models import COLLECTIONS
@@ -298,6 +298,46 @@ def test_the_quick_reader_reads_what_the_strict_one_reads(lines: list[bytes]) ->
         values = _quick(Path(folder), lines)
     for line, value in zip(lines, values, strict=True):
         assert _agrees(value, _strict(line)), line
+
+
+_JSON = st.recursive(
+    _SCALARS,
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(_KEYS, inner, max_size=3)),
+    max_leaves=8,
+)
+
+
+def _compact(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+@SLOW
+@given(st.lists(_JSON, min_size=1, max_size=12), st.integers(0, 12))
+def test_a_chunk_written_compactly_is_read_at_once_as_the_strict_reader_reads_it(
+    values: list[Any], twice: int
+) -> None:
+    import tempfile
+
+    lines = [_compact(value) for value in values]
+    read_at_once = chunk_values(lines)
+    # Each line that is its value written back, as msgspec writes it, is read at once.
+    if read_at_once is not None:
+        assert [json.dumps(v) for v in read_at_once] == [json.dumps(_strict(x)) for x in lines]
+    # A line giving a key twice among them sends the chunk to the reader of single lines.
+    lines.insert(min(twice, len(lines)), b'{"a":1,"a":2}')
+    assert chunk_values(lines) is None
+    with tempfile.TemporaryDirectory() as folder:
+        read = _quick(Path(folder), lines)
+    for line, value in zip(lines, read, strict=True):
+        assert _agrees(value, _strict(line)), line
+    assert read[min(twice, len(lines) - 1)] is UNREAD
+
+
+def test_records_written_by_unikommune_are_read_a_chunk_at_once(tiny: Path) -> None:
+    lines = (tiny / "projects.jsonl").read_bytes().splitlines()
+    values = chunk_values(lines)
+    assert values is not None
+    assert values == [parse_json(line) for line in lines]
 
 
 # The commands read what their view needs, and give what they gave on the whole dataset.

@@ -34,7 +34,7 @@ from pydantic import BaseModel, ValidationError
 
 from unikommune.collector import collector_paused
 from unikommune.dataset.layout import FolderFiles, folder_files, schema_finding
-from unikommune.dataset.lines import UNREAD, FieldSets, json_lines
+from unikommune.dataset.lines import UNREAD, FieldSets, json_chunks
 from unikommune.dataset.profile import profile_of, read_profile
 from unikommune.dataset.reader import (
     MAX_DOCUMENT_BYTES,
@@ -324,7 +324,8 @@ def _folder(root: Path, max_bytes: int, wanted: frozenset[str]) -> Dataset:
     rejected = start.rejected
     for name, lines_path in start.files.lines.items():
         if name in wanted:
-            start.extra[name].extend(_line_records(lines_path, name, rejected))
+            for records in _line_records(lines_path, name, rejected):
+                start.extra[name].extend(records)
     dataset: Dataset | None = _validated(Dataset, start.document, str(start.files.main), rejected)
     if rejected or dataset is None:
         raise _invalid(root, rejected, max_bytes)
@@ -370,40 +371,54 @@ def _streamed(
     rejected = start.rejected
     dataset = _validated(Dataset, start.document, str(start.files.main), rejected)
     lines_path = start.files.lines.get(collection)
-    records = _line_records(lines_path, collection, rejected) if lines_path else iter(())
+    batches = _line_records(lines_path, collection, rejected) if lines_path else iter(())
     if rejected or dataset is None:
-        for _ in records:  # every record the models reject is in the error
+        for _ in batches:  # every record the models reject is in the error
             pass
         raise _invalid(root, rejected, max_bytes)
     yield from dataset.collection(collection)
     yield from start.extra[collection]
-    for record in records:
+    for batch in batches:
         if not rejected:
-            yield record
+            yield from batch
     if rejected:
         raise _invalid(root, rejected, max_bytes)
 
 
-def _line_records(path: Path, collection: str, rejected: list[_Rejected]) -> Iterator[Any]:
-    """Yield the records of a JSON Lines file the models accept; note those they reject.
+def _line_records(path: Path, collection: str, rejected: list[_Rejected]) -> Iterator[list[Any]]:
+    """Yield the records of a JSON Lines file the models accept, a chunk at a time.
 
-    The records given the same fields share one set of them (:class:`FieldSets`).
+    A record the models reject is noted in ``rejected`` instead.  The records given the
+    same fields share one set of them (:class:`FieldSets`).
 
     Raises:
         DatasetReadError: the file cannot be read, or a line is over the limit of one
             record or is not a JSON document.
     """
-    validate_python = COLLECTIONS[collection].model_validate
+    # The model's own validator: what model_validate calls, without a frame per record.
+    validate = COLLECTIONS[collection].__pydantic_validator__.validate_python
     share = FieldSets().share
     file = str(path)
-    for number, line, value in json_lines(path, MAX_LINE_BYTES):
-        if value is UNREAD:
-            text = line.decode("utf-8", errors="surrogateescape")
-            value = (parse_short(text, line) or _strict(line, file, number)).value
-        try:
-            yield share(validate_python(value))
-        except ValidationError as error:
-            rejected.extend(_rejected(error, file, number))
+    for number, lines, values in json_chunks(path, MAX_LINE_BYTES):
+        if UNREAD not in values:
+            try:
+                yield share(list(map(validate, values)))
+                continue
+            except ValidationError:
+                pass  # the records one by one, to note each rejected one
+        records = []
+        for at, (line, value) in enumerate(zip(lines, values, strict=True), start=number + 1):
+            if value is UNREAD:
+                text = line.decode("utf-8", errors="surrogateescape")
+                value = (parse_short(text, line) or _strict(line, file, at)).value
+            try:
+                records.append(validate(value))
+            except ValidationError as error:
+                if records:  # those before it come first, as a stream gives them
+                    yield share(records)
+                    records = []
+                rejected.extend(_rejected(error, file, at))
+        yield share(records)
 
 
 def _strict(line: bytes, file: str, number: int) -> Parsed:

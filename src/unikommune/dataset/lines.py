@@ -20,17 +20,25 @@ record, and a million placements hold a few distinct ones.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any, Final
 
-from pydantic import BaseModel
 from pydantic_core import from_json
 
 from unikommune.dataset.reader import CHUNK, MAX_NUMBER_DIGITS, split_chunk
 from unikommune.errors import DatasetReadError
 
-__all__ = ["UNREAD", "FieldSets", "SharedFields", "count_keys", "json_lines"]
+__all__ = [
+    "UNREAD",
+    "FieldSets",
+    "SharedFields",
+    "chunk_values",
+    "count_keys",
+    "json_chunks",
+    "json_lines",
+]
 
 
 class _Unread:
@@ -109,25 +117,68 @@ class FieldSets:
         #: The distinct sets met so far (a collection has a few dozen at most).
         self.shared: list[SharedFields] = []
 
-    def share(self, record: BaseModel) -> BaseModel:
-        """Return ``record``, its set of given fields now a shared one equal to it."""
-        given = record.__pydantic_fields_set__
-        for same in self.shared:
-            if same == given:
-                break
-        else:
-            same = SharedFields(given)
-            self.shared.append(same)
-        object.__setattr__(record, "__pydantic_fields_set__", same)
-        return record
+    def share(self, records: list[Any]) -> list[Any]:
+        """Return ``records`` (models), the set of given fields of each now a shared one."""
+        last: SharedFields | None = None
+        for record in records:
+            given = record.__pydantic_fields_set__
+            if last is None or last != given:
+                for last in self.shared:
+                    if last == given:
+                        break
+                else:
+                    last = SharedFields(given)
+                    self.shared.append(last)
+            object.__setattr__(record, "__pydantic_fields_set__", last)
+        return records
 
 
-def json_lines(path: Path, max_line: int) -> Iterator[tuple[int, bytes, Any]]:
-    """Yield ``(line number, line, value)`` for every line of a JSON Lines file that is not blank.
+@cache
+def _writer() -> Callable[[list[Any]], bytes] | None:
+    """Return msgspec's writer of JSON Lines, or ``None`` without msgspec."""
+    try:
+        import msgspec
+    except ImportError:
+        return None
+    return msgspec.json.Encoder().encode_lines
 
-    ``value`` is the line's JSON value, or :data:`UNREAD` when the quick reader cannot
-    prove it reads the line as the strict reader does: the caller then reads ``line``
-    strictly.  Lines are numbered from 1, blank ones included.
+
+def chunk_values(lines: list[bytes]) -> list[Any] | None:
+    """Return the values of ``lines`` read at once, or ``None`` when that is not proven.
+
+    pydantic's parser reads the lines of a chunk as one array, with no Python frame per
+    line (and shares the repeated short strings, as it does for a line).  Its values
+    are kept only when msgspec, writing them back, gives the chunk's very bytes: then
+    each line is the compact JSON of its value, which gives no key twice (a key given
+    twice is read once, and writing back would drop one) and no escape but the ones
+    msgspec writes, so the strict reader reads each line as the same value.  A chunk
+    with a Unicode escape or a run of digits as long as a third of the longest number
+    read is left to the reader of single lines, and so is every chunk without msgspec.
+    """
+    write = _writer()
+    if write is None or not lines:
+        return None
+    joined = b"\n".join(lines) + b"\n"
+    if b"\\u" in joined or _LONG_RUN in joined.translate(_DIGITS):
+        return None
+    try:
+        values = from_json(b"[" + b",".join(lines) + b"]", allow_inf_nan=False)
+    except ValueError:  # the single lines will tell
+        return None
+    if type(values) is not list or len(values) != len(lines) or write(values) != joined:
+        return None
+    return values
+
+
+def json_chunks(path: Path, max_line: int) -> Iterator[tuple[int, list[bytes], list[Any]]]:
+    """Yield the lines of a JSON Lines file a chunk at a time, with their values.
+
+    Each item is ``(number, lines, values)``: the number of the line before the first
+    of ``lines`` (blank lines are counted, not given), the lines, and their values (each
+    the line's JSON value, or :data:`UNREAD` when the quick reader cannot prove it
+    reads the line as the strict reader does: the caller then reads it strictly).
+    With msgspec installed, a chunk of lines written compactly is read at once
+    (:func:`chunk_values`); the other lines are read one by one.
 
     Raises:
         DatasetReadError: the file cannot be read, or a line is over ``max_line`` bytes.
@@ -142,18 +193,53 @@ def json_lines(path: Path, max_line: int) -> Iterator[tuple[int, bytes, Any]]:
         pending = b""
         while True:
             chunk = stream.read(CHUNK)
+            # No line of the chunk can be over the limit when the whole is not.
+            short = len(pending) + len(chunk) <= max_line
             lines, pending = split_chunk(pending, chunk)
             if len(pending) > max_line:
                 lines.append(pending)
-            for line in lines:
-                number += 1
-                if len(line) > max_line:
-                    raise DatasetReadError(
-                        f"line {number}: the record on this line is over {max_line:,} bytes",
-                        path=file,
-                    )
-                if not line.strip():
-                    continue
-                yield number, line, _quick(line)
+            values = chunk_values(lines) if short else None
+            if values is not None:
+                yield number, lines, values
+                number += len(lines)
+            else:
+                yield from _one_by_one(lines, number, max_line, file)
+                number += len(lines)
             if not chunk:
                 break
+
+
+def _one_by_one(
+    lines: list[bytes], number: int, max_line: int, file: str
+) -> Iterator[tuple[int, list[bytes], list[Any]]]:
+    """Yield the lines after line ``number`` read one by one, in runs without a blank line."""
+    start = 0
+    values: list[Any] = []
+    for at, line in enumerate(lines):
+        if len(line) > max_line:
+            raise DatasetReadError(
+                f"line {number + at + 1}: the record on this line is over {max_line:,} bytes",
+                path=file,
+            )
+        if not line.strip():
+            if values:
+                yield number + start, lines[start:at], values
+            start, values = at + 1, []
+            continue
+        values.append(_quick(line))
+    if values:
+        yield number + start, lines[start:], values
+
+
+def json_lines(path: Path, max_line: int) -> Iterator[tuple[int, bytes, Any]]:
+    """Yield ``(line number, line, value)`` for every line of a JSON Lines file that is not blank.
+
+    ``value`` is as :func:`json_chunks` gives it.  Lines are numbered from 1, blank ones
+    included.
+
+    Raises:
+        DatasetReadError: the file cannot be read, or a line is over ``max_line`` bytes.
+    """
+    for number, lines, values in json_chunks(path, max_line):
+        for at, (line, value) in enumerate(zip(lines, values, strict=True), start=number + 1):
+            yield at, line, value
