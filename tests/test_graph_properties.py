@@ -455,6 +455,45 @@ def test_sparse_versions_equal_the_python_ones(graph: nx.Graph[int], sectors: li
         assert pairs[b] == dict(expected)
 
 
+@given(weighted_graphs, st.lists(st.sampled_from(SECTORS), min_size=12, max_size=12))
+def test_partner_rows_are_the_same_with_the_ties_walked_once(
+    graph: nx.Graph[int], sectors: list[str]
+) -> None:
+    pytest.importorskip("numba")
+    from unikommune.graph import brokerage, metrics
+
+    graph = nx.relabel_nodes(graph, {n: f"partner:{n}" for n in graph})
+    nx.set_node_attributes(graph, dict(zip(graph, sectors, strict=False)), "sector")
+    each_walk = metrics.partner_metrics(graph, seed=3)  # small: the Python sums
+    original = metrics._SPARSE_FROM, brokerage._SPARSE_FROM
+    try:
+        # The compiled sums from the first tie on, on arrays walked once.
+        metrics._SPARSE_FROM = brokerage._SPARSE_FROM = -1
+        once = metrics.partner_metrics(graph, seed=3)
+    finally:
+        metrics._SPARSE_FROM, brokerage._SPARSE_FROM = original
+    assert len(once) == len(each_walk)
+    for row, expected in zip(once, each_walk, strict=True):
+        assert row.keys() == expected.keys()
+        for key, value in expected.items():
+            assert row[key] == (pytest.approx(value) if isinstance(value, float) else value), key
+
+
+@given(weighted_graphs)
+def test_networkit_reads_the_arrays_as_it_reads_the_ties(graph: nx.Graph[int]) -> None:
+    pytest.importorskip("networkit")
+    pytest.importorskip("numba")
+    from unikommune.graph import _sparse, metrics
+
+    for weight in ("weight", None):
+        by_ties, nodes = metrics._networkit_graph(graph, weight)
+        with _sparse.reading(graph, "weight"):
+            by_arrays, same_nodes = metrics._networkit_graph(graph, weight)
+        assert same_nodes == nodes
+        assert by_arrays.numberOfEdges() == by_ties.numberOfEdges()
+        assert sorted(by_arrays.iterEdgesWeights()) == sorted(by_ties.iterEdgesWeights())
+
+
 @given(datasets(), st.sampled_from([None, [2016, 2019, 2020, 2026]]))
 def test_yearly_rows_are_each_years_network_metrics(
     dataset: Dataset, years: list[int] | None

@@ -9,13 +9,22 @@ neighbourhoods, so the work is the sum of the squared degrees, in compiled loops
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
 import networkx as nx
 
-__all__ = ["available", "sparse_brokerage", "sparse_structural_holes"]
+__all__ = [
+    "Csr",
+    "arrays",
+    "available",
+    "held",
+    "reading",
+    "sparse_brokerage",
+    "sparse_structural_holes",
+]
 
 
 @cache
@@ -91,8 +100,13 @@ def _kernels() -> tuple[Any, Any]:
     return holes, closed
 
 
-class _Csr:
-    """A graph's adjacency in compressed sparse rows, without self-loops."""
+class Csr:
+    """A graph's adjacency in compressed sparse rows, without self-loops.
+
+    ``nodes`` are the graph's nodes in its order; row ``i`` lists the neighbours of
+    node ``i`` (``indices[indptr[i]:indptr[i + 1]]``) and the weights of its ties
+    (``data``, 1.0 each with ``weight=None``).
+    """
 
     def __init__(self, graph: nx.Graph[Any], weight: str | None) -> None:
         import numpy as np
@@ -113,13 +127,52 @@ class _Csr:
         self.data = np.array(data, dtype=np.float64)
 
 
+#: The arrays of the graphs a :func:`reading` block reads, by the graph's id, with the
+#: weight they were built for.
+_READ: dict[int, tuple[nx.Graph[Any], str | None, Csr]] = {}
+
+
+@contextmanager
+def reading(graph: nx.Graph[Any], weight: str | None = "weight") -> Iterator[Csr]:
+    """Build ``graph``'s arrays once for the block: the functions here that read it reuse them.
+
+    For a caller that computes several figures of one graph it does not change in the
+    block (walking a national network's ties into arrays takes about a second each time).
+    """
+    key = id(graph)
+    built = Csr(graph, weight)
+    _READ[key] = (graph, weight, built)
+    try:
+        yield built
+    finally:
+        _READ.pop(key, None)
+
+
+def arrays(graph: nx.Graph[Any], weight: str | None) -> Csr:
+    """Return ``graph``'s arrays: those of the :func:`reading` block around, or new ones.
+
+    Arrays built for another weight serve only a caller that reads no weights
+    (``weight=None`` reads ``indptr`` and ``indices`` alone).
+    """
+    found = held(graph, weight)
+    return found if found is not None else Csr(graph, weight)
+
+
+def held(graph: nx.Graph[Any], weight: str | None) -> Csr | None:
+    """Return the arrays of ``graph`` a :func:`reading` block built, or ``None``."""
+    found = _READ.get(id(graph))
+    if found is not None and found[0] is graph and (found[1] == weight or weight is None):
+        return found[2]
+    return None
+
+
 def sparse_structural_holes(
     graph: nx.Graph[Any], weight: str | None = "weight"
 ) -> tuple[dict[Hashable, float | None], dict[Hashable, float | None]]:
     """Return Burt's constraint and effective size, as :func:`.metrics.structural_holes`."""
     import numpy as np
 
-    a = _Csr(graph, weight)
+    a = arrays(graph, weight)
     nodes = a.nodes
     rows = np.repeat(np.arange(len(nodes)), np.diff(a.indptr))
     strength = np.bincount(rows, weights=a.data, minlength=len(nodes))
@@ -144,7 +197,7 @@ def sparse_brokerage(
     """
     import numpy as np
 
-    a = _Csr(graph, None)
+    a = arrays(graph, None)
     nodes = a.nodes
     index = {g: k for k, g in enumerate(groups)}
     member = np.array([index[group_of[n]] for n in nodes], dtype=np.int64)

@@ -201,6 +201,9 @@ def _networkit_graph(graph: nx.Graph[str], weight: str | None) -> tuple[Any, lis
         raise ImportError(
             "the networkit backend needs the 'fast' extra: pip install 'unikommune[fast]'"
         ) from error
+    built = _sparse.held(graph, weight)
+    if built is not None and not nx.number_of_selfloops(graph):
+        return _networkit_from_arrays(nk, built, weight is not None), list(built.nodes)  # type: ignore[arg-type]
     nodes = list(graph)
     index = {node: i for i, node in enumerate(nodes)}
     result = nk.Graph(len(nodes), weighted=weight is not None)
@@ -240,6 +243,17 @@ def betweenness(
     if graph.number_of_edges() == 0:
         return dict.fromkeys(graph, 0.0)
     return _networkit_betweenness(_networkit_graph(graph, None), sample, seed)
+
+
+def _networkit_from_arrays(nk: Any, built: _sparse.Csr, weighted: bool) -> Any:
+    """Return the networkit graph of a graph's arrays (each tie once, from its lower end)."""
+    import numpy as np
+
+    rows = np.repeat(np.arange(len(built.nodes), dtype=np.int64), np.diff(built.indptr))
+    upper = rows < built.indices
+    ends = (rows[upper], built.indices[upper])
+    data = (built.data[upper], ends) if weighted else ends
+    return nk.GraphFromCoo(data, n=len(built.nodes), weighted=weighted, directed=False)
 
 
 def _sampled(graph: nx.Graph[str], sample: int | None) -> int | None:
@@ -333,6 +347,18 @@ def partner_metrics(
         ValueError: ``group_by``, ``backend`` or ``sample`` is invalid.
     """
     attribute = check_group_by(group_by)
+    if graph.number_of_edges() > _SPARSE_FROM and _sparse.available() and not _special(graph):
+        # The ties are walked into arrays once, for networkit, the structural holes and
+        # the brokerage roles (each walk takes about a second at national scale).
+        with _sparse.reading(graph, "weight"):
+            return _partner_rows(graph, sample, seed, backend, attribute)
+    return _partner_rows(graph, sample, seed, backend, attribute)
+
+
+def _partner_rows(
+    graph: nx.Graph[str], sample: int | None, seed: int, backend: Backend, attribute: str
+) -> list[dict[str, Any]]:
+    """Return :func:`partner_metrics`' rows, the group attribute checked."""
     if backend == "networkit" and graph.number_of_edges() and not _special(graph):
         # Betweenness and Louvain read one conversion of the graph (a second one cost
         # more than a second at national scale).
