@@ -78,3 +78,37 @@ def test_karate_club_as_networkx() -> None:
     graph = nx.relabel_nodes(nx.karate_club_graph(), str)
     for seed in range(20):
         assert _same(louvain(graph, seed=seed), nx.community.louvain_communities(graph, seed=seed))
+
+
+def _floats(graph: nx.Graph[str]) -> nx.Graph[str]:
+    for _, _, data in graph.edges(data=True):
+        data["weight"] = float(data.get("weight", 1))
+    return graph
+
+
+@given(graphs(), st.integers(0, 2**32 - 1))
+def test_the_compiled_walk_finds_networkxs_partition(graph: nx.Graph[str], seed: int) -> None:
+    pytest.importorskip("numba")
+    from unikommune.graph import louvain as module
+
+    graph = _floats(graph)
+    expected = nx.community.louvain_communities(graph, seed=seed)
+    original = module.COMPILED_FROM
+    try:
+        module.COMPILED_FROM = 0  # every level compiled, however small
+        assert _same(louvain(graph, seed=seed), expected)
+    finally:
+        module.COMPILED_FROM = original
+
+
+def test_the_compiled_walk_on_a_network_of_thousands() -> None:
+    pytest.importorskip("numba")
+    from unikommune.graph import louvain as module
+
+    graph = nx.relabel_nodes(nx.powerlaw_cluster_graph(3_000, 3, 0.3, seed=5), str)
+    for number, (_, _, data) in enumerate(graph.edges(data=True)):
+        data["weight"] = float(1 + number % 4) / 2
+    assert module._compiled_moves() is not None
+    for seed in (1, 42):
+        expected = nx.community.louvain_communities(graph, seed=seed)
+        assert _same(louvain(graph, seed=seed), expected)

@@ -26,19 +26,25 @@ compares the two on generated graphs and the generated city.
 On the organisation networks of single years of the country-scale dataset (20,000
 partners, 22,000 to 83,000 ties) it takes 2.2 to 2.6 times less CPU time than networkx,
 both with the cycle collector paused; with it running, networkx's takes several times
-longer again, and :func:`~unikommune.graph.communities` pauses it.
+longer again, and :func:`~unikommune.graph.communities` pauses it.  With numba installed
+(the ``fast`` extra), the moves of a level of at least :data:`COMPILED_FROM` nodes run
+compiled, the same steps on arrays: a year's network then takes about 0.55 s instead of
+0.8 s, and the yearly table of the country 34 s instead of 41 s, its output the same.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Hashable, Sequence
+from functools import cache
 from operator import itemgetter
 from typing import Any
 
 import networkx as nx
 
-__all__ = ["louvain"]
+from unikommune.graph import _sparse
+
+__all__ = ["COMPILED_FROM", "louvain"]
 
 
 class _Level:
@@ -137,20 +143,42 @@ def _one_level(level: _Level, m: float, resolution: float, rng: random.Random) -
     """Move nodes between communities while that gains modularity; return the communities.
 
     The communities are lists of the level's nodes, in the order of their numbers,
-    empty ones left out.  As networkx's ``_one_level`` (module docstring).
+    empty ones left out.  As networkx's ``_one_level`` (module docstring).  With numba
+    installed (the ``fast`` extra), the moves of a level of many nodes run compiled
+    (:func:`_compiled_moves`): the same steps, in the same order, on arrays.
     """
-    # Long: the inner loop is the algorithm's whole cost and stays in one frame.
     count = len(level.members)
-    node2com = list(range(count))
-    stot = list(level.degrees)
     degrees = level.degrees
     neighbours = level.neighbours
-    scale = 2 * m**2
     order = list(range(count))
     rng.shuffle(order)
     # a node with no tie at all never moves and leaves every sum as it was (its degree
     # is 0): the walk passes it by, after the shuffle, which takes every node
     order = [u for u in order if neighbours[u] or degrees[u]]
+    compiled = _compiled_moves() if count >= COMPILED_FROM else None
+    # Numbers as floats: the sums are the same below 2**53, far above any network's.
+    if compiled is not None and max(map(abs, degrees), default=0) < 2**53:
+        node2com = _moved_compiled(compiled, level, order, m, resolution)
+    else:
+        node2com = _moved(level, order, m, resolution)
+    groups: list[list[int]] = [[] for _ in range(count)]
+    for u, com in enumerate(node2com):
+        groups[com].append(u)
+    return [group for group in groups if group]
+
+
+#: The fewest nodes of a level whose moves run compiled, when numba is installed.
+COMPILED_FROM = 2_000
+
+
+def _moved(level: _Level, order: list[int], m: float, resolution: float) -> list[int]:
+    """Return each node's community after one level's moves, walked in Python."""
+    # Long: the inner loop is the algorithm's whole cost and stays in one frame.
+    node2com = list(range(len(level.members)))
+    stot = list(level.degrees)
+    degrees = level.degrees
+    neighbours = level.neighbours
+    scale = 2 * m**2
     moves = 1
     while moves > 0:
         moves = 0
@@ -175,10 +203,91 @@ def _one_level(level: _Level, m: float, resolution: float, rng: random.Random) -
             if best_com != node2com[u]:
                 moves += 1
                 node2com[u] = best_com
-    groups: list[list[int]] = [[] for _ in range(count)]
-    for u, com in enumerate(node2com):
-        groups[com].append(u)
-    return [group for group in groups if group]
+    return node2com
+
+
+def _moved_compiled(
+    compiled: Any, level: _Level, order: list[int], m: float, resolution: float
+) -> list[int]:
+    """Return each node's community after one level's moves, walked by ``compiled``."""
+    import numpy as np
+
+    neighbours = level.neighbours
+    indptr = np.zeros(len(neighbours) + 1, dtype=np.int64)
+    np.cumsum([len(row) for row in neighbours], out=indptr[1:])
+    size = int(indptr[-1])
+    indices = np.fromiter((v for row in neighbours for v, _ in row), np.int64, size)
+    weights = np.fromiter((w for row in neighbours for _, w in row), np.float64, size)
+    degrees = np.array(level.degrees, dtype=np.float64)
+    order_array = np.array(order, dtype=np.int64)
+    found = compiled(order_array, indptr, indices, weights, degrees, m, resolution)
+    return list(found.tolist())
+
+
+@cache
+def _compiled_moves() -> Any:
+    """Return :func:`_moved` compiled by numba (cached on disk), or ``None`` without numba.
+
+    The same steps as :func:`_moved`, in the same order and with the same expressions,
+    so the same moves: where :func:`_moved` keeps a node's candidate communities in a
+    dict, in the order they are met, this keeps them in an array in that order (with a
+    mark per community), so the first best gain wins in both.
+    """
+    if not _sparse.available():
+        return None
+    import numba
+    import numpy as np
+
+    @numba.njit(cache=True)
+    def moves(order, indptr, indices, weights, degrees, m, resolution):  # type: ignore[no-untyped-def]
+        count = degrees.shape[0]
+        node2com = np.arange(count)
+        stot = degrees.copy()
+        scale = 2 * m**2
+        gathered = np.zeros(count)
+        met = np.zeros(count, dtype=np.bool_)
+        seen = np.empty(count, dtype=np.int64)
+        moved = 1
+        while moved > 0:
+            moved = 0
+            for u in order:
+                best_mod = 0.0
+                best_com = node2com[u]
+                found = 0
+                for e in range(indptr[u], indptr[u + 1]):
+                    com = node2com[indices[e]]
+                    if not met[com]:
+                        met[com] = True
+                        gathered[com] = 0.0
+                        seen[found] = com
+                        found += 1
+                    gathered[com] = gathered[com] + weights[e]
+                degree = degrees[u]
+                stot[best_com] -= degree
+                if not met[best_com]:
+                    met[best_com] = True
+                    gathered[best_com] = 0.0
+                    seen[found] = best_com
+                    found += 1
+                own = gathered[best_com]
+                remove_cost = -own / m + resolution * (stot[best_com] * degree) / scale
+                for k in range(found):
+                    com = seen[k]
+                    gain = (
+                        remove_cost + gathered[com] / m - resolution * (stot[com] * degree) / scale
+                    )
+                    if gain > best_mod:
+                        best_mod = gain
+                        best_com = com
+                for k in range(found):
+                    met[seen[k]] = False
+                stot[best_com] += degree
+                if best_com != node2com[u]:
+                    moved += 1
+                    node2com[u] = best_com
+        return node2com
+
+    return moves
 
 
 def _partition(level: _Level, communities: list[list[int]]) -> list[list[int]]:
