@@ -15,8 +15,9 @@ an interrupted save left is never read, unless the save had committed its files
 ``load(path, collections=...)`` reads only some collections (the files of the others
 are not opened), and :func:`iter_records` streams the records of one collection
 without holding them all.  Both raise what ``load`` raises, for the files they read.
-JSON Lines are read by :func:`unikommune.dataset.lines.json_lines`, quickly where that
-is proven to read what the strict reader reads, and the records given the same fields
+JSON Lines are read a chunk at a time by :func:`unikommune.dataset.lines.json_chunks`,
+quickly where that is proven to read what the strict reader reads (a chunk's models
+then built in one pass), and the records given the same fields
 share one set of them (:class:`~unikommune.dataset.lines.FieldSets`, half the memory of
 a small record); a load pauses the garbage collector (restored afterwards, also on
 error), as the many objects it makes hold no cycles.
