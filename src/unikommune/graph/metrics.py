@@ -33,7 +33,7 @@ kinds of partner (which tell a research institute from a university, both academ
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import networkx as nx
 
@@ -203,7 +203,8 @@ def _networkit_graph(graph: nx.Graph[str], weight: str | None) -> tuple[Any, lis
         ) from error
     built = _sparse.held(graph, weight)
     if built is not None and not nx.number_of_selfloops(graph):
-        return _networkit_from_arrays(nk, built, weight is not None), list(built.nodes)  # type: ignore[arg-type]
+        nodes = cast("list[str]", list(built.nodes))  # the graph's own nodes, in its order
+        return _networkit_from_arrays(nk, built, weight is not None), nodes
     nodes = list(graph)
     index = {node: i for i, node in enumerate(nodes)}
     result = nk.Graph(len(nodes), weighted=weight is not None)
