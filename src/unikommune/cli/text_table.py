@@ -112,12 +112,7 @@ def render(
     """
     header = [_shown(name) for name in header]
     rows = [[_shown(cell) for cell in row] for row in rows]
-    natural = [_width(name) for name in header]
-    for row in rows:
-        for at, cell in enumerate(row):
-            cell_width = len(cell) if cell.isascii() else cell_len(cell)
-            if cell_width > natural[at]:
-                natural[at] = cell_width
+    natural = [max(map(_width, column)) for column in zip(header, *rows, strict=True)]
     # Each column takes its text, a space either side and one rule; the table one rule more.
     frame = 3 * len(header) + 1
     widths = natural
@@ -133,18 +128,8 @@ def render(
     out.append("┏" + "┳".join("━" * (w + 2) for w in widths) + "┓")
     out.extend(_lines(header, widths, justify, "┃"))
     out.append("┡" + "╇".join("━" * (w + 2) for w in widths) + "┩")
-    fits = widths == natural
     for row in rows:
-        if fits:
-            out.append(
-                "│ "
-                + " │ ".join(
-                    _pad(cell, w, how) for cell, w, how in zip(row, widths, justify, strict=True)
-                )
-                + " │"
-            )
-        else:
-            out.extend(_lines(row, widths, justify, "│"))
+        out.extend(_lines(row, widths, justify, "│"))
     out.append("└" + "┴".join("─" * (w + 2) for w in widths) + "┘")
     return "\n".join(out) + "\n"
 
