@@ -24,7 +24,7 @@ from conftest import ROOT, SLOW, benchmark_generator
 from unikommune.cli import graph as graph_cli
 from unikommune.cli import main
 from unikommune.cli import metrics as metrics_cli
-from unikommune.dataset.lines import UNREAD, chunk_values, json_lines
+from unikommune.dataset.lines import UNREAD, chunk_values, json_chunks
 from unikommune.errors import DatasetReadError, InvalidDatasetError
 from unikommune.loading import iter_records, parse_json
 from unikommune.models import COLLECTIONS
@@ -240,7 +240,7 @@ def _strict(line: bytes) -> Any:
 def _quick(tmp_path: Path, lines: list[bytes]) -> list[Any]:
     path = tmp_path / "records.jsonl"
     path.write_bytes(b"\n".join(lines) + b"\n")
-    return [value for _, _, value in json_lines(path, 1 << 20)]
+    return [value for _, _, values in json_chunks(path, 1 << 20) for value in values]
 
 
 def _agrees(quick: Any, strict: Any) -> bool:

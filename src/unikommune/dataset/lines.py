@@ -37,7 +37,6 @@ __all__ = [
     "chunk_values",
     "count_keys",
     "json_chunks",
-    "json_lines",
 ]
 
 
@@ -201,10 +200,9 @@ def json_chunks(path: Path, max_line: int) -> Iterator[tuple[int, list[bytes], l
             values = chunk_values(lines) if short else None
             if values is not None:
                 yield number, lines, values
-                number += len(lines)
             else:
                 yield from _one_by_one(lines, number, max_line, file)
-                number += len(lines)
+            number += len(lines)
             if not chunk:
                 break
 
@@ -229,17 +227,3 @@ def _one_by_one(
         values.append(_quick(line))
     if values:
         yield number + start, lines[start:], values
-
-
-def json_lines(path: Path, max_line: int) -> Iterator[tuple[int, bytes, Any]]:
-    """Yield ``(line number, line, value)`` for every line of a JSON Lines file that is not blank.
-
-    ``value`` is as :func:`json_chunks` gives it.  Lines are numbered from 1, blank ones
-    included.
-
-    Raises:
-        DatasetReadError: the file cannot be read, or a line is over ``max_line`` bytes.
-    """
-    for number, lines, values in json_chunks(path, max_line):
-        for at, (line, value) in enumerate(zip(lines, values, strict=True), start=number + 1):
-            yield at, line, value
