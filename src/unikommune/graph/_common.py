@@ -123,7 +123,12 @@ def period_bounds(start: str, end: str | None) -> tuple[dt.date | None, dt.date 
 
 @lru_cache(maxsize=65_536)
 def year_span(year: int | str) -> tuple[int, int]:
-    """Return the first and last calendar year a year as known (``2021``, ``"201X"``) may be."""
+    """Return the first and last calendar year a year as known (``2021``, ``"201X"``) may be.
+
+    An exact year (an ``int``, as the models checked it) is its own first and last.
+    """
+    if type(year) is int:
+        return year, year
     first, last = dates.years(dates.parse_year(year))
     assert first is not None  # a year is never open
     assert last is not None
@@ -134,7 +139,7 @@ def active_year(year: int | str, when: When) -> bool:
     """Return whether a record dated by ``year`` (as known) may count under ``when``."""
     if when is None:
         return True
-    first, last = year_span(year) if type(year) is not int else (year, year)
+    first, last = year_span(year)
     if isinstance(when, int) and not isinstance(when, bool):
         return first <= when <= last
     bounds = window(when)

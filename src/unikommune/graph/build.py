@@ -116,7 +116,7 @@ def year_attributes(year: int | str) -> dict[str, str | int | float]:
     >>> year_attributes("201X")
     {'year': '201X', 'start_year': 2010, 'end_year': 2019}
     """
-    first, last = (year, year) if type(year) is int else year_span(year)
+    first, last = year_span(year)
     return {"year": year, "start_year": first, "end_year": last}
 
 

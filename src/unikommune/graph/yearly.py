@@ -80,8 +80,7 @@ def _span(name: str, record: Any) -> tuple[int | None, int | None]:
     reads it.
     """
     if name == "theses":
-        year = record.year
-        return year_span(year) if type(year) is not int else (year, year)
+        return year_span(record.year)
     period = record_period(name, record)
     if period is None:
         return None, None
@@ -121,7 +120,7 @@ def _students(dataset: Dataset, years: Sequence[int]) -> dict[int, float | int]:
     low, high = min(years), max(years)
     for placement in dataset.placements:
         year = placement.year
-        first, last = year_span(year) if type(year) is not int else (year, year)
+        first, last = year_span(year)
         if last < low or first > high:
             continue
         students = central(placement.students)
@@ -153,5 +152,5 @@ def dataset_years(dataset: Dataset) -> list[int]:
         elif last is not None:
             years.add(last.year)
     for year in (*(p.year for p in dataset.placements), *(t.year for t in dataset.theses)):
-        years.update(year_span(year) if type(year) is not int else (year,))
+        years.update(year_span(year))
     return list(range(min(years), max(years) + 1)) if years else []
