@@ -92,10 +92,10 @@ def _table(assessment: Any, lang: str) -> str:
     table = Table(title=title, show_lines=False)
     for column in ("criterion", "status", "figure", "why"):
         table.add_column(column, overflow="fold")
+    cautious = " (forsiktig lesning)" if lang == "nb" else " (cautious reading)"
+    shown_lang: Lang = "nb" if lang == "nb" else "en"
     for row, result in zip(rows_of(assessment, lang), assessment, strict=True):
-        cautious = " (forsiktig lesning)" if lang == "nb" else " (cautious reading)"
         status = shown[row["status"]] + (cautious if row["cautious"] else "")
-        shown_lang: Lang = "nb" if lang == "nb" else "en"
         figure = "" if result.figure is None else display(result.figure, lang=shown_lang)
         why = result.reasons[0].text(shown_lang) if result.reasons else ""
         table.add_row(row["criterion"], status, figure, why)
