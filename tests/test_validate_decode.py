@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from conftest import SLOW, benchmark_generator
 from unikommune.dataset.messages import structural_findings
 from unikommune.dataset.mirror import View, mirror_validator
+from unikommune.dataset.partial import well_formed_ids
 from unikommune.dataset.reader import parse_text
 from unikommune.dataset.shape import (
     read_alike,
@@ -26,7 +27,7 @@ from unikommune.models import COLLECTIONS, default_profile
 from unikommune.models import values as types
 from unikommune.rules.records import reference_paths
 from unikommune.validation import Report, stream, validate
-from unikommune.validation.decode import Decoder, Known, decoder, well_formed_ids
+from unikommune.validation.decode import Decoder, Known, decoder
 from unikommune.validation.engine import MAX_LINE_BYTES
 
 msgspec = pytest.importorskip("msgspec")

@@ -35,7 +35,8 @@ from pydantic import BaseModel, ValidationError
 
 from unikommune.collector import collector_paused
 from unikommune.dataset.layout import FolderFiles, folder_files, schema_finding
-from unikommune.dataset.lines import UNREAD, FieldSets, json_chunks
+from unikommune.dataset.lines import UNREAD, FieldSets, json_chunks, line_chunks
+from unikommune.dataset.partial import PartialDecoder, partial_decoder
 from unikommune.dataset.profile import profile_of, read_profile
 from unikommune.dataset.reader import (
     MAX_DOCUMENT_BYTES,
@@ -48,9 +49,10 @@ from unikommune.dataset.reader import (
 from unikommune.errors import DatasetReadError, InvalidDatasetError
 from unikommune.findings import Finding, RawFinding, Severity
 from unikommune.models import COLLECTIONS, Dataset, DatasetPart, Record
+from unikommune.models.paths import Reference
 from unikommune.validation.codes import CODES
 
-__all__ = ["iter_records", "load", "parse_json"]
+__all__ = ["iter_records", "iter_references", "load", "parse_json"]
 
 
 def _unreadable(findings: list[RawFinding], file: str) -> None:
@@ -362,8 +364,42 @@ def iter_records(
     return _streamed(Path(path), collection, _chosen([collection]), max_bytes)
 
 
+def iter_references(
+    path: str | os.PathLike[str],
+    collection: str,
+    paths: Iterable[Reference],
+    *,
+    max_bytes: int = MAX_DOCUMENT_BYTES,
+) -> Iterator[Any]:
+    """Yield the records of one collection, each read at least for the references at ``paths``.
+
+    For a view that needs a few references of every record (the partners of each
+    project, say): the records are those of :func:`iter_records`, in the same order,
+    but a JSON Lines record is read into a light struct holding only the values at
+    ``paths`` (a path reads it as it reads the model) wherever those values are certainly
+    what the model would hold (:mod:`unikommune.dataset.partial`), which is many times
+    quicker than building the model.  Every other record is a model, and a record
+    whose values at ``paths`` are not certain and that the models reject raises what
+    :func:`load` raises.  The fields a light record does not hold are not checked: a
+    record wrong only there is read, where :func:`load` would refuse it.
+
+    Raises:
+        DatasetReadError: the path cannot be read, or is not JSON.
+        InvalidDatasetError: the dataset's metadata, or a record read as a model, does
+            not fit the models (see :func:`load`).
+        ValueError: ``collection`` is not a collection.
+    """
+    wanted = _chosen([collection])
+    decoder = partial_decoder(collection, tuple(paths))
+    return _streamed(Path(path), collection, wanted, max_bytes, decoder)
+
+
 def _streamed(
-    root: Path, collection: str, wanted: frozenset[str], max_bytes: int
+    root: Path,
+    collection: str,
+    wanted: frozenset[str],
+    max_bytes: int,
+    decoder: PartialDecoder | None = None,
 ) -> Iterator[Record]:
     if not root.is_dir():
         yield from load(root, max_bytes=max_bytes, collections=wanted).collection(collection)
@@ -372,7 +408,11 @@ def _streamed(
     rejected = start.rejected
     dataset = _validated(Dataset, start.document, str(start.files.main), rejected)
     lines_path = start.files.lines.get(collection)
-    batches = _line_records(lines_path, collection, rejected) if lines_path else iter(())
+    batches: Iterator[list[Any]] = iter(())
+    if lines_path is not None and decoder is not None:
+        batches = _partial_records(lines_path, collection, rejected, decoder)
+    elif lines_path is not None:
+        batches = _line_records(lines_path, collection, rejected)
     if rejected or dataset is None:
         for _ in batches:  # every record the models reject is in the error
             pass
@@ -420,6 +460,38 @@ def _line_records(path: Path, collection: str, rejected: list[_Rejected]) -> Ite
                     records = []
                 rejected.extend(_rejected(error, file, at))
         yield share(records)
+
+
+def _partial_records(
+    path: Path, collection: str, rejected: list[_Rejected], decoder: PartialDecoder
+) -> Iterator[list[Any]]:
+    """Yield the records of a JSON Lines file, light where ``decoder`` takes the line.
+
+    A line it does not take is read and checked as :func:`_line_records` reads it: a
+    model, or a record the models reject, noted in ``rejected``.
+    """
+    validate = COLLECTIONS[collection].__pydantic_validator__.validate_python
+    file = str(path)
+    for number, lines in line_chunks(path, MAX_LINE_BYTES):
+        records = decoder.read(lines)
+        if None not in records:
+            yield records
+            continue
+        kept = []
+        for at, (line, record) in enumerate(zip(lines, records, strict=True), start=number + 1):
+            if record is not None:
+                kept.append(record)
+            elif line.strip():
+                text = line.decode("utf-8", errors="surrogateescape")
+                value = (parse_short(text, line) or _strict(line, file, at)).value
+                try:
+                    kept.append(validate(value))
+                except ValidationError as error:
+                    if kept:  # those before it come first, as a stream gives them
+                        yield kept
+                        kept = []
+                    rejected.extend(_rejected(error, file, at))
+        yield kept
 
 
 def _strict(line: bytes, file: str, number: int) -> Parsed:

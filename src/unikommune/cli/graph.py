@@ -108,6 +108,16 @@ def build_view(args: argparse.Namespace) -> nx.Graph[str]:
     from unikommune import graph
 
     when = time_filter(args)
+    if args.view == "partners" and when is None:
+        # The activities are read from their files for their partners alone.
+        with loaded(args.dataset, ("partners",)) as dataset:
+            return graph.co_participation_read(
+                args.dataset,
+                dataset=dataset,
+                counting=args.counting,
+                level=args.level,
+                **via_option(args),
+            )
     with loaded(args.dataset, view_collections(args.view, args.via)) as dataset:
         if args.view == "partners":
             return graph.co_participation(

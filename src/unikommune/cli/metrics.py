@@ -136,13 +136,17 @@ def metrics_collections(args: argparse.Namespace) -> frozenset[str]:
     """Return the collections the figures the arguments ask for read.
 
     The SDG coverage reads the activities of ``--via`` (default: every kind); the
-    partner rows the partners and those activities (default: projects); the network
+    partner rows the partners and those activities (default: projects), without a
+    time filter only the partners (the activities' partners are read from their files,
+    see :func:`~unikommune.graph.co_participation_read`); the network
     row every kind of activity (its SDG coverage counts them all) and the partners;
     the yearly rows the placements too (the students placed, and the years they span).
     """
     via: tuple[str, ...] | None = args.via
     if args.sdg:
         return frozenset(KINDS if via is None else via)
+    if args.partners and time_filter(args) is None:
+        return frozenset(("partners",))  # the activities' partners are read from their files
     if args.partners:
         return frozenset(("partners", *(("projects",) if via is None else via)))
     every = frozenset(("partners", *KINDS))
@@ -159,9 +163,7 @@ def _rows(args: argparse.Namespace, dataset: Any, when: Any) -> tuple[list[dict[
         rows: list[dict[str, Any]] = [{"goal": g, "activities": n} for g, n in coverage.items()]
         return rows, f"SDG coverage: {sum(1 for n in coverage.values() if n)} of 17 goals reached"
     if args.partners:
-        network = graph.co_participation(
-            dataset, when, counting=args.counting, level=args.level, **via
-        )
+        network = _partner_network(args, dataset, when)
         rows = graph.partner_metrics(
             network,
             sample=args.sample,
@@ -183,6 +185,16 @@ def _rows(args: argparse.Namespace, dataset: Any, when: Any) -> tuple[list[dict[
     if when is not None:
         return [graph.network_metrics(dataset, when, **options)], "Network metrics"
     return graph.yearly_metrics(dataset, **options), "Network metrics per year"
+
+
+def _partner_network(args: argparse.Namespace, dataset: Any, when: Any) -> Any:
+    """Return the co-participation network of the partner rows."""
+    from unikommune import graph
+
+    options: dict[str, Any] = {**via_option(args), "counting": args.counting, "level": args.level}
+    if when is None:
+        return graph.co_participation_read(args.dataset, dataset=dataset, **options)
+    return graph.co_participation(dataset, when, **options)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -37,6 +37,7 @@ __all__ = [
     "chunk_values",
     "count_keys",
     "json_chunks",
+    "line_chunks",
 ]
 
 
@@ -169,15 +170,11 @@ def chunk_values(lines: list[bytes]) -> list[Any] | None:
     return values
 
 
-def json_chunks(path: Path, max_line: int) -> Iterator[tuple[int, list[bytes], list[Any]]]:
-    """Yield the lines of a JSON Lines file a chunk at a time, with their values.
+def line_chunks(path: Path, max_line: int) -> Iterator[tuple[int, list[bytes]]]:
+    """Yield the lines of a file a chunk at a time, blank ones included.
 
-    Each item is ``(number, lines, values)``: the number of the line before the first
-    of ``lines`` (blank lines are counted, not given), the lines, and their values (each
-    the line's JSON value, or :data:`UNREAD` when the quick reader cannot prove it
-    reads the line as the strict reader does: the caller then reads it strictly).
-    With msgspec installed, a chunk of lines written compactly is read at once
-    (:func:`chunk_values`); the other lines are read one by one.
+    Each item is ``(number, lines)``: the number of the line before the first of
+    ``lines``, and the lines without their newlines.
 
     Raises:
         DatasetReadError: the file cannot be read, or a line is over ``max_line`` bytes.
@@ -197,28 +194,45 @@ def json_chunks(path: Path, max_line: int) -> Iterator[tuple[int, list[bytes], l
             lines, pending = split_chunk(pending, chunk)
             if len(pending) > max_line:
                 lines.append(pending)
-            values = chunk_values(lines) if short else None
-            if values is not None:
-                yield number, lines, values
-            else:
-                yield from _one_by_one(lines, number, max_line, file)
+            if not short:
+                for at, line in enumerate(lines, start=number + 1):
+                    if len(line) > max_line:
+                        raise DatasetReadError(
+                            f"line {at}: the record on this line is over {max_line:,} bytes",
+                            path=file,
+                        )
+            yield number, lines
             number += len(lines)
             if not chunk:
                 break
 
 
-def _one_by_one(
-    lines: list[bytes], number: int, max_line: int, file: str
-) -> Iterator[tuple[int, list[bytes], list[Any]]]:
+def json_chunks(path: Path, max_line: int) -> Iterator[tuple[int, list[bytes], list[Any]]]:
+    """Yield the lines of a JSON Lines file a chunk at a time, with their values.
+
+    Each item is ``(number, lines, values)``: the number of the line before the first
+    of ``lines`` (blank lines are counted, not given), the lines, and their values (each
+    the line's JSON value, or :data:`UNREAD` when the quick reader cannot prove it
+    reads the line as the strict reader does: the caller then reads it strictly).
+    With msgspec installed, a chunk of lines written compactly is read at once
+    (:func:`chunk_values`); the other lines are read one by one.
+
+    Raises:
+        DatasetReadError: the file cannot be read, or a line is over ``max_line`` bytes.
+    """
+    for number, lines in line_chunks(path, max_line):
+        values = chunk_values(lines)
+        if values is not None:
+            yield number, lines, values
+        else:
+            yield from _one_by_one(lines, number)
+
+
+def _one_by_one(lines: list[bytes], number: int) -> Iterator[tuple[int, list[bytes], list[Any]]]:
     """Yield the lines after line ``number`` read one by one, in runs without a blank line."""
     start = 0
     values: list[Any] = []
     for at, line in enumerate(lines):
-        if len(line) > max_line:
-            raise DatasetReadError(
-                f"line {number + at + 1}: the record on this line is over {max_line:,} bytes",
-                path=file,
-            )
         if not line.strip():
             if values:
                 yield number + start, lines[start:at], values

@@ -9,7 +9,8 @@
 The typed graph of every record is :func:`partnership_graph`; the views
 (:func:`co_participation`, :func:`placement_flows`, :func:`partner_sdg`,
 :func:`mission_sdg`) are plain networkx graphs, every partner a node of each partner
-view; partners are tied by projects, missions, learning activities, theses and
+view (:func:`co_participation_read` reads the first from a dataset's files, for the
+activities' partners only); partners are tied by projects, missions, learning activities, theses and
 agreements (``via``); :func:`partner_metrics`,
 :func:`network_metrics` and :func:`yearly_metrics` measure them.  Pictures are in
 :mod:`unikommune.graph.plot` (the ``plot`` extra).
@@ -38,6 +39,7 @@ from unikommune.graph.metrics import (
     sdg_coverage,
     structural_holes,
 )
+from unikommune.graph.streamed import co_participation_read
 from unikommune.graph.synergy import KIND_HELIX, QUADRUPLE_HELIX, TRIPLE_HELIX, helix_synergy
 from unikommune.graph.views import (
     ACTIVITY_KINDS,
@@ -69,6 +71,7 @@ __all__ = [
     "brokerage_roles",
     "co_occurrence",
     "co_participation",
+    "co_participation_read",
     "communities",
     "dataset_years",
     "from_cytoscape",

@@ -16,7 +16,7 @@ part in anything under the filter: a partner without ties is an isolate, never m
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any, Literal
@@ -40,6 +40,7 @@ from unikommune.graph.build import (
     sdg_node,
 )
 from unikommune.models import Dataset
+from unikommune.models.paths import Reference
 from unikommune.models.values import central, is_exact
 
 __all__ = [
@@ -53,7 +54,9 @@ __all__ = [
     "co_participation",
     "co_participation_of",
     "mission_sdg",
+    "partner_groups",
     "partner_sdg",
+    "partner_ties",
     "placement_flows",
 ]
 
@@ -118,7 +121,7 @@ def activities(
     top = roll_up(dataset) if level == "organisation" else {}
     for name in chosen:
         kind = RECORD_NODES[name]
-        paths = [path for path in TIES[name] if path.collection == "partners"]
+        paths = partner_ties(name)
         readers: list[Callable[[Any], list[str]]] = [path.plain for path in paths]
         for record in dataset.collection(name):
             if when is None:
@@ -139,6 +142,27 @@ def activities(
                 frozenset(link.goal for link in record_sdg_links(name, record, when)),
                 kind,
             )
+
+
+def partner_ties(kind: str) -> tuple[Reference, ...]:
+    """Return the references by which an activity of ``kind`` (a collection) ties partners."""
+    return tuple(path for path in TIES[kind] if path.collection == "partners")
+
+
+def partner_groups(
+    kind: str, records: Iterable[Any], top: Mapping[str, str] | None = None
+) -> Iterator[tuple[str, ...]]:
+    """Yield the partners of each record of ``kind``, as :func:`activities` does without a filter.
+
+    ``records`` may be models or light records that hold the paths of
+    :func:`partner_ties` (:func:`unikommune.loading.iter_references`); ``top`` maps a
+    unit to its top-level organisation (:func:`~unikommune.graph.roll_up`), for
+    ``level="organisation"``.
+    """
+    readers = [path.plain for path in partner_ties(kind)]
+    top = top or {}
+    for record in records:
+        yield tuple(sorted({top.get(v, v) for read in readers for v in read(record)}))
 
 
 def co_occurrence(

@@ -39,6 +39,7 @@ from typing import Annotated, Any, Literal, NamedTuple, Union
 
 from unikommune.codelists import SDG_TARGETS, SdgProvenance, sdg_goal_of
 from unikommune.dataset.mirror import mirror_schema
+from unikommune.dataset.partial import well_formed_ids
 from unikommune.dates import EDTF_PERIOD_END_PATTERN
 from unikommune.models import COLLECTIONS
 from unikommune.models import values as _values
@@ -55,7 +56,6 @@ __all__ = [
     "decoder",
     "keys_given_once",
     "texts_clean",
-    "well_formed_ids",
 ]
 
 _LANGUAGE = re.compile(_values.LANGUAGE_TAG_PATTERN)
@@ -85,8 +85,6 @@ _DATE_PATHS = frozenset(
         ".timeframe.end",
     }
 )
-#: Ids one per line, each followed by a newline: the ids of a chunk at once.
-_IDS = re.compile(f"(?a)(?:{_values.LOCAL_ID_PATTERN[1:-1]}\n)*\\Z")
 _LOCAL_ID = re.compile(f"(?a)\\A(?:{_values.LOCAL_ID_PATTERN})\\Z")
 _DATE = re.compile(f"(?a)\\A(?:{EDTF_PERIOD_END_PATTERN})\\Z")
 _CODE = re.compile(f"(?a)\\A(?:{_values.PROFILE_CODE_PATTERN})\\Z")
@@ -471,16 +469,6 @@ def _field_path(key: str) -> FieldPath:
         if many:
             steps.append(("[]", "[]"))
     return FieldPath(tuple(steps))
-
-
-def well_formed_ids(ids: list[str]) -> list[bool] | None:
-    """Return ``None`` when every id of ``ids`` is well formed, else which ones are."""
-    text = "\n".join(ids) + "\n"
-    # One match over the batch; counting the newlines keeps an id with one from passing
-    # as two.
-    if not ids or (text.count("\n") == len(ids) and _IDS.match(text)):
-        return None
-    return [_LOCAL_ID.search(value) is not None for value in ids]
 
 
 #: What stands for a control character that a text may not hold (see

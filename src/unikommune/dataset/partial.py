@@ -1,0 +1,216 @@
+"""Records read for some of their fields only: the references a view of the dataset needs.
+
+A command that draws the partner network of a million records needs, of each project,
+the ids of its partners, not its titles, funding and outputs.  Building the whole model
+of each (:func:`unikommune.load`) costs about twenty times more than reading those ids.
+A :class:`PartialDecoder` reads the references at some paths of a collection's JSON
+Lines records (:class:`~unikommune.models.paths.Reference`) into msgspec structs whose
+attributes are the models' field names, typed from the models' mirrors (the same
+nesting, lists and optional fields), so that a path reads a struct as it reads a model.
+
+A line is taken only when what it gives at those paths is certainly what the model
+would hold:
+
+* the line decodes into the struct: the read fields have their types (an id is a
+  string, a list a list of objects), whatever else the line holds;
+* every id read has the id pattern;
+* every key on the paths is given once: each ``"key":`` in the line's bytes is one the
+  struct read (a key given twice, a ``null`` where the struct reads none, or spacing
+  before a colon all count otherwise, and send the line back).
+
+A line not taken is read as a whole model by the caller, which reports what is wrong
+with it as :func:`unikommune.load` does.  The fields not read are not checked at all:
+that is :func:`unikommune.validate`'s business.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Annotated, Any
+
+from unikommune.dataset.mirror import mirror_schema
+from unikommune.models import COLLECTIONS
+from unikommune.models.paths import FieldPath, Reference
+from unikommune.models.values import LOCAL_ID_PATTERN
+
+__all__ = ["PartialDecoder", "partial_decoder", "well_formed_ids"]
+
+#: Ids one per line, each followed by a newline: the ids of a batch at once.
+_IDS = re.compile(f"(?a)(?:{LOCAL_ID_PATTERN[1:-1]}\n)*\\Z")
+_LOCAL_ID = re.compile(f"(?a)\\A(?:{LOCAL_ID_PATTERN})\\Z")
+#: A quote followed by white space: a key that may be spaced from its colon.
+_SPACED = re.compile(rb'"[ \t\r]')
+#: A string of a name's characters and Unicode escapes, one escape at least: a key that
+#: may spell a name read without its bytes holding the name.
+_ESCAPED_NAME = re.compile(rb'"[\w\\]*\\u[0-9A-Fa-f]{4}[\w\\]*"')
+
+
+def _countable(data: bytes) -> bool:
+    """Return whether every key of JSON ``data`` is counted by the bytes ``"name":``.
+
+    A key followed by white space before its colon, or spelled with an escape, would
+    not be; a key is never spelled with more than its name, so other bytes that look
+    like one only make the count larger.
+    """
+    return _SPACED.search(data) is None and (b"\\u" not in data or not _ESCAPED_NAME.search(data))
+
+
+def well_formed_ids(ids: list[str]) -> list[bool] | None:
+    """Return ``None`` when every id of ``ids`` is well formed, else which ones are."""
+    text = "\n".join(ids) + "\n"
+    # One match over the batch; counting the newlines keeps an id with one from passing
+    # as two.
+    if not ids or (text.count("\n") == len(ids) and _IDS.match(text)):
+        return None
+    return [_LOCAL_ID.search(value) is not None for value in ids]
+
+
+#: A tree of the steps of some paths: ``(attribute, JSON name)`` to the steps after it.
+_Tree = dict[tuple[str, str], "_Tree"]
+
+
+@dataclass(frozen=True)
+class PartialDecoder:
+    """Reads the references at :attr:`paths` of a collection's JSON Lines records."""
+
+    paths: tuple[Reference, ...]
+    decode: Any
+    #: For each key on the paths, its bytes in a line and the paths it is read at.
+    keys: tuple[tuple[bytes, tuple[FieldPath, ...]], ...]
+
+    def read(self, lines: Sequence[bytes]) -> list[Any]:
+        """Return a struct for each line taken, ``None`` for each line not taken.
+
+        A blank line is not taken either: the caller skips it, as a load does.  The
+        keys of a chunk are counted at once when it is :func:`_countable` (then no
+        line holds fewer of a key than it read, so equal totals mean equal counts on
+        every line); else line by line.
+        """
+        try:
+            records = list(map(self.decode, lines))
+        except ValueError:  # msgspec's errors are ValueErrors; so is a blank line
+            return self._patterned([self._one(line) for line in lines])
+        joined = b"\n".join(lines)
+        if _countable(joined) and all(
+            joined.count(needle) == sum(len(path.across(records)) for path in held)
+            for needle, held in self.keys
+        ):
+            return self._patterned(records)
+        return self._patterned([self._one(line) for line in lines])
+
+    def _one(self, line: bytes) -> Any:
+        """Return the struct of one line, or ``None`` when it is not taken."""
+        if not _countable(line):
+            return None
+        try:
+            record = self.decode(line)
+        except ValueError:
+            return None
+        for needle, held in self.keys:
+            if line.count(needle) != sum(len(path.plain(record)) for path in held):
+                return None
+        return record
+
+    def _patterned(self, records: list[Any]) -> list[Any]:
+        """Return ``records`` with ``None`` for each holding an id off the pattern."""
+        taken = [record for record in records if record is not None]
+        ids = [value for path in self.paths for value in path.across(taken)]
+        if well_formed_ids(ids) is None:
+            return records
+        return [
+            None
+            if record is None or well_formed_ids([v for p in self.paths for v in p.plain(record)])
+            else record
+            for record in records
+        ]
+
+
+@cache
+def partial_decoder(collection: str, paths: tuple[Reference, ...]) -> PartialDecoder | None:
+    """Return the decoder of the references at ``paths`` of ``collection``'s records.
+
+    ``None`` without msgspec, or when a path leads somewhere this cannot read alone (a
+    value that may be something else than an id): the caller then builds models.
+    """
+    try:
+        import msgspec
+    except ImportError:
+        return None
+    tree: _Tree = {}
+    for path in paths:
+        if path.mixed:
+            return None
+        node = tree
+        for step in path.steps:
+            node = node.setdefault(step, {})
+    try:
+        struct = _typed(mirror_schema(COLLECTIONS[collection]), tree, {}, msgspec)
+    except TypeError:
+        return None
+    keys: dict[str, list[FieldPath]] = {}
+    _key_paths(tree, (), keys)
+    return PartialDecoder(
+        paths,
+        msgspec.json.Decoder(struct).decode,
+        tuple((f'"{name}":'.encode(), tuple(held)) for name, held in keys.items()),
+    )
+
+
+def _key_paths(
+    tree: _Tree, before: tuple[tuple[str, str], ...], keys: dict[str, list[FieldPath]]
+) -> None:
+    """Note, for each JSON name in ``tree``, the paths to the values given under it."""
+    for step, after in tree.items():
+        steps = (*before, step)
+        if step[1] != "[]":
+            keys.setdefault(step[1], []).append(FieldPath(steps))
+        _key_paths(after, steps, keys)
+
+
+def _typed(node: dict[str, Any], tree: _Tree, definitions: dict[str, Any], msgspec: Any) -> Any:
+    """Return the msgspec type of what ``tree`` reads of a mirror ``node``.
+
+    Raises:
+        TypeError: the node is of a kind this does not read.
+    """
+    kind = node["type"]
+    if kind == "definitions":
+        for definition in node["definitions"]:
+            definitions[definition["ref"]] = definition
+        return _typed(node["schema"], tree, definitions, msgspec)
+    if kind == "definition-ref":
+        return _typed(definitions[node["schema_ref"]], tree, definitions, msgspec)
+    if kind == "model":
+        return _typed(node["schema"], tree, definitions, msgspec)
+    if kind == "nullable":
+        return _typed(node["schema"], tree, definitions, msgspec) | None
+    if kind == "model-fields" and tree:
+        return _struct(node["fields"], tree, definitions, msgspec)
+    if kind == "list" and set(tree) == {("[]", "[]")}:
+        items = _typed(node["items_schema"], tree["[]", "[]"], definitions, msgspec)
+        sizes = {key: node[key] for key in ("min_length", "max_length") if key in node}
+        base = list[items]  # type: ignore[valid-type]
+        return Annotated[base, msgspec.Meta(**sizes)] if sizes else base
+    if kind == "str" and not tree and node.get("pattern") == LOCAL_ID_PATTERN:
+        return str  # the pattern is matched after decoding, a batch at once
+    raise TypeError(f"no partial reading of a {kind} node")
+
+
+def _struct(fields: dict[str, Any], tree: _Tree, definitions: dict[str, Any], msgspec: Any) -> Any:
+    """Return a struct of the ``fields`` of a model that ``tree`` steps into."""
+    members = []
+    for (name, key), after in tree.items():
+        field = fields.get(name)
+        if field is None or field.get("validation_alias", name) != key:
+            raise TypeError(f"no field {name!r} read as {key!r}")
+        schema = field["schema"]
+        if schema.get("type") == "default":
+            typed = _typed(schema["schema"], after, definitions, msgspec)
+            members.append((name, typed | None, msgspec.field(default=None, name=key)))
+        else:
+            typed = _typed(schema, after, definitions, msgspec)
+            members.append((name, typed, msgspec.field(name=key)))
+    return msgspec.defstruct("Partial", members, kw_only=True, gc=False)

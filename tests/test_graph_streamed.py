@@ -1,0 +1,183 @@
+"""Views read from a dataset's files for what they need: the same as from the loaded dataset.
+
+:func:`unikommune.loading.iter_references` reads a record's partners into a light
+struct where that is certain, and builds the model otherwise; the network
+:func:`unikommune.graph.co_participation_read` builds from them must be the one
+:func:`unikommune.graph.co_participation` builds from the loaded dataset, and a record
+broken where it is read must give what a load gives.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import unikommune
+from conftest import ROOT, SLOW, benchmark_generator
+from unikommune.errors import DatasetReadError, InvalidDatasetError
+from unikommune.graph import ACTIVITY_KINDS, co_participation, co_participation_read
+from unikommune.graph.views import partner_ties
+from unikommune.loading import iter_records, iter_references
+from unikommune.models import COLLECTIONS
+
+EXAMPLES = [ROOT / "examples" / name for name in ("trondheim", "regional", "nordlysfjord")]
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("tiny")
+    benchmark_generator().generate("tiny", folder, seed=11)
+    return folder
+
+
+def _same_graph(got: Any, expected: Any) -> None:
+    assert got.graph == expected.graph
+    assert list(got.nodes(data=True)) == list(expected.nodes(data=True))
+    assert list(got.edges(data=True)) == list(expected.edges(data=True))
+
+
+@pytest.mark.parametrize(
+    "via", [("projects",), ("theses",), ("missions", "learning_activities"), ACTIVITY_KINDS]
+)
+@pytest.mark.parametrize("level", ["unit", "organisation"])
+@pytest.mark.parametrize("counting", ["full", "fractional"])
+def test_the_network_read_is_the_network_of_the_loaded_dataset(
+    tiny: Path, via: tuple[str, ...], level: Any, counting: Any
+) -> None:
+    expected = co_participation(unikommune.load(tiny), via=via, level=level, counting=counting)
+    got = co_participation_read(tiny, via=via, level=level, counting=counting)
+    _same_graph(got, expected)
+    assert expected.number_of_edges() > 0
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda path: path.name)
+def test_the_examples_give_the_same_network(example: Path) -> None:
+    dataset = unikommune.load(example)
+    for level in ("unit", "organisation"):
+        expected = co_participation(dataset, via=ACTIVITY_KINDS, level=level)
+        partners = unikommune.load(example, collections=["partners"])
+        got = co_participation_read(example, dataset=partners, via=ACTIVITY_KINDS, level=level)
+        _same_graph(got, expected)
+
+
+def test_light_records_hold_what_the_models_hold(tiny: Path) -> None:
+    pytest.importorskip("msgspec")
+    light_ones = 0
+    for kind in ACTIVITY_KINDS:
+        paths = partner_ties(kind)
+        light = list(iter_references(tiny, kind, paths))
+        models = list(iter_records(tiny, kind))
+        assert [[p.plain(r) for p in paths] for r in light] == [
+            [p.plain(m) for p in paths] for m in models
+        ], kind
+        light_ones += sum(type(r) is not COLLECTIONS[kind] for r in light)
+    # Every project, thesis, mission and learning activity is read light; agreements
+    # name partners in their governance too, and are built as models.
+    assert light_ones >= len(unikommune.load(tiny).projects) > 0
+
+
+def test_a_field_not_read_is_not_checked(tiny: Path, tmp_path: Path) -> None:
+    pytest.importorskip("msgspec")
+    folder = tmp_path / "data"
+    shutil.copytree(tiny, folder)
+    projects = folder / "projects.jsonl"
+    lines = projects.read_bytes().splitlines()
+    record = json.loads(lines[3])
+    record["title"] = 5  # wrong, but not read
+    lines[3] = json.dumps(record, separators=(",", ":")).encode()
+    projects.write_bytes(b"\n".join(lines) + b"\n")
+    with pytest.raises(InvalidDatasetError):
+        unikommune.load(folder)
+    got = co_participation_read(folder, via=("projects",))
+    _same_graph(got, co_participation(unikommune.load(tiny), via=("projects",)))
+
+
+# A project line broken where its partners are read: the light reading must refuse it,
+# and the model then says what a load says (or, when the model takes it, hold the same).
+
+_Mutation = Callable[[str], str]
+_MUTATIONS: dict[str, _Mutation] = {
+    "key given twice": lambda line: line.replace(
+        "{", '{"participants":[{"partner":"partner-0","role":"partner"}],', 1
+    ),
+    "partner given twice": lambda line: line.replace(
+        '"partner":', '"partner":"partner-0","partner":', 1
+    ),
+    "space before a colon": lambda line: line.replace('"participants":', '"participants" :', 1),
+    "space after a quote elsewhere": lambda line: line.replace('"id":', '"id" :', 1),
+    "escaped key": lambda line: line.replace('"partner":', '"\\u0070artner":', 1),
+    "escaped id": lambda line: line.replace('"partner":"partner-', '"partner":"partner\\u002d', 1),
+    "null participants": lambda line: _set(line, "participants", None),
+    "no participants": lambda line: _set(line, "participants", []),
+    "a number for an id": lambda line: _participant(line, {"partner": 7, "role": "partner"}),
+    "an id off the pattern": lambda line: _participant(line, {"partner": "a b", "role": "partner"}),
+    "a null participant": lambda line: _participant(line, None),
+    "a participant without a partner": lambda line: _participant(line, {"role": "partner"}),
+    "a partner key where none is read": lambda line: _set(line, "partner", "partner-1"),
+    "not an object": lambda line: "[" + line + "]",
+    "not JSON": lambda line: line[:-1],
+}
+
+
+def _set(line: str, key: str, value: Any) -> str:
+    """Return ``line`` with ``key`` set (a line another mutation made unreadable, as it is)."""
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError:
+        return line
+    if isinstance(record, dict):
+        record[key] = value
+    return json.dumps(record, separators=(",", ":"), ensure_ascii=False)
+
+
+def _participant(line: str, participant: Any) -> str:
+    """Return ``line`` with one more participant (a line without a list of them, as it is)."""
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError:
+        return line
+    if isinstance(record, dict) and isinstance(record.get("participants"), list):
+        record["participants"].append(participant)
+    return json.dumps(record, separators=(",", ":"), ensure_ascii=False)
+
+
+def _outcome(read: Callable[[], list[Any]]) -> tuple[Any, ...]:
+    paths = partner_ties("projects")
+    try:
+        records = read()
+    except (InvalidDatasetError, DatasetReadError) as error:
+        problems = getattr(error, "problems", [])
+        return type(error).__name__, str(error), [str(problem) for problem in problems]
+    return "read", [[path.plain(record) for path in paths] for record in records]
+
+
+@SLOW
+@given(
+    names=st.lists(st.sampled_from(sorted(_MUTATIONS)), min_size=1, max_size=3),
+    at=st.integers(min_value=0, max_value=40),
+)
+def test_a_record_broken_where_it_is_read_gives_what_a_load_gives(
+    tiny: Path, names: list[str], at: int
+) -> None:
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch) / "data"
+        shutil.copytree(tiny, folder)
+        projects = folder / "projects.jsonl"
+        lines = projects.read_text(encoding="utf-8").splitlines()
+        at %= len(lines)
+        for name in names:
+            lines[at] = _MUTATIONS[name](lines[at])
+        projects.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        light = _outcome(
+            lambda: list(iter_references(folder, "projects", partner_ties("projects")))
+        )
+        models = _outcome(lambda: list(iter_records(folder, "projects")))
+    assert light == models
