@@ -79,7 +79,8 @@ def _safe(value: Any) -> str | int | float | None:
     return str(value)
 
 
-def _safe_attributes(data: dict[str, Any]) -> dict[str, str | int | float]:
+def safe_attributes(data: dict[str, Any]) -> dict[str, str | int | float]:
+    """Return ``data`` without ``None`` values, every other value made a scalar (see above)."""
     out: dict[str, str | int | float] = {}
     for key, value in data.items():
         safe = _safe(value)
@@ -95,15 +96,15 @@ def safe_graph(graph: nx.Graph[Any]) -> nx.Graph[Any]:
     strings, dicts JSON strings and booleans 0/1 — so the copy writes to GraphML and GEXF.
     """
     safe: nx.Graph[Any] = graph.__class__()
-    safe.graph.update(_safe_attributes(graph.graph))
+    safe.graph.update(safe_attributes(graph.graph))
     for node, data in graph.nodes(data=True):
-        safe.add_node(str(node), **_safe_attributes(data))
+        safe.add_node(str(node), **safe_attributes(data))
     if isinstance(graph, nx.MultiGraph):
         for u, v, key, data in graph.edges(keys=True, data=True):
-            safe.add_edge(str(u), str(v), key=key, **_safe_attributes(data))
+            safe.add_edge(str(u), str(v), key=key, **safe_attributes(data))
     else:
         for u, v, data in graph.edges(data=True):
-            safe.add_edge(str(u), str(v), **_safe_attributes(data))
+            safe.add_edge(str(u), str(v), **safe_attributes(data))
     return safe
 
 
@@ -187,17 +188,19 @@ def _csv_text(graph: nx.Graph[Any]) -> str:
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def _xml_text(value: Any) -> Any:
+def xml_text(value: Any) -> Any:
+    """Return a text with the characters XML 1.0 cannot hold escaped; any other value as it is."""
     if not isinstance(value, str):
         return value
     return _NOT_XML.sub(lambda match: f"\\u{ord(match.group()):04x}", value)
 
 
-def _xml_attributes(data: dict[str, Any]) -> dict[str, Any]:
-    return {_xml_text(key): _xml_text(value) for key, value in data.items()}
+def xml_attributes(data: dict[str, Any]) -> dict[str, Any]:
+    """Return ``data`` with its names and texts made XML-safe (:func:`xml_text`)."""
+    return {xml_text(key): xml_text(value) for key, value in data.items()}
 
 
-def _common_types(items: list[dict[str, Any]]) -> dict[str, type]:
+def common_types(items: list[dict[str, Any]]) -> dict[str, type]:
     """Return, for every attribute whose values mix types, the one type all can take.
 
     That is ``str`` when a value is text, else ``float`` (integers with decimals).
@@ -216,13 +219,16 @@ def _one_type_per_attribute(graph: nx.Graph[Any]) -> None:
     placement and ``"201X"`` on another is written as text on both, a count that is
     ``3`` on one and ``2.5`` on another as a decimal on both.
     """
-    node_data = [data for _, data in graph.nodes(data=True)]
-    edge_data = [data for *_, data in graph.edges(data=True)]
-    for items in (node_data, edge_data):
-        for key, common in _common_types(items).items():
-            for data in items:
-                if key in data:
-                    data[key] = common(data[key])
+    one_type([data for _, data in graph.nodes(data=True)])
+    one_type([data for *_, data in graph.edges(data=True)])
+
+
+def one_type(items: list[dict[str, Any]]) -> None:
+    """Give every attribute of ``items`` (nodes' or edges') values of one type, in place."""
+    for key, common in common_types(items).items():
+        for data in items:
+            if key in data:
+                data[key] = common(data[key])
 
 
 def _xml_graph(graph: nx.Graph[Any]) -> nx.Graph[Any]:
@@ -235,31 +241,32 @@ def _xml_graph(graph: nx.Graph[Any]) -> nx.Graph[Any]:
     """
     safe = safe_graph(graph)
     _one_type_per_attribute(safe)
-    ids = {node: _xml_text(node) for node in safe}
+    ids = {node: xml_text(node) for node in safe}
     if len(set(ids.values())) < len(ids):
         raise ValueError(
             "two node ids are the same once the characters XML cannot hold are escaped; "
             "write the graph as json instead"
         )
     xml: nx.Graph[Any] = safe.__class__()
-    xml.graph.update(_xml_attributes(safe.graph))
+    xml.graph.update(xml_attributes(safe.graph))
     for node, data in safe.nodes(data=True):
-        xml.add_node(ids[node], **_xml_attributes(data))
+        xml.add_node(ids[node], **xml_attributes(data))
     if isinstance(safe, nx.MultiGraph):
         for u, v, key, data in safe.edges(keys=True, data=True):
-            xml.add_edge(ids[u], ids[v], key=_xml_text(key), **_xml_attributes(data))
+            xml.add_edge(ids[u], ids[v], key=xml_text(key), **xml_attributes(data))
     else:
         for u, v, data in safe.edges(data=True):
-            xml.add_edge(ids[u], ids[v], **_xml_attributes(data))
+            xml.add_edge(ids[u], ids[v], **xml_attributes(data))
     return xml
 
 
-def _xml_document(writer: GraphMLWriter | GEXFWriter) -> str:
+def xml_document(text: str) -> str:
+    """Return the text of an XML document as written to a file."""
     # networkx's generate_graphml/generate_gexf split the document with str.splitlines(),
     # which also breaks at a carriage return inside a value; take the document whole.
     # ElementTree leaves a carriage return in element text as it is, and an XML parser
     # reads it as a line feed; a character reference keeps it.  Markup holds none.
-    return str(writer).replace("\r", "&#13;") + "\n"
+    return text.replace("\r", "&#13;") + "\n"
 
 
 def graph_to_text(graph: nx.Graph[Any], format: Format) -> str:
@@ -270,11 +277,14 @@ def graph_to_text(graph: nx.Graph[Any], format: Format) -> str:
             node ids differ only in characters that XML cannot hold.
     """
     if format == "graphml":
-        return _xml_document(GraphMLWriter(_xml_graph(graph)))
+        from unikommune.graph.graphml import graphml_text
+
+        text = graphml_text(graph)
+        return text if text is not None else xml_document(str(GraphMLWriter(_xml_graph(graph))))
     if format == "gexf":
         gexf = GEXFWriter()
         gexf.add_graph(_xml_graph(graph))
-        return _xml_document(gexf)
+        return xml_document(str(gexf))
     if format == "json":
         data = json_graph.node_link_data(safe_graph(graph), edges="edges")
         return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
