@@ -27,6 +27,7 @@ from unikommune.graph import ACTIVITY_KINDS, co_participation, co_participation_
 from unikommune.graph.views import partner_ties
 from unikommune.loading import iter_records, iter_references
 from unikommune.models import COLLECTIONS
+from unikommune.models.paths import Reference
 
 EXAMPLES = [ROOT / "examples" / name for name in ("trondheim", "regional", "nordlysfjord")]
 
@@ -149,8 +150,9 @@ def _participant(line: str, participant: Any) -> str:
     return json.dumps(record, separators=(",", ":"), ensure_ascii=False)
 
 
-def _outcome(read: Callable[[], list[Any]]) -> tuple[Any, ...]:
-    paths = partner_ties("projects")
+def _outcome(
+    read: Callable[[], list[Any]], paths: tuple[Reference, ...] = partner_ties("projects")
+) -> tuple[Any, ...]:
     try:
         records = read()
     except (InvalidDatasetError, DatasetReadError) as error:
@@ -181,3 +183,29 @@ def test_a_record_broken_where_it_is_read_gives_what_a_load_gives(
         )
         models = _outcome(lambda: list(iter_records(folder, "projects")))
     assert light == models
+
+
+@pytest.mark.parametrize(
+    ("kind", "field"),
+    [
+        ("missions", "owners"),
+        ("theses", "supervising_partners"),
+        ("learning_activities", "organisers"),
+    ],
+)
+def test_an_id_twice_where_the_model_wants_them_distinct_gives_what_a_load_gives(
+    tiny: Path, tmp_path: Path, kind: str, field: str
+) -> None:
+    folder = tmp_path / "data"
+    shutil.copytree(tiny, folder)
+    path = folder / f"{kind}.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    at = next(n for n, line in enumerate(lines) if json.loads(line).get(field))
+    record = json.loads(lines[at])
+    record[field].append(record[field][0])
+    lines[at] = json.dumps(record, separators=(",", ":"), ensure_ascii=False)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    paths = partner_ties(kind)
+    light = _outcome(lambda: list(iter_references(folder, kind, paths)), paths)
+    assert light[0] == "InvalidDatasetError"
+    assert light == _outcome(lambda: list(iter_records(folder, kind)), paths)

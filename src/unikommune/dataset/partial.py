@@ -13,7 +13,9 @@ would hold:
 
 * the line decodes into the struct: the read fields have their types (an id is a
   string, a list a list of objects), whatever else the line holds;
-* every id read has the id pattern;
+* every id read has the id pattern, and a list whose ids the model wants distinct
+  gives none twice (the models' own validators on the paths are looked up in their
+  core schemas: a path with any other validator is not read light at all);
 * every key on the paths is given once: each ``"key":`` in the line's bytes is one the
   struct read (a key given twice, a ``null`` where the struct reads none, or spacing
   before a colon all count otherwise, and send the line back).
@@ -33,7 +35,7 @@ from typing import Annotated, Any
 
 from unikommune.dataset.mirror import mirror_schema
 from unikommune.models import COLLECTIONS
-from unikommune.models.paths import FieldPath, Reference
+from unikommune.models.paths import FieldPath, Reference, distinct_lists
 from unikommune.models.values import LOCAL_ID_PATTERN
 
 __all__ = ["PartialDecoder", "partial_decoder", "well_formed_ids"]
@@ -80,6 +82,8 @@ class PartialDecoder:
     decode: Any
     #: For each key on the paths, its bytes in a line and the paths it is read at.
     keys: tuple[tuple[bytes, tuple[FieldPath, ...]], ...]
+    #: The lists of ids on the paths whose ids the model requires distinct.
+    distinct: tuple[FieldPath, ...] = ()
 
     def read(self, lines: Sequence[bytes]) -> list[Any]:
         """Return a struct for each line taken, ``None`` for each line not taken.
@@ -115,9 +119,16 @@ class PartialDecoder:
         return record
 
     def _patterned(self, records: list[Any]) -> list[Any]:
-        """Return ``records`` with ``None`` for each holding an id off the pattern."""
+        """Return ``records`` with ``None`` for each holding an id off the pattern.
+
+        Or an id twice in a list whose ids the model requires distinct.
+        """
         taken = [record for record in records if record is not None]
         ids = [value for path in self.paths for value in path.across(taken)]
+        if self.distinct:
+            records = [
+                None if record is None or self._repeats(record) else record for record in records
+            ]
         if well_formed_ids(ids) is None:
             return records
         return [
@@ -126,6 +137,12 @@ class PartialDecoder:
             else record
             for record in records
         ]
+
+    def _repeats(self, record: Any) -> bool:
+        """Return whether a list of ``record`` that must hold distinct ids repeats one."""
+        return any(
+            len(set(items)) != len(items) for path in self.distinct for items in path.plain(record)
+        )
 
 
 @cache
@@ -146,8 +163,13 @@ def partial_decoder(collection: str, paths: tuple[Reference, ...]) -> PartialDec
         node = tree
         for step in path.steps:
             node = node.setdefault(step, {})
+    model = COLLECTIONS[collection]
+    distinct: list[FieldPath] = []
     try:
-        struct = _typed(mirror_schema(COLLECTIONS[collection]), tree, {}, msgspec)
+        struct = _typed(mirror_schema(model), tree, {}, msgspec)
+        _validators(
+            model.__pydantic_core_schema__, tree, (), set(distinct_lists(model)), {}, distinct
+        )
     except TypeError:
         return None
     keys: dict[str, list[FieldPath]] = {}
@@ -156,7 +178,51 @@ def partial_decoder(collection: str, paths: tuple[Reference, ...]) -> PartialDec
         paths,
         msgspec.json.Decoder(struct).decode,
         tuple((f'"{name}":'.encode(), tuple(held)) for name, held in keys.items()),
+        tuple(distinct),
     )
+
+
+def _validators(
+    node: dict[str, Any],
+    tree: _Tree,
+    steps: tuple[tuple[str, str], ...],
+    distinct: set[FieldPath],
+    definitions: dict[str, Any],
+    found: list[FieldPath],
+) -> None:
+    """Check that the model's own validators on the paths of ``tree`` are ones read here.
+
+    The mirror has no Python validator; the model's core schema has them.  The only one
+    a light record may meet on its paths is a list's items being distinct (found, for
+    :meth:`PartialDecoder.read` to check); any other would see more than is read.
+
+    Raises:
+        TypeError: another validator is on a path.
+    """
+    kind = node["type"]
+    inner = node.get("schema")
+    if kind == "definitions":
+        for definition in node["definitions"]:
+            definitions[definition["ref"]] = definition
+        _validators(node["schema"], tree, steps, distinct, definitions, found)
+    elif kind == "definition-ref":
+        _validators(definitions[node["schema_ref"]], tree, steps, distinct, definitions, found)
+    elif kind in {"model", "default", "nullable", "model-field"}:
+        _validators(node["schema"], tree, steps, distinct, definitions, found)
+    elif kind == "model-fields":
+        for (name, key), after in tree.items():
+            field = node["fields"][name]
+            _validators(field, after, (*steps, (name, key)), distinct, definitions, found)
+    elif kind == "function-after" and isinstance(inner, dict) and inner["type"] == "list":
+        if FieldPath(steps) not in distinct or tree["[]", "[]"]:
+            raise TypeError(f"a validator on the list at {steps}")
+        found.append(FieldPath(steps))
+        _validators(inner, tree, steps, set(), definitions, found)
+    elif kind.startswith("function"):
+        raise TypeError(f"a validator at {steps}")
+    elif kind == "list":
+        path = (*steps, ("[]", "[]"))
+        _validators(node["items_schema"], tree["[]", "[]"], path, distinct, definitions, found)
 
 
 def _key_paths(
