@@ -28,7 +28,7 @@ that is :func:`unikommune.validate`'s business.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Annotated, Any
@@ -183,7 +183,7 @@ def partial_decoder(collection: str, paths: tuple[Reference, ...]) -> PartialDec
 
 
 def _validators(
-    node: dict[str, Any],
+    node: Mapping[str, Any],
     tree: _Tree,
     steps: tuple[tuple[str, str], ...],
     distinct: set[FieldPath],
