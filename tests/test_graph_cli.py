@@ -242,3 +242,31 @@ def test_metrics_needs_force_to_replace_and_dash_is_stdout(
     assert capsys.readouterr().out.startswith('"period",')
     assert main(["graph", str(SMALL), "-o", "-", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["nodes"]
+
+
+def test_metrics_imports_networkit_without_pyplot_and_gives_pyplot_back(tmp_path: Path) -> None:
+    pytest.importorskip("networkit")
+    pytest.importorskip("matplotlib")
+    import subprocess
+    import sys
+
+    # A process of its own: the test process may hold pyplot already.
+    code = (
+        "import sys\n"
+        "from unikommune.cli import main\n"
+        "main(['metrics', 'examples/trondheim', '--partners', '--backend', 'networkit',"
+        " '--format', 'json', '-o', sys.argv[1]])\n"
+        "pyplot_then = 'matplotlib.pyplot' in sys.modules\n"
+        "import matplotlib.pyplot\n"
+        "print(pyplot_then, 'networkit' in sys.modules, matplotlib.pyplot.__name__)\n"
+    )
+    target = tmp_path / "metrics.json"
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(target)],
+        cwd=Path(__file__).parent.parent,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.split() == ["False", "True", "matplotlib.pyplot"]
+    assert len(json.loads(target.read_text(encoding="utf-8"))) > 5
