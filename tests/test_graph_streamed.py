@@ -1,6 +1,6 @@
 """Views read from a dataset's files for what they need: the same as from the loaded dataset.
 
-:func:`unikommune.loading.iter_references` reads a record's partners into a light
+:func:`unikommune.loading.iter_fields` reads a record's partners into a light
 struct where that is certain, and builds the model otherwise; the network
 :func:`unikommune.graph.co_participation_read` builds from them must be the one
 :func:`unikommune.graph.co_participation` builds from the loaded dataset, and a record
@@ -25,7 +25,8 @@ from conftest import ROOT, SLOW, benchmark_generator
 from unikommune.errors import DatasetReadError, InvalidDatasetError
 from unikommune.graph import ACTIVITY_KINDS, co_participation, co_participation_read
 from unikommune.graph.views import partner_ties
-from unikommune.loading import iter_records, iter_references
+from unikommune.graph.yearly import PLACEMENT_FIELDS, dataset_years, yearly_metrics
+from unikommune.loading import iter_fields, iter_records
 from unikommune.models import COLLECTIONS
 from unikommune.models.paths import Reference
 
@@ -74,7 +75,7 @@ def test_light_records_hold_what_the_models_hold(tiny: Path) -> None:
     light_ones = 0
     for kind in ACTIVITY_KINDS:
         paths = partner_ties(kind)
-        light = list(iter_references(tiny, kind, paths))
+        light = list(iter_fields(tiny, kind, paths))
         models = list(iter_records(tiny, kind))
         assert [[p.plain(r) for p in paths] for r in light] == [
             [p.plain(m) for p in paths] for m in models
@@ -178,9 +179,7 @@ def test_a_record_broken_where_it_is_read_gives_what_a_load_gives(
         for name in names:
             lines[at] = _MUTATIONS[name](lines[at])
         projects.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        light = _outcome(
-            lambda: list(iter_references(folder, "projects", partner_ties("projects")))
-        )
+        light = _outcome(lambda: list(iter_fields(folder, "projects", partner_ties("projects"))))
         models = _outcome(lambda: list(iter_records(folder, "projects")))
     assert light == models
 
@@ -206,6 +205,82 @@ def test_an_id_twice_where_the_model_wants_them_distinct_gives_what_a_load_gives
     lines[at] = json.dumps(record, separators=(",", ":"), ensure_ascii=False)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     paths = partner_ties(kind)
-    light = _outcome(lambda: list(iter_references(folder, kind, paths)), paths)
+    light = _outcome(lambda: list(iter_fields(folder, kind, paths)), paths)
     assert light[0] == "InvalidDatasetError"
     assert light == _outcome(lambda: list(iter_records(folder, kind)), paths)
+
+
+# The placements a yearly table reads: their year and students.
+
+_PLACEMENT_MUTATIONS: dict[str, _Mutation] = {
+    "a year as known": lambda line: _set(line, "year", "201X"),
+    "a year out of range": lambda line: _set(line, "year", 1800),
+    "a year as a decimal": lambda line: _set(line, "year", 2019.0),
+    "a year as text": lambda line: _set(line, "year", "2019"),
+    "no year": lambda line: _drop(line, "year"),
+    "students estimated": lambda line: _set(line, "students", {"about": 12, "min": 10}),
+    "students inconsistent": lambda line: _set(line, "students", {"about": 12, "min": 20}),
+    "students negative": lambda line: _set(line, "students", -1),
+    "students true": lambda line: _set(line, "students", True),
+    "students null": lambda line: _set(line, "students", None),
+    "year given twice": lambda line: line.replace("{", '{"year":2001,', 1),
+    "an escaped key": lambda line: line.replace('"students":', '"\\u0073tudents":', 1),
+    "a title broken": lambda line: _set(line, "programme", 5),
+}
+
+
+def _drop(line: str, key: str) -> str:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError:
+        return line
+    if isinstance(record, dict):
+        record.pop(key, None)
+    return json.dumps(record, separators=(",", ":"), ensure_ascii=False)
+
+
+def _placement_outcome(read: Callable[[], list[Any]]) -> tuple[Any, ...]:
+    try:
+        records = read()
+    except (InvalidDatasetError, DatasetReadError) as error:
+        problems = getattr(error, "problems", [])
+        return type(error).__name__, str(error), [str(problem) for problem in problems]
+    return "read", [(record.year, record.students) for record in records]
+
+
+@SLOW
+@given(
+    names=st.lists(st.sampled_from(sorted(_PLACEMENT_MUTATIONS)), min_size=1, max_size=3),
+    at=st.integers(min_value=0, max_value=40),
+)
+def test_a_placement_broken_where_it_is_read_gives_what_a_load_gives(
+    tiny: Path, names: list[str], at: int
+) -> None:
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch) / "data"
+        shutil.copytree(tiny, folder)
+        placements = folder / "placements.jsonl"
+        lines = placements.read_text(encoding="utf-8").splitlines()
+        at %= len(lines)
+        for name in names:
+            lines[at] = _PLACEMENT_MUTATIONS[name](lines[at])
+        placements.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        light = _placement_outcome(
+            lambda: list(iter_fields(folder, "placements", PLACEMENT_FIELDS))
+        )
+        models = _placement_outcome(lambda: list(iter_records(folder, "placements")))
+    if "a title broken" in names and light[0] == "read":
+        assert models[0] == "InvalidDatasetError"  # a field the table does not read
+    else:
+        assert light == models
+
+
+def test_the_yearly_table_from_light_placements_is_the_table_of_the_loaded_dataset(
+    tiny: Path,
+) -> None:
+    pytest.importorskip("msgspec")
+    dataset = unikommune.load(tiny)
+    light = list(iter_fields(tiny, "placements", PLACEMENT_FIELDS))
+    assert sum(type(record) is not COLLECTIONS["placements"] for record in light) == len(light)
+    assert dataset_years(dataset, light) == dataset_years(dataset)
+    assert yearly_metrics(dataset, placements=light) == yearly_metrics(dataset)

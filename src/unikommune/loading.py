@@ -13,8 +13,10 @@ an interrupted save left is never read, unless the save had committed its files
 (:mod:`unikommune.dataset.layout`).
 
 ``load(path, collections=...)`` reads only some collections (the files of the others
-are not opened), and :func:`iter_records` streams the records of one collection
-without holding them all.  Both raise what ``load`` raises, for the files they read.
+are not opened), :func:`iter_records` streams the records of one collection
+without holding them all, and :func:`iter_fields` streams them read for some fields
+only, without building their models where that is certain.  They raise what ``load``
+raises, for the files they read.
 JSON Lines are read a chunk at a time by :func:`unikommune.dataset.lines.json_chunks`,
 quickly where that is proven to read what the strict reader reads (a chunk's models
 then built in one pass), and the records given the same fields
@@ -49,10 +51,10 @@ from unikommune.dataset.reader import (
 from unikommune.errors import DatasetReadError, InvalidDatasetError
 from unikommune.findings import Finding, RawFinding, Severity
 from unikommune.models import COLLECTIONS, Dataset, DatasetPart, Record
-from unikommune.models.paths import Reference
+from unikommune.models.paths import FieldPath
 from unikommune.validation.codes import CODES
 
-__all__ = ["iter_records", "iter_references", "load", "parse_json"]
+__all__ = ["iter_fields", "iter_records", "load", "parse_json"]
 
 
 def _unreadable(findings: list[RawFinding], file: str) -> None:
@@ -364,17 +366,18 @@ def iter_records(
     return _streamed(Path(path), collection, _chosen([collection]), max_bytes)
 
 
-def iter_references(
+def iter_fields(
     path: str | os.PathLike[str],
     collection: str,
-    paths: Iterable[Reference],
+    paths: Iterable[FieldPath],
     *,
     max_bytes: int = MAX_DOCUMENT_BYTES,
 ) -> Iterator[Any]:
-    """Yield the records of one collection, each read at least for the references at ``paths``.
+    """Yield the records of one collection, each read at least for the values at ``paths``.
 
-    For a view that needs a few references of every record (the partners of each
-    project, say): the records are those of :func:`iter_records`, in the same order,
+    For a view that needs a few fields of every record (the partners of each project,
+    the year and students of each placement): the records are those of
+    :func:`iter_records`, in the same order,
     but a JSON Lines record is read into a light struct holding only the values at
     ``paths`` (a path reads it as it reads the model) wherever those values are certainly
     what the model would hold (:mod:`unikommune.dataset.partial`), which is many times

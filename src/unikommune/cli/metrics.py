@@ -140,7 +140,8 @@ def metrics_collections(args: argparse.Namespace) -> frozenset[str]:
     time filter only the partners (the activities' partners are read from their files,
     see :func:`~unikommune.graph.co_participation_read`); the network
     row every kind of activity (its SDG coverage counts them all) and the partners;
-    the yearly rows the placements too (the students placed, and the years they span).
+    the yearly rows read the placements' years and students from their file as well
+    (:func:`~unikommune.loading.iter_fields`).
     """
     via: tuple[str, ...] | None = args.via
     if args.sdg:
@@ -149,8 +150,7 @@ def metrics_collections(args: argparse.Namespace) -> frozenset[str]:
         return frozenset(("partners",))  # the activities' partners are read from their files
     if args.partners:
         return frozenset(("partners", *(("projects",) if via is None else via)))
-    every = frozenset(("partners", *KINDS))
-    return every if time_filter(args) is not None else every | {"placements"}
+    return frozenset(("partners", *KINDS))
 
 
 def _rows(args: argparse.Namespace, dataset: Any, when: Any) -> tuple[list[dict[str, Any]], str]:
@@ -184,7 +184,12 @@ def _rows(args: argparse.Namespace, dataset: Any, when: Any) -> tuple[list[dict[
     }
     if when is not None:
         return [graph.network_metrics(dataset, when, **options)], "Network metrics"
-    return graph.yearly_metrics(dataset, **options), "Network metrics per year"
+    from unikommune.graph.yearly import PLACEMENT_FIELDS
+    from unikommune.loading import iter_fields
+
+    placements = list(iter_fields(args.dataset, "placements", PLACEMENT_FIELDS))
+    rows = graph.yearly_metrics(dataset, placements=placements, **options)
+    return rows, "Network metrics per year"
 
 
 def _partner_network(args: argparse.Namespace, dataset: Any, when: Any) -> Any:

@@ -1,18 +1,22 @@
-"""Records read for some of their fields only: the references a view of the dataset needs.
+"""Records read for some of their fields only: what a view of the dataset needs.
 
 A command that draws the partner network of a million records needs, of each project,
-the ids of its partners, not its titles, funding and outputs.  Building the whole model
-of each (:func:`unikommune.load`) costs about twenty times more than reading those ids.
-A :class:`PartialDecoder` reads the references at some paths of a collection's JSON
-Lines records (:class:`~unikommune.models.paths.Reference`) into msgspec structs whose
-attributes are the models' field names, typed from the models' mirrors (the same
-nesting, lists and optional fields), so that a path reads a struct as it reads a model.
+the ids of its partners, not its titles, funding and outputs; a yearly table needs the
+year and the students of each placement.  Building the whole model of each
+(:func:`unikommune.load`) costs many times more than reading those values.  A
+:class:`PartialDecoder` reads the values at some paths of a collection's JSON Lines
+records (ids, or whole numbers) into msgspec structs whose attributes are the models'
+field names, typed from the models' mirrors (the same nesting, lists, optional fields
+and bounds), so that a path reads a struct as it reads a model.  Of a field that may be
+a number or something else (a year as known, a count or an estimate) only a number is
+read light.
 
 A line is taken only when what it gives at those paths is certainly what the model
 would hold:
 
 * the line decodes into the struct: the read fields have their types (an id is a
-  string, a list a list of objects), whatever else the line holds;
+  string, a number a whole number within its bounds, a list a list of objects),
+  whatever else the line holds;
 * every id read has the id pattern, and a list whose ids the model wants distinct
   gives none twice (the models' own validators on the paths are looked up in their
   core schemas: a path with any other validator is not read light at all);
@@ -78,12 +82,14 @@ _Tree = dict[tuple[str, str], "_Tree"]
 class PartialDecoder:
     """Reads the references at :attr:`paths` of a collection's JSON Lines records."""
 
-    paths: tuple[Reference, ...]
+    paths: tuple[FieldPath, ...]
     decode: Any
     #: For each key on the paths, its bytes in a line and the paths it is read at.
     keys: tuple[tuple[bytes, tuple[FieldPath, ...]], ...]
     #: The lists of ids on the paths whose ids the model requires distinct.
     distinct: tuple[FieldPath, ...] = ()
+    #: The paths whose values are ids, matched against the id pattern after decoding.
+    ids: tuple[FieldPath, ...] = ()
 
     def read(self, lines: Sequence[bytes]) -> list[Any]:
         """Return a struct for each line taken, ``None`` for each line not taken.
@@ -124,7 +130,7 @@ class PartialDecoder:
         Or an id twice in a list whose ids the model requires distinct.
         """
         taken = [record for record in records if record is not None]
-        ids = [value for path in self.paths for value in path.across(taken)]
+        ids = [value for path in self.ids for value in path.across(taken)]
         if self.distinct:
             records = [
                 None if record is None or self._repeats(record) else record for record in records
@@ -133,7 +139,7 @@ class PartialDecoder:
             return records
         return [
             None
-            if record is None or well_formed_ids([v for p in self.paths for v in p.plain(record)])
+            if record is None or well_formed_ids([v for p in self.ids for v in p.plain(record)])
             else record
             for record in records
         ]
@@ -146,11 +152,13 @@ class PartialDecoder:
 
 
 @cache
-def partial_decoder(collection: str, paths: tuple[Reference, ...]) -> PartialDecoder | None:
-    """Return the decoder of the references at ``paths`` of ``collection``'s records.
+def partial_decoder(collection: str, paths: tuple[FieldPath, ...]) -> PartialDecoder | None:
+    """Return the decoder of the values at ``paths`` of ``collection``'s records.
 
-    ``None`` without msgspec, or when a path leads somewhere this cannot read alone (a
-    value that may be something else than an id): the caller then builds models.
+    A path may lead to an id (a reference, or a list of them, through lists and
+    objects) or to a whole number (of a field that may also be something else, such as
+    a year as known: only a number is read light).  ``None`` without msgspec, or when a
+    path leads somewhere this cannot read alone: the caller then builds models.
     """
     try:
         import msgspec
@@ -158,15 +166,16 @@ def partial_decoder(collection: str, paths: tuple[Reference, ...]) -> PartialDec
         return None
     tree: _Tree = {}
     for path in paths:
-        if path.mixed:
+        if isinstance(path, Reference) and path.mixed:
             return None
         node = tree
         for step in path.steps:
             node = node.setdefault(step, {})
     model = COLLECTIONS[collection]
+    build = _Build(msgspec)
     distinct: list[FieldPath] = []
     try:
-        struct = _typed(mirror_schema(model), tree, {}, msgspec)
+        struct = _typed(mirror_schema(model), tree, (), build)
         _validators(
             model.__pydantic_core_schema__, tree, (), set(distinct_lists(model)), {}, distinct
         )
@@ -179,6 +188,7 @@ def partial_decoder(collection: str, paths: tuple[Reference, ...]) -> PartialDec
         msgspec.json.Decoder(struct).decode,
         tuple((f'"{name}":'.encode(), tuple(held)) for name, held in keys.items()),
         tuple(distinct),
+        tuple(build.ids),
     )
 
 
@@ -220,6 +230,16 @@ def _validators(
         _validators(inner, tree, steps, set(), definitions, found)
     elif kind.startswith("function"):
         raise TypeError(f"a validator at {steps}")
+    elif kind == "union":
+        # Only the number of a union is read light (a line with any other choice goes to
+        # the model): a validator on the number is the one that would matter.
+        for choice in node["choices"]:
+            chosen = choice[0] if isinstance(choice, list | tuple) else choice
+            if (
+                chosen["type"].startswith("function")
+                and chosen.get("schema", {}).get("type") == "int"
+            ):
+                raise TypeError(f"a validator on the number at {steps}")
     elif kind == "list":
         path = (*steps, ("[]", "[]"))
         _validators(node["items_schema"], tree["[]", "[]"], path, distinct, definitions, found)
@@ -236,47 +256,80 @@ def _key_paths(
         _key_paths(after, steps, keys)
 
 
-def _typed(node: dict[str, Any], tree: _Tree, definitions: dict[str, Any], msgspec: Any) -> Any:
-    """Return the msgspec type of what ``tree`` reads of a mirror ``node``.
+class _Build:
+    """What the structs of a decoder are built with."""
+
+    def __init__(self, msgspec: Any) -> None:
+        self.msgspec = msgspec
+        self.definitions: dict[str, Any] = {}
+        #: The paths whose values are ids, found on the way.
+        self.ids: list[FieldPath] = []
+
+
+def _typed(
+    node: dict[str, Any], tree: _Tree, steps: tuple[tuple[str, str], ...], build: _Build
+) -> Any:
+    """Return the msgspec type of what ``tree`` reads of a mirror ``node`` at ``steps``.
 
     Raises:
         TypeError: the node is of a kind this does not read.
     """
+    msgspec = build.msgspec
     kind = node["type"]
     if kind == "definitions":
         for definition in node["definitions"]:
-            definitions[definition["ref"]] = definition
-        return _typed(node["schema"], tree, definitions, msgspec)
+            build.definitions[definition["ref"]] = definition
+        return _typed(node["schema"], tree, steps, build)
     if kind == "definition-ref":
-        return _typed(definitions[node["schema_ref"]], tree, definitions, msgspec)
+        return _typed(build.definitions[node["schema_ref"]], tree, steps, build)
     if kind == "model":
-        return _typed(node["schema"], tree, definitions, msgspec)
+        return _typed(node["schema"], tree, steps, build)
     if kind == "nullable":
-        return _typed(node["schema"], tree, definitions, msgspec) | None
+        return _typed(node["schema"], tree, steps, build) | None
     if kind == "model-fields" and tree:
-        return _struct(node["fields"], tree, definitions, msgspec)
+        return _struct(node["fields"], tree, steps, build)
     if kind == "list" and set(tree) == {("[]", "[]")}:
-        items = _typed(node["items_schema"], tree["[]", "[]"], definitions, msgspec)
+        items = _typed(node["items_schema"], tree["[]", "[]"], (*steps, ("[]", "[]")), build)
         sizes = {key: node[key] for key in ("min_length", "max_length") if key in node}
         base = list[items]  # type: ignore[valid-type]
         return Annotated[base, msgspec.Meta(**sizes)] if sizes else base
+    if kind == "union" and not tree:
+        # Only a number is read light: any other choice sends its line to the model.
+        numbers = [
+            choice
+            for choice in (
+                item[0] if isinstance(item, list | tuple) else item for item in node["choices"]
+            )
+            if choice["type"] == "int"
+        ]
+        if len(numbers) != 1:
+            raise TypeError("a union without one whole number")
+        return _typed(numbers[0], tree, steps, build)
+    if kind == "int" and not tree and set(node) <= {"type", "strict", "ge", "le", "gt", "lt"}:
+        bounds = {key: node[key] for key in ("ge", "le", "gt", "lt") if key in node}
+        return Annotated[int, msgspec.Meta(**bounds)] if bounds else int
     if kind == "str" and not tree and node.get("pattern") == LOCAL_ID_PATTERN:
+        build.ids.append(FieldPath(steps))
         return str  # the pattern is matched after decoding, a batch at once
     raise TypeError(f"no partial reading of a {kind} node")
 
 
-def _struct(fields: dict[str, Any], tree: _Tree, definitions: dict[str, Any], msgspec: Any) -> Any:
+def _struct(
+    fields: dict[str, Any], tree: _Tree, steps: tuple[tuple[str, str], ...], build: _Build
+) -> Any:
     """Return a struct of the ``fields`` of a model that ``tree`` steps into."""
+    msgspec = build.msgspec
     members = []
     for (name, key), after in tree.items():
         field = fields.get(name)
         if field is None or field.get("validation_alias", name) != key:
             raise TypeError(f"no field {name!r} read as {key!r}")
         schema = field["schema"]
+        here = (*steps, (name, key))
         if schema.get("type") == "default":
-            typed = _typed(schema["schema"], after, definitions, msgspec)
+            typed = _typed(schema["schema"], after, here, build)
             members.append((name, typed | None, msgspec.field(default=None, name=key)))
         else:
-            typed = _typed(schema, after, definitions, msgspec)
+            typed = _typed(schema, after, here, build)
             members.append((name, typed, msgspec.field(name=key)))
     return msgspec.defstruct("Partial", members, kw_only=True, gc=False)

@@ -2,7 +2,7 @@
 
 :func:`co_participation_read` gives :func:`~unikommune.graph.co_participation`'s
 network without a time filter, reading of each activity only the partners it ties
-(:func:`unikommune.loading.iter_references`): at national scale, where building the
+(:func:`unikommune.loading.iter_fields`): at national scale, where building the
 models of 100,000 projects takes seconds, reading their partners takes a fraction of
 that.  The partners themselves are loaded as models, since the network's nodes carry
 their attributes.  The network is the one :func:`~unikommune.graph.co_participation`
@@ -71,7 +71,7 @@ def co_participation_read(
 def _groups(
     path: str | os.PathLike[str], kinds: tuple[str, ...], top: dict[str, str]
 ) -> Iterator[tuple[str, ...]]:
-    from unikommune.loading import iter_references
+    from unikommune.loading import iter_fields
 
     for kind in kinds:
-        yield from partner_groups(kind, iter_references(path, kind, partner_ties(kind)), top)
+        yield from partner_groups(kind, iter_fields(path, kind, partner_ties(kind)), top)

@@ -155,7 +155,7 @@ def partner_groups(
     """Yield the partners of each record of ``kind``, as :func:`activities` does without a filter.
 
     ``records`` may be models or light records that hold the paths of
-    :func:`partner_ties` (:func:`unikommune.loading.iter_references`); ``top`` maps a
+    :func:`partner_ties` (:func:`unikommune.loading.iter_fields`); ``top`` maps a
     unit to its top-level organisation (:func:`~unikommune.graph.roll_up`), for
     ``level="organisation"``.
     """

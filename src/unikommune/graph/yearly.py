@@ -20,9 +20,13 @@ from unikommune.graph.build import record_period
 from unikommune.graph.metrics import Backend, network_metrics
 from unikommune.graph.views import ACTIVITY_KINDS, Counting, Level
 from unikommune.models import Dataset
+from unikommune.models.paths import FieldPath
 from unikommune.models.values import central
 
-__all__ = ["dataset_years", "yearly_metrics"]
+__all__ = ["PLACEMENT_FIELDS", "dataset_years", "yearly_metrics"]
+
+#: What :func:`yearly_metrics` reads of a placement: its year and its students.
+PLACEMENT_FIELDS = (FieldPath((("year", "year"),)), FieldPath((("students", "students"),)))
 
 
 def yearly_metrics(
@@ -37,23 +41,28 @@ def yearly_metrics(
     group_by: GroupBy = "sector",
     groups: Sequence[HelixSector | PartnerKind | str] | None = None,
     country: str = HOME_COUNTRY,
+    placements: Sequence[Any] | None = None,
 ) -> list[dict[str, Any]]:
     """Return :func:`network_metrics` for every year, one row each, plus students placed.
 
     ``years`` defaults to every year from the first to the last the dataset covers (see
     :func:`dataset_years`).  Each row adds ``students_placed`` in that year: the central
     value of an estimate, and a placement whose year is uncertain in every year it may be.
+    ``placements`` are the placements counted instead of the dataset's: records holding
+    their ``year`` and ``students`` at least (such as those
+    :func:`unikommune.loading.iter_fields` reads for :data:`PLACEMENT_FIELDS`).
 
     Raises:
         ValueError: an argument is invalid (a year outside 1..9999, or as
             :func:`network_metrics` says).
     """
     via = tuple(via)
-    chosen = dataset_years(dataset) if years is None else list(years)
+    counted = dataset.placements if placements is None else placements
+    chosen = dataset_years(dataset, counted) if years is None else list(years)
     for year in chosen:
         window(year)
     views = _views(dataset, chosen)
-    students = _students(dataset, chosen)
+    students = _students(counted, chosen)
     rows = []
     for year in chosen:
         row = network_metrics(
@@ -112,13 +121,13 @@ def _views(dataset: Dataset, years: Sequence[int]) -> dict[int, Dataset]:
     return {year: dataset.model_copy(update=kept[year]) for year in years}
 
 
-def _students(dataset: Dataset, years: Sequence[int]) -> dict[int, float | int]:
+def _students(placements: Iterable[Any], years: Sequence[int]) -> dict[int, float | int]:
     """Return the students placed in each year, each placement in every year it may be."""
     totals: dict[int, float | int] = dict.fromkeys(years, 0)
     if not years:
         return totals
     low, high = min(years), max(years)
-    for placement in dataset.placements:
+    for placement in placements:
         year = placement.year
         first, last = year_span(year)
         if last < low or first > high:
@@ -130,10 +139,11 @@ def _students(dataset: Dataset, years: Sequence[int]) -> dict[int, float | int]:
     return totals
 
 
-def dataset_years(dataset: Dataset) -> list[int]:
+def dataset_years(dataset: Dataset, placements: Iterable[Any] | None = None) -> list[int]:
     """Return every year from the first to the last that a dated record of ``dataset`` covers.
 
-    Open periods run to the year the dataset was last modified.
+    Open periods run to the year the dataset was last modified.  ``placements`` are
+    read instead of the dataset's (see :func:`yearly_metrics`).
     """
     last_known = dt.date.fromisoformat(dataset.modified).year
     years: set[int] = set()
@@ -151,6 +161,7 @@ def dataset_years(dataset: Dataset) -> list[int]:
             )
         elif last is not None:
             years.add(last.year)
-    for year in (*(p.year for p in dataset.placements), *(t.year for t in dataset.theses)):
+    counted = dataset.placements if placements is None else placements
+    for year in (*(p.year for p in counted), *(t.year for t in dataset.theses)):
         years.update(year_span(year))
     return list(range(min(years), max(years) + 1)) if years else []
