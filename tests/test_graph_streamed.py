@@ -284,3 +284,15 @@ def test_the_yearly_table_from_light_placements_is_the_table_of_the_loaded_datas
     assert sum(type(record) is not COLLECTIONS["placements"] for record in light) == len(light)
     assert dataset_years(dataset, light) == dataset_years(dataset)
     assert yearly_metrics(dataset, placements=light) == yearly_metrics(dataset)
+
+
+def test_the_years_may_be_measured_in_any_order_and_give_the_same_rows(tiny: Path) -> None:
+    dataset = unikommune.load(tiny)
+    asked: list[int] = []
+
+    def backwards(row: Callable[[int], dict[str, Any]], years: Any) -> list[dict[str, Any]]:
+        asked.extend(years)
+        return [row(year) for year in reversed(years)][::-1]
+
+    assert yearly_metrics(dataset, map_years=backwards) == yearly_metrics(dataset)
+    assert asked == dataset_years(dataset)

@@ -16,6 +16,7 @@ from unikommune.cli.options import (
     add_filters,
     add_output,
     check_output,
+    jobs,
     output_format,
     time_filter,
     via_option,
@@ -74,6 +75,14 @@ def register(subparsers: Any) -> None:
         choices=("networkx", "networkit"),
         default="networkx",
         help="library for betweenness and communities (networkit: the 'fast' extra)",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=jobs,
+        default=None,
+        metavar="N",
+        help="measure the years of the yearly table in up to N processes "
+        "(default: one per usable core, at most 4; 1 measures them in this one)",
     )
     parser.add_argument(
         "--plot",
@@ -188,8 +197,36 @@ def _rows(args: argparse.Namespace, dataset: Any, when: Any) -> tuple[list[dict[
     from unikommune.loading import iter_fields
 
     placements = list(iter_fields(args.dataset, "placements", PLACEMENT_FIELDS))
-    rows = graph.yearly_metrics(dataset, placements=placements, **options)
+    rows = graph.yearly_metrics(
+        dataset, placements=placements, map_years=_side_by_side(args.jobs), **options
+    )
     return rows, "Network metrics per year"
+
+
+def _side_by_side(asked: int | None) -> Any:
+    """Return the ``map_years`` of ``asked`` processes (default: the usable cores).
+
+    The years are shared out among forked copies of this process, which hold the
+    loaded dataset already; each sends back its rows.  Where forking is not safe (other
+    threads running, as after networkit's import; not Linux) or one process is asked
+    for, the years are measured here, one after the other.
+    """
+    from unikommune.validation.workers import Pool, default_jobs, fork_is_safe
+
+    count = default_jobs() if asked is None else asked
+
+    def mapped(row: Any, years: list[int]) -> list[dict[str, Any]]:
+        if count < 2 or len(years) < 2 or not fork_is_safe():
+            return [row(year) for year in years]
+        rows: dict[int, dict[str, Any]] = {}
+        pool = Pool(lambda index, _: row(years[index]), len(years), min(count, len(years)) - 1)
+        try:
+            pool.gather(lambda index: row(years[index]), rows.__setitem__)
+        finally:
+            pool.stop()
+        return [rows[index] for index in range(len(years))]
+
+    return mapped
 
 
 def _partner_network(args: argparse.Namespace, dataset: Any, when: Any) -> Any:

@@ -27,6 +27,7 @@ __all__ = [
     "add_filters",
     "add_output",
     "check_output",
+    "jobs",
     "output_format",
     "print_coded",
     "time_filter",
@@ -108,6 +109,17 @@ def add_filters(parser: argparse.ArgumentParser, *, level: str = "unit") -> None
         help=f"activities that tie partners, comma-separated from {','.join(KINDS)} "
         "(default: projects; for SDG goals: all of them)",
     )
+
+
+def jobs(text: str) -> int:
+    """Parse a ``--jobs`` value: a whole number of 1 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, not {text!r}")
+    return value
 
 
 def via_option(args: argparse.Namespace) -> dict[str, tuple[str, ...]]:

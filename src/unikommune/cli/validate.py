@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from unikommune.cli.options import jobs
 from unikommune.errors import DatasetReadError
 
 if TYPE_CHECKING:
@@ -62,23 +63,13 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--jobs",
-        type=_jobs,
+        type=jobs,
         default=None,
         metavar="N",
         help="check a large file of placements in parts, with up to N processes "
         "(default: one per usable core; 1 checks everything in one process)",
     )
     parser.set_defaults(run=run)
-
-
-def _jobs(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, not {text!r}")
-    return value
 
 
 def _load_profile(path: Path) -> Profile:

@@ -11,7 +11,7 @@ row :func:`~unikommune.graph.network_metrics` gives for the whole dataset and th
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from unikommune.codelists import HelixSector, PartnerKind
@@ -23,7 +23,10 @@ from unikommune.models import Dataset
 from unikommune.models.paths import FieldPath
 from unikommune.models.values import central
 
-__all__ = ["PLACEMENT_FIELDS", "dataset_years", "yearly_metrics"]
+__all__ = ["PLACEMENT_FIELDS", "YearMap", "dataset_years", "yearly_metrics"]
+
+#: ``map_years`` of :func:`yearly_metrics`: the rows of the years, by a function of a year.
+YearMap = Callable[[Callable[[int], dict[str, Any]], Sequence[int]], list[dict[str, Any]]]
 
 #: What :func:`yearly_metrics` reads of a placement: its year and its students.
 PLACEMENT_FIELDS = (FieldPath((("year", "year"),)), FieldPath((("students", "students"),)))
@@ -42,6 +45,7 @@ def yearly_metrics(
     groups: Sequence[HelixSector | PartnerKind | str] | None = None,
     country: str = HOME_COUNTRY,
     placements: Sequence[Any] | None = None,
+    map_years: YearMap | None = None,
 ) -> list[dict[str, Any]]:
     """Return :func:`network_metrics` for every year, one row each, plus students placed.
 
@@ -51,6 +55,9 @@ def yearly_metrics(
     ``placements`` are the placements counted instead of the dataset's: records holding
     their ``year`` and ``students`` at least (such as those
     :func:`unikommune.loading.iter_fields` reads for :data:`PLACEMENT_FIELDS`).
+    ``map_years(row, years)`` returns ``[row(year) for year in years]``, for a caller
+    that measures the years side by side (``unikommune metrics --jobs``); each row is
+    measured alone, so the rows are the same either way.
 
     Raises:
         ValueError: an argument is invalid (a year outside 1..9999, or as
@@ -63,9 +70,9 @@ def yearly_metrics(
         window(year)
     views = _views(dataset, chosen)
     students = _students(counted, chosen)
-    rows = []
-    for year in chosen:
-        row = network_metrics(
+
+    def row(year: int) -> dict[str, Any]:
+        measured = network_metrics(
             views[year],
             year,
             via=via,
@@ -77,9 +84,12 @@ def yearly_metrics(
             groups=groups,
             country=country,
         )
-        row["students_placed"] = students[year]
-        rows.append(row)
-    return rows
+        measured["students_placed"] = students[year]
+        return measured
+
+    if map_years is None:
+        return [row(year) for year in chosen]
+    return map_years(row, chosen)
 
 
 def _span(name: str, record: Any) -> tuple[int | None, int | None]:
