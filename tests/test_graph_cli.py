@@ -272,19 +272,20 @@ def test_metrics_imports_networkit_without_pyplot_and_gives_pyplot_back(tmp_path
     assert len(json.loads(target.read_text(encoding="utf-8"))) > 5
 
 
-def test_metrics_measures_the_years_side_by_side_and_gives_the_same_table(
+def test_the_years_are_measured_side_by_side_and_give_the_same_table(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from conftest import benchmark_generator
 
     folder = tmp_path / "tiny"
     benchmark_generator().generate("tiny", folder, seed=5)
-    tables = []
-    for count in ("1", "3"):
-        assert main(["metrics", str(folder), "--format", "json", "--jobs", count]) == 0
-        tables.append(capsys.readouterr().out)
-    assert tables[0] == tables[1]
-    assert len(json.loads(tables[0])) > 3
+    for command in ("metrics", "indicators"):
+        tables = []
+        for count in ("1", "3"):
+            assert main([command, str(folder), "--format", "json", "--jobs", count]) == 0
+            tables.append(capsys.readouterr().out)
+        assert tables[0] == tables[1]
+        assert len(json.loads(tables[0])) > 3
 
 
 def test_metrics_refuses_no_jobs(capsys: pytest.CaptureFixture[str]) -> None:

@@ -11,11 +11,13 @@ from typing import Any
 from unikommune import outputs
 from unikommune.cli.options import (
     add_filters,
+    add_jobs,
     add_output,
     output_format,
     time_filter,
     via_option,
     write_result,
+    years_side_by_side,
 )
 
 __all__ = ["parse_rate", "register", "run"]
@@ -68,6 +70,7 @@ def register(subparsers: Any) -> None:
         help="exchange rate to --currency, such as EUR=11.5; repeat per currency",
     )
     parser.add_argument("--currency", help="the currency --rate converts to, such as NOK")
+    add_jobs(parser, "the years of the network indicators")
     parser.add_argument("--lang", choices=("nb", "en"), default="en", help="language of titles")
     add_output(parser)
     parser.set_defaults(run=run)
@@ -114,7 +117,12 @@ def run(args: argparse.Namespace) -> int:
         print("unikommune indicators: error: --rate needs --currency", file=sys.stderr)
         return 2
     dataset = load(args.dataset)
-    options: dict[str, Any] = {"counting": args.counting, "level": args.level, **via_option(args)}
+    options: dict[str, Any] = {
+        "counting": args.counting,
+        "level": args.level,
+        "map_years": years_side_by_side(args.jobs),
+        **via_option(args),
+    }
     found = indicators(
         dataset,
         args.indicator,

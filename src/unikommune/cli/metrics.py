@@ -14,13 +14,14 @@ from unikommune.cli.graph import loaded
 from unikommune.cli.options import (
     KINDS,
     add_filters,
+    add_jobs,
     add_output,
     check_output,
-    jobs,
     output_format,
     time_filter,
     via_option,
     write_result,
+    years_side_by_side,
 )
 
 __all__ = ["metrics_collections", "register", "run", "table_text"]
@@ -76,14 +77,7 @@ def register(subparsers: Any) -> None:
         default="networkx",
         help="library for betweenness and communities (networkit: the 'fast' extra)",
     )
-    parser.add_argument(
-        "--jobs",
-        type=jobs,
-        default=None,
-        metavar="N",
-        help="measure the years of the yearly table in up to N processes "
-        "(default: one per usable core, at most 4; 1 measures them in this one)",
-    )
+    add_jobs(parser, "the years of the yearly table")
     parser.add_argument(
         "--plot",
         type=Path,
@@ -198,35 +192,9 @@ def _rows(args: argparse.Namespace, dataset: Any, when: Any) -> tuple[list[dict[
 
     placements = list(iter_fields(args.dataset, "placements", PLACEMENT_FIELDS))
     rows = graph.yearly_metrics(
-        dataset, placements=placements, map_years=_side_by_side(args.jobs), **options
+        dataset, placements=placements, map_years=years_side_by_side(args.jobs), **options
     )
     return rows, "Network metrics per year"
-
-
-def _side_by_side(asked: int | None) -> Any:
-    """Return the ``map_years`` of ``asked`` processes (default: the usable cores).
-
-    The years are shared out among forked copies of this process, which hold the
-    loaded dataset already; each sends back its rows.  Where forking is not safe (other
-    threads running, as after networkit's import; not Linux) or one process is asked
-    for, the years are measured here, one after the other.
-    """
-    from unikommune.validation.workers import Pool, default_jobs, fork_is_safe
-
-    count = default_jobs() if asked is None else asked
-
-    def mapped(row: Any, years: list[int]) -> list[dict[str, Any]]:
-        if count < 2 or len(years) < 2 or not fork_is_safe():
-            return [row(year) for year in years]
-        rows: dict[int, dict[str, Any]] = {}
-        pool = Pool(lambda index, _: row(years[index]), len(years), min(count, len(years)) - 1)
-        try:
-            pool.gather(lambda index: row(years[index]), rows.__setitem__)
-        finally:
-            pool.stop()
-        return [rows[index] for index in range(len(years))]
-
-    return mapped
 
 
 def _partner_network(args: argparse.Namespace, dataset: Any, when: Any) -> Any:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 __all__ = [
     "KINDS",
     "add_filters",
+    "add_jobs",
     "add_output",
     "check_output",
     "jobs",
@@ -33,6 +34,7 @@ __all__ = [
     "time_filter",
     "via_option",
     "write_result",
+    "years_side_by_side",
 ]
 
 #: The kinds of activity ``--via`` takes: :data:`unikommune.graph.ACTIVITY_KINDS`, written
@@ -198,3 +200,43 @@ def print_coded(items: Sequence[Any]) -> tuple[Counter[str], str]:
         print(item)
     codes = Counter(item.code for item in items)
     return codes, ", ".join(f"{count} {code}" for code, count in sorted(codes.items()))
+
+
+def add_jobs(parser: argparse.ArgumentParser, what: str) -> None:
+    """Add ``--jobs``: the processes that measure ``what`` side by side."""
+    parser.add_argument(
+        "--jobs",
+        type=jobs,
+        default=None,
+        metavar="N",
+        help=f"measure {what} in up to N processes "
+        "(default: one per usable core, at most 4; 1 measures them in this one)",
+    )
+
+
+def years_side_by_side(asked: int | None) -> Any:
+    """Return the ``map_years`` of ``asked`` processes (default: the usable cores).
+
+    For :func:`unikommune.graph.yearly_metrics`, and the network indicators that read it.
+
+    The years are shared out among forked copies of this process, which hold the
+    loaded dataset already; each sends back its rows.  Where forking is not safe (other
+    threads running, as after networkit's import; not Linux) or one process is asked
+    for, the years are measured here, one after the other.
+    """
+    from unikommune.validation.workers import Pool, default_jobs, fork_is_safe
+
+    count = default_jobs() if asked is None else asked
+
+    def mapped(row: Any, years: list[int]) -> list[dict[str, Any]]:
+        if count < 2 or len(years) < 2 or not fork_is_safe():
+            return [row(year) for year in years]
+        rows: dict[int, dict[str, Any]] = {}
+        pool = Pool(lambda index, _: row(years[index]), len(years), min(count, len(years)) - 1)
+        try:
+            pool.gather(lambda index: row(years[index]), rows.__setitem__)
+        finally:
+            pool.stop()
+        return [rows[index] for index in range(len(years))]
+
+    return mapped
