@@ -30,7 +30,12 @@ from unikommune.loading import iter_fields, iter_records
 from unikommune.models import COLLECTIONS
 from unikommune.models.paths import Reference
 
-EXAMPLES = [ROOT / "examples" / name for name in ("trondheim", "regional", "nordlysfjord")]
+EXAMPLES = [
+    *(ROOT / "examples" / name for name in ("trondheim", "regional", "nordlysfjord")),
+    # One document each: nothing is read light, every record is a model.
+    ROOT / "tests" / "data" / "evaluation" / "small.json",
+    ROOT / "tests" / "data" / "graph" / "small" / "dataset.json",
+]
 
 
 @pytest.fixture(scope="module")
