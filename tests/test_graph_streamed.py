@@ -28,7 +28,7 @@ from unikommune.graph.views import partner_ties
 from unikommune.graph.yearly import PLACEMENT_FIELDS, dataset_years, yearly_metrics
 from unikommune.loading import iter_fields, iter_records
 from unikommune.models import COLLECTIONS
-from unikommune.models.paths import Reference
+from unikommune.models.paths import FieldPath
 
 EXAMPLES = [
     *(ROOT / "examples" / name for name in ("trondheim", "regional", "nordlysfjord")),
@@ -156,15 +156,32 @@ def _participant(line: str, participant: Any) -> str:
     return json.dumps(record, separators=(",", ":"), ensure_ascii=False)
 
 
-def _outcome(
-    read: Callable[[], list[Any]], paths: tuple[Reference, ...] = partner_ties("projects")
-) -> tuple[Any, ...]:
+def _outcome(read: Callable[[], list[Any]], paths: tuple[FieldPath, ...]) -> tuple[Any, ...]:
     try:
         records = read()
     except (InvalidDatasetError, DatasetReadError) as error:
         problems = getattr(error, "problems", [])
         return type(error).__name__, str(error), [str(problem) for problem in problems]
     return "read", [[path.plain(record) for path in paths] for record in records]
+
+
+def _light_and_models(
+    tiny: Path, kind: str, paths: tuple[FieldPath, ...], mutations: list[_Mutation], at: int
+) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """Return what the light reading and the models give once line ``at`` is mutated."""
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch) / "data"
+        shutil.copytree(tiny, folder)
+        path = folder / f"{kind}.jsonl"
+        lines = path.read_text(encoding="utf-8").splitlines()
+        at %= len(lines)
+        for mutation in mutations:
+            lines[at] = mutation(lines[at])
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return (
+            _outcome(lambda: list(iter_fields(folder, kind, paths)), paths),
+            _outcome(lambda: list(iter_records(folder, kind)), paths),
+        )
 
 
 @SLOW
@@ -175,17 +192,8 @@ def _outcome(
 def test_a_record_broken_where_it_is_read_gives_what_a_load_gives(
     tiny: Path, names: list[str], at: int
 ) -> None:
-    with tempfile.TemporaryDirectory() as scratch:
-        folder = Path(scratch) / "data"
-        shutil.copytree(tiny, folder)
-        projects = folder / "projects.jsonl"
-        lines = projects.read_text(encoding="utf-8").splitlines()
-        at %= len(lines)
-        for name in names:
-            lines[at] = _MUTATIONS[name](lines[at])
-        projects.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        light = _outcome(lambda: list(iter_fields(folder, "projects", partner_ties("projects"))))
-        models = _outcome(lambda: list(iter_records(folder, "projects")))
+    mutations = [_MUTATIONS[name] for name in names]
+    light, models = _light_and_models(tiny, "projects", partner_ties("projects"), mutations, at)
     assert light == models
 
 
@@ -244,15 +252,6 @@ def _drop(line: str, key: str) -> str:
     return json.dumps(record, separators=(",", ":"), ensure_ascii=False)
 
 
-def _placement_outcome(read: Callable[[], list[Any]]) -> tuple[Any, ...]:
-    try:
-        records = read()
-    except (InvalidDatasetError, DatasetReadError) as error:
-        problems = getattr(error, "problems", [])
-        return type(error).__name__, str(error), [str(problem) for problem in problems]
-    return "read", [(record.year, record.students) for record in records]
-
-
 @SLOW
 @given(
     names=st.lists(st.sampled_from(sorted(_PLACEMENT_MUTATIONS)), min_size=1, max_size=3),
@@ -261,19 +260,8 @@ def _placement_outcome(read: Callable[[], list[Any]]) -> tuple[Any, ...]:
 def test_a_placement_broken_where_it_is_read_gives_what_a_load_gives(
     tiny: Path, names: list[str], at: int
 ) -> None:
-    with tempfile.TemporaryDirectory() as scratch:
-        folder = Path(scratch) / "data"
-        shutil.copytree(tiny, folder)
-        placements = folder / "placements.jsonl"
-        lines = placements.read_text(encoding="utf-8").splitlines()
-        at %= len(lines)
-        for name in names:
-            lines[at] = _PLACEMENT_MUTATIONS[name](lines[at])
-        placements.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        light = _placement_outcome(
-            lambda: list(iter_fields(folder, "placements", PLACEMENT_FIELDS))
-        )
-        models = _placement_outcome(lambda: list(iter_records(folder, "placements")))
+    mutations = [_PLACEMENT_MUTATIONS[name] for name in names]
+    light, models = _light_and_models(tiny, "placements", PLACEMENT_FIELDS, mutations, at)
     if "a title broken" in names and light[0] == "read":
         assert models[0] == "InvalidDatasetError"  # a field the table does not read
     else:

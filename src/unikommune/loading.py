@@ -28,7 +28,7 @@ error), as the many objects it makes hold no cycles.
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -452,17 +452,35 @@ def _line_records(path: Path, collection: str, rejected: list[_Rejected]) -> Ite
                 pass  # the records one by one, to note each rejected one
         records = []
         for at, (line, value) in enumerate(zip(lines, values, strict=True), start=number + 1):
-            if value is UNREAD:
-                text = line.decode("utf-8", errors="surrogateescape")
-                value = (parse_short(text, line) or _strict(line, file, at)).value
-            try:
-                records.append(validate(value))
-            except ValidationError as error:
-                if records:  # those before it come first, as a stream gives them
-                    yield share(records)
-                    records = []
-                rejected.extend(_rejected(error, file, at))
+            record = _line_model(line, value, validate, file, at, rejected)
+            if record is not None:
+                records.append(record)
+            elif records:  # those before it come first, as a stream gives them
+                yield share(records)
+                records = []
         yield share(records)
+
+
+def _line_model(
+    line: bytes,
+    value: Any,
+    validate: Callable[[Any], Any],
+    file: str,
+    at: int,
+    rejected: list[_Rejected],
+) -> Any:
+    """Return the model of line ``at`` (its value, or :data:`UNREAD` to read it strictly).
+
+    ``None`` when the models reject it: the rejection is noted in ``rejected``.
+    """
+    if value is UNREAD:
+        text = line.decode("utf-8", errors="surrogateescape")
+        value = (parse_short(text, line) or _strict(line, file, at)).value
+    try:
+        return validate(value)
+    except ValidationError as error:
+        rejected.extend(_rejected(error, file, at))
+        return None
 
 
 def _partial_records(
@@ -480,20 +498,15 @@ def _partial_records(
         if None not in records:
             yield records
             continue
-        kept = []
+        kept: list[Any] = []
         for at, (line, record) in enumerate(zip(lines, records, strict=True), start=number + 1):
+            if record is None and line.strip():
+                record = _line_model(line, UNREAD, validate, file, at, rejected)
+                if record is None and kept:  # those before it come first, as a stream gives them
+                    yield kept
+                    kept = []
             if record is not None:
                 kept.append(record)
-            elif line.strip():
-                text = line.decode("utf-8", errors="surrogateescape")
-                value = (parse_short(text, line) or _strict(line, file, at)).value
-                try:
-                    kept.append(validate(value))
-                except ValidationError as error:
-                    if kept:  # those before it come first, as a stream gives them
-                        yield kept
-                        kept = []
-                    rejected.extend(_rejected(error, file, at))
         yield kept
 
 
