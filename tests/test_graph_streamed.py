@@ -289,3 +289,15 @@ def test_the_years_may_be_measured_in_any_order_and_give_the_same_rows(tiny: Pat
 
     assert yearly_metrics(dataset, map_years=backwards) == yearly_metrics(dataset)
     assert asked == dataset_years(dataset)
+
+
+def test_without_the_light_decoders_every_record_is_a_model(
+    tiny: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As without msgspec: the light reading is then the reading of models.
+    monkeypatch.setattr("unikommune.loading.partial_decoder", lambda *_: None)
+    paths = partner_ties("theses")
+    records = list(iter_fields(tiny, "theses", paths))
+    assert all(type(record) is COLLECTIONS["theses"] for record in records)
+    expected = co_participation(unikommune.load(tiny), via=ACTIVITY_KINDS, level="organisation")
+    _same_graph(co_participation_read(tiny, via=ACTIVITY_KINDS, level="organisation"), expected)
