@@ -24,8 +24,14 @@ import unikommune
 from conftest import ROOT, SLOW, benchmark_generator
 from unikommune.errors import DatasetReadError, InvalidDatasetError
 from unikommune.graph import ACTIVITY_KINDS, co_participation, co_participation_read
+from unikommune.graph.streamed import yearly_dataset_read
 from unikommune.graph.views import partner_ties
-from unikommune.graph.yearly import PLACEMENT_FIELDS, dataset_years, yearly_metrics
+from unikommune.graph.yearly import (
+    ACTIVITY_FIELDS,
+    PLACEMENT_FIELDS,
+    dataset_years,
+    yearly_metrics,
+)
 from unikommune.loading import iter_fields, iter_records
 from unikommune.models import COLLECTIONS
 from unikommune.models.paths import FieldPath
@@ -301,3 +307,83 @@ def test_without_the_light_decoders_every_record_is_a_model(
     assert all(type(record) is COLLECTIONS["theses"] for record in records)
     expected = co_participation(unikommune.load(tiny), via=ACTIVITY_KINDS, level="organisation")
     _same_graph(co_participation_read(tiny, via=ACTIVITY_KINDS, level="organisation"), expected)
+
+
+# What the yearly table reads of the activities: their dates and SDG links too.
+
+
+def _first_participant(line: str, period: Any) -> str:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError:
+        return line
+    participants = record.get("participants") if isinstance(record, dict) else None
+    if isinstance(participants, list) and participants and isinstance(participants[0], dict):
+        participants[0]["period"] = period
+    return json.dumps(record, separators=(",", ":"), ensure_ascii=False)
+
+
+_DATED_MUTATIONS: dict[str, _Mutation] = {
+    "ends before it starts": lambda line: _set(line, "period", {"start": "2020", "end": "2019"}),
+    "an open period": lambda line: _set(line, "period", {"start": "2020-03"}),
+    "an end still open": lambda line: _set(line, "period", {"start": "2020", "end": ".."}),
+    "a start not known": lambda line: _set(line, "period", {"start": ""}),
+    "an uncertain start": lambda line: _set(line, "period", {"start": "2019?", "end": "2021~"}),
+    "a start off the pattern": lambda line: _set(line, "period", {"start": "20x0"}),
+    "a start with a line feed": lambda line: _set(line, "period", {"start": "2020\n"}),
+    "a participant ends first": lambda line: _first_participant(
+        line, {"start": "2021", "end": "2020"}
+    ),
+    "a participant's period": lambda line: _first_participant(line, {"start": "2021"}),
+    "a target of another goal": lambda line: _set(
+        line, "sdg_links", [{"goal": 3, "target": "4.1"}]
+    ),
+    "an unknown target": lambda line: _set(line, "sdg_links", [{"goal": 4, "target": "4.99"}]),
+    "a goal 18": lambda line: _set(line, "sdg_links", [{"goal": 18}]),
+    "a goal as text": lambda line: _set(line, "sdg_links", [{"goal": "4"}]),
+    "a suggested link without its tool": lambda line: _set(
+        line, "sdg_links", [{"goal": 4, "provenance": {"method": "suggested"}}]
+    ),
+    "an id off the pattern": lambda line: _set(line, "id", "a b"),
+    "a period given twice": lambda line: line.replace("{", '{"period":{"start":"1999"},', 1),
+    "a start given twice": lambda line: line.replace('"start":', '"start":"1990","start":', 1),
+}
+
+
+@SLOW
+@given(
+    names=st.lists(st.sampled_from(sorted(_DATED_MUTATIONS)), min_size=1, max_size=3),
+    at=st.integers(min_value=0, max_value=40),
+)
+def test_a_project_broken_where_the_yearly_table_reads_gives_what_a_load_gives(
+    tiny: Path, names: list[str], at: int
+) -> None:
+    mutations = [_DATED_MUTATIONS[name] for name in names]
+    paths = ACTIVITY_FIELDS["projects"]
+    light, models = _light_and_models(tiny, "projects", paths, mutations, at)
+    if "a suggested link without its tool" in names and light[0] == "read":
+        assert models[0] == "InvalidDatasetError"  # the provenance is not read
+    else:
+        assert light == models
+
+
+@pytest.mark.parametrize(
+    ("end", "refused"), [("..", True), ("", False), ("2040", False), ("1990", True)]
+)
+def test_a_mission_timeframe_is_checked_as_its_model_checks_it(
+    tiny: Path, end: str, refused: bool
+) -> None:
+    paths = ACTIVITY_FIELDS["missions"]
+    mutation = [lambda line: _set(line, "timeframe", {"start": "2000", "end": end})]
+    light, models = _light_and_models(tiny, "missions", paths, mutation, 0)
+    assert light == models
+    assert (light[0] == "InvalidDatasetError") is refused
+
+
+@pytest.mark.parametrize("example", [*EXAMPLES, "tiny"], ids=lambda path: Path(path).name)
+def test_the_yearly_table_read_from_the_files_is_the_table_of_the_loaded_dataset(
+    tiny: Path, example: Any
+) -> None:
+    path = tiny if example == "tiny" else example
+    read, placements = yearly_dataset_read(path)
+    assert yearly_metrics(read, placements=placements) == yearly_metrics(unikommune.load(path))

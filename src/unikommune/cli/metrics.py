@@ -143,8 +143,9 @@ def metrics_collections(args: argparse.Namespace) -> frozenset[str]:
     time filter only the partners (the activities' partners are read from their files,
     see :func:`~unikommune.graph.co_participation_read`); the network
     row every kind of activity (its SDG coverage counts them all) and the partners;
-    the yearly rows read the placements' years and students from their file as well
-    (:func:`~unikommune.loading.iter_fields`).
+    the yearly rows the partners and agreements, the other activities and the
+    placements being read from their files for what the table needs
+    (:func:`~unikommune.graph.streamed.yearly_dataset_read`).
     """
     via: tuple[str, ...] | None = args.via
     if args.sdg:
@@ -153,6 +154,8 @@ def metrics_collections(args: argparse.Namespace) -> frozenset[str]:
         return frozenset(("partners",))  # the activities' partners are read from their files
     if args.partners:
         return frozenset(("partners", *(("projects",) if via is None else via)))
+    if time_filter(args) is None:
+        return frozenset(("partners", "agreements"))  # the rest read from their files
     return frozenset(("partners", *KINDS))
 
 
@@ -187,12 +190,11 @@ def _rows(args: argparse.Namespace, dataset: Any, when: Any) -> tuple[list[dict[
     }
     if when is not None:
         return [graph.network_metrics(dataset, when, **options)], "Network metrics"
-    from unikommune.graph.yearly import PLACEMENT_FIELDS
-    from unikommune.loading import iter_fields
+    from unikommune.graph.streamed import yearly_dataset_read
 
-    placements = list(iter_fields(args.dataset, "placements", PLACEMENT_FIELDS))
+    read, placements = yearly_dataset_read(args.dataset, dataset=dataset)
     rows = graph.yearly_metrics(
-        dataset, placements=placements, map_years=years_side_by_side(args.jobs), **options
+        read, placements=placements, map_years=years_side_by_side(args.jobs), **options
     )
     return rows, "Network metrics per year"
 

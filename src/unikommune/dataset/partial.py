@@ -32,15 +32,17 @@ that is :func:`unikommune.validate`'s business.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Annotated, Any
 
+from unikommune.codelists import SDG_TARGETS
 from unikommune.dataset.mirror import mirror_schema
 from unikommune.models import COLLECTIONS
 from unikommune.models.paths import FieldPath, Reference, distinct_lists
-from unikommune.models.values import LOCAL_ID_PATTERN
+from unikommune.models.sdg import target_problem
+from unikommune.models.values import LOCAL_ID_PATTERN, ends_before_start
 
 __all__ = ["PartialDecoder", "partial_decoder", "well_formed_ids"]
 
@@ -90,6 +92,8 @@ class PartialDecoder:
     distinct: tuple[FieldPath, ...] = ()
     #: The paths whose values are ids, matched against the id pattern after decoding.
     ids: tuple[FieldPath, ...] = ()
+    #: The models' validators on the paths: the values at a path, and their check.
+    checks: tuple[tuple[FieldPath, Callable[[Any], bool]], ...] = ()
 
     def read(self, lines: Sequence[bytes]) -> list[Any]:
         """Return a struct for each line taken, ``None`` for each line not taken.
@@ -131,9 +135,9 @@ class PartialDecoder:
         """
         taken = [record for record in records if record is not None]
         ids = [value for path in self.ids for value in path.across(taken)]
-        if self.distinct:
+        if self.distinct or self.checks:
             records = [
-                None if record is None or self._repeats(record) else record for record in records
+                None if record is None or not self._valid(record) else record for record in records
             ]
         if well_formed_ids(ids) is None:
             return records
@@ -144,11 +148,14 @@ class PartialDecoder:
             for record in records
         ]
 
-    def _repeats(self, record: Any) -> bool:
-        """Return whether a list of ``record`` that must hold distinct ids repeats one."""
-        return any(
+    def _valid(self, record: Any) -> bool:
+        """Return whether ``record`` passes the models' validators on its paths.
+
+        No list that must hold distinct ids repeats one, and every check holds.
+        """
+        return not any(
             len(set(items)) != len(items) for path in self.distinct for items in path.plain(record)
-        )
+        ) and all(check(value) for path, check in self.checks for value in path.plain(record))
 
 
 @cache
@@ -173,12 +180,10 @@ def partial_decoder(collection: str, paths: tuple[FieldPath, ...]) -> PartialDec
             node = node.setdefault(step, {})
     model = COLLECTIONS[collection]
     build = _Build(msgspec)
-    distinct: list[FieldPath] = []
+    walk = _Walk(set(distinct_lists(model)))
     try:
         struct = _typed(mirror_schema(model), tree, (), build)
-        _validators(
-            model.__pydantic_core_schema__, tree, (), set(distinct_lists(model)), {}, distinct
-        )
+        _validators(model.__pydantic_core_schema__, tree, (), walk)
     except TypeError:
         return None
     keys: dict[str, list[FieldPath]] = {}
@@ -187,24 +192,60 @@ def partial_decoder(collection: str, paths: tuple[FieldPath, ...]) -> PartialDec
         paths,
         msgspec.json.Decoder(struct).decode,
         tuple((f'"{name}":'.encode(), tuple(held)) for name, held in keys.items()),
-        tuple(distinct),
+        tuple(walk.lists),
         tuple(build.ids),
+        tuple(walk.checks),
     )
 
 
-def _validators(
-    node: Mapping[str, Any],
-    tree: _Tree,
-    steps: tuple[tuple[str, str], ...],
-    distinct: set[FieldPath],
-    definitions: dict[str, Any],
-    found: list[FieldPath],
-) -> None:
-    """Check that the model's own validators on the paths of ``tree`` are ones read here.
+def _period_in_order(period: Any) -> bool:
+    return period.end is None or not ends_before_start(period.start, period.end)
 
-    The mirror has no Python validator; the model's core schema has them.  The only one
-    a light record may meet on its paths is a list's items being distinct (found, for
-    :meth:`PartialDecoder.read` to check); any other would see more than is read.
+
+def _timeframe_ends(period: Any) -> bool:
+    return bool(period.end != "..")
+
+
+def _link_of_its_goal(link: Any) -> bool:
+    return link.target is None or target_problem(link.goal, link.target) is None
+
+
+def _known_target(target: Any) -> bool:
+    return target in SDG_TARGETS
+
+
+#: The models' own validators a light record may meet on its paths, by their names:
+#: the fields each reads, and the same check on a light value (the same functions the
+#: validators call).  A path with any other validator is not read light.
+_CHECKS: dict[str, tuple[tuple[str, ...], Callable[[Any], bool]]] = {
+    "Period._end_not_before_start": (("start", "end"), _period_in_order),
+    "Timeframe._has_an_end": (("end",), _timeframe_ends),
+    "SdgLink._target_of_goal": (("goal", "target"), _link_of_its_goal),
+    "_known_target": ((), _known_target),
+}
+
+
+@dataclass
+class _Walk:
+    """What :func:`_validators` finds along the paths of a model's core schema."""
+
+    distinct: set[FieldPath]
+    definitions: dict[str, Any] = field(default_factory=dict)
+    #: The lists of ids the model wants distinct, met on the paths.
+    lists: list[FieldPath] = field(default_factory=list)
+    #: The checks of the validators met, with the path of the values each checks.
+    checks: list[tuple[FieldPath, Callable[[Any], bool]]] = field(default_factory=list)
+
+
+def _validators(
+    node: Mapping[str, Any], tree: _Tree, steps: tuple[tuple[str, str], ...], walk: _Walk
+) -> None:
+    """Find the model's own validators on the paths of ``tree``, each with its light check.
+
+    The mirror has no Python validator; the model's core schema has them.  A list's
+    items being distinct, and the validators of :data:`_CHECKS` whose fields are read,
+    are checked on the light values (:meth:`PartialDecoder.read`); any other would see
+    more than is read.
 
     Raises:
         TypeError: another validator is on a path.
@@ -213,21 +254,29 @@ def _validators(
     inner = node.get("schema")
     if kind == "definitions":
         for definition in node["definitions"]:
-            definitions[definition["ref"]] = definition
-        _validators(node["schema"], tree, steps, distinct, definitions, found)
+            walk.definitions[definition["ref"]] = definition
+        _validators(node["schema"], tree, steps, walk)
     elif kind == "definition-ref":
-        _validators(definitions[node["schema_ref"]], tree, steps, distinct, definitions, found)
+        _validators(walk.definitions[node["schema_ref"]], tree, steps, walk)
     elif kind in {"model", "default", "nullable", "model-field"}:
-        _validators(node["schema"], tree, steps, distinct, definitions, found)
+        _validators(node["schema"], tree, steps, walk)
     elif kind == "model-fields":
         for (name, key), after in tree.items():
-            field = node["fields"][name]
-            _validators(field, after, (*steps, (name, key)), distinct, definitions, found)
+            _validators(node["fields"][name], after, (*steps, (name, key)), walk)
     elif kind == "function-after" and isinstance(inner, dict) and inner["type"] == "list":
-        if FieldPath(steps) not in distinct or tree["[]", "[]"]:
+        if FieldPath(steps) not in walk.distinct or tree["[]", "[]"]:
             raise TypeError(f"a validator on the list at {steps}")
-        found.append(FieldPath(steps))
-        _validators(inner, tree, steps, set(), definitions, found)
+        walk.lists.append(FieldPath(steps))
+        walk.distinct = walk.distinct - {FieldPath(steps)}  # its own validator, met once
+        _validators(inner, tree, steps, walk)
+    elif kind == "function-after" and isinstance(inner, dict):
+        name = getattr(node.get("function", {}).get("function"), "__qualname__", "")
+        needs, check = _CHECKS.get(name, ((), None))
+        read = {key for _, key in tree}
+        if check is None or not set(needs) <= read:
+            raise TypeError(f"a validator at {steps}")
+        walk.checks.append((FieldPath(steps), check))
+        _validators(inner, tree, steps, walk)
     elif kind.startswith("function"):
         raise TypeError(f"a validator at {steps}")
     elif kind == "union":
@@ -241,8 +290,7 @@ def _validators(
             ):
                 raise TypeError(f"a validator on the number at {steps}")
     elif kind == "list":
-        path = (*steps, ("[]", "[]"))
-        _validators(node["items_schema"], tree["[]", "[]"], path, distinct, definitions, found)
+        _validators(node["items_schema"], tree["[]", "[]"], (*steps, ("[]", "[]")), walk)
 
 
 def _key_paths(
@@ -311,6 +359,18 @@ def _typed(
     if kind == "str" and not tree and node.get("pattern") == LOCAL_ID_PATTERN:
         build.ids.append(FieldPath(steps))
         return str  # the pattern is matched after decoding, a batch at once
+    if (
+        kind == "str"
+        and not tree
+        and set(node) <= {"type", "strict", "pattern", "min_length", "max_length"}
+    ):
+        meta: dict[str, Any] = {
+            key: node[key] for key in ("min_length", "max_length") if key in node
+        }
+        if "pattern" in node:
+            # The whole string, ASCII classes: never more than pydantic's pattern takes.
+            meta["pattern"] = f"(?a)\\A(?:{node['pattern']})\\Z"
+        return Annotated[str, msgspec.Meta(**meta)] if meta else str
     raise TypeError(f"no partial reading of a {kind} node")
 
 

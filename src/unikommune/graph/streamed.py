@@ -1,5 +1,7 @@
 """Views built from a dataset's files, reading only what the view needs.
 
+:func:`yearly_dataset_read` gives what the yearly table reads, the same way.
+
 :func:`co_participation_read` gives :func:`~unikommune.graph.co_participation`'s
 network without a time filter, reading of each activity only the partners it ties
 (:func:`unikommune.loading.iter_fields`): at national scale, where building the
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 import networkx as nx
 
@@ -28,7 +31,7 @@ from unikommune.graph.views import (
 )
 from unikommune.models import Dataset
 
-__all__ = ["co_participation_read"]
+__all__ = ["co_participation_read", "yearly_dataset_read"]
 
 
 def co_participation_read(
@@ -75,3 +78,30 @@ def _groups(
 
     for kind in kinds:
         yield from partner_groups(kind, iter_fields(path, kind, partner_ties(kind)), top)
+
+
+def yearly_dataset_read(
+    path: str | os.PathLike[str], *, dataset: Dataset | None = None
+) -> tuple[Dataset, list[Any]]:
+    """Return the dataset :func:`~unikommune.graph.yearly_metrics` reads, and its placements.
+
+    The partners and the agreements are models (loaded here unless ``dataset`` holds
+    them); the other activities are read for :data:`~unikommune.graph.yearly.ACTIVITY_FIELDS`
+    and the placements for :data:`~unikommune.graph.yearly.PLACEMENT_FIELDS` only
+    (:func:`unikommune.loading.iter_fields`): light records where that is certain,
+    models otherwise.  ``yearly_metrics(*...)`` of the two is ``yearly_metrics`` of the
+    loaded dataset; the dataset serves that table and nothing else.
+
+    Raises:
+        DatasetReadError, InvalidDatasetError: as :func:`co_participation_read`.
+    """
+    from unikommune.graph.yearly import ACTIVITY_FIELDS, PLACEMENT_FIELDS
+    from unikommune.loading import iter_fields, load
+
+    if dataset is None:
+        dataset = load(path, collections=["partners", "agreements"])
+    light = {
+        kind: list(iter_fields(path, kind, fields)) for kind, fields in ACTIVITY_FIELDS.items()
+    }
+    placements = list(iter_fields(path, "placements", PLACEMENT_FIELDS))
+    return dataset.model_copy(update=light), placements

@@ -23,13 +23,52 @@ from unikommune.models import Dataset
 from unikommune.models.paths import FieldPath
 from unikommune.models.values import central
 
-__all__ = ["PLACEMENT_FIELDS", "YearMap", "dataset_years", "yearly_metrics"]
+__all__ = ["ACTIVITY_FIELDS", "PLACEMENT_FIELDS", "YearMap", "dataset_years", "yearly_metrics"]
 
 #: ``map_years`` of :func:`yearly_metrics`: the rows of the years, by a function of a year.
 YearMap = Callable[[Callable[[int], dict[str, Any]], Sequence[int]], list[dict[str, Any]]]
 
+
+def _paths(*written: str) -> tuple[FieldPath, ...]:
+    """Return the field paths written as ``participants[].period.start``.
+
+    The fields on them are read by their JSON names, which are their attribute names.
+    """
+    found = []
+    for text in written:
+        steps: list[tuple[str, str]] = []
+        for name in text.split("."):
+            steps.append((name.removesuffix("[]"), name.removesuffix("[]")))
+            if name.endswith("[]"):
+                steps.append(("[]", "[]"))
+        found.append(FieldPath(tuple(steps)))
+    return tuple(found)
+
+
 #: What :func:`yearly_metrics` reads of a placement: its year and its students.
-PLACEMENT_FIELDS = (FieldPath((("year", "year"),)), FieldPath((("students", "students"),)))
+PLACEMENT_FIELDS = _paths("year", "students")
+
+_LINKS = _paths("sdg_links[].goal", "sdg_links[].target")
+#: What :func:`yearly_metrics` reads of an activity of each kind but agreements (whose
+#: goals are their action plans'): its id, its dates, the partners it ties and the dates
+#: of their part in it, its SDG goals (with their targets, which the models check
+#: against their goals).
+ACTIVITY_FIELDS: dict[str, tuple[FieldPath, ...]] = {
+    "projects": (
+        *_paths("id", "period.start", "period.end", "participants[].partner"),
+        *_paths("participants[].period.start", "participants[].period.end"),
+        *_LINKS,
+    ),
+    "missions": (*_paths("id", "timeframe.start", "timeframe.end", "owners[]"), *_LINKS),
+    "theses": (
+        *_paths("id", "year", "institution", "host", "supervising_partners[]"),
+        *_LINKS,
+    ),
+    "learning_activities": (
+        *_paths("id", "period.start", "period.end", "organisers[]"),
+        *_LINKS,
+    ),
+}
 
 
 def yearly_metrics(
@@ -164,7 +203,7 @@ def dataset_years(dataset: Dataset, placements: Iterable[Any] | None = None) -> 
         *(a.period for a in dataset.learning_activities if a.period is not None),
     ]
     for period in periods:
-        first, last = period.bounds()
+        first, last = period_bounds(period.start, period.end)
         if first is not None:
             years.update(
                 (first.year, last.year if last is not None else max(first.year, last_known))
