@@ -5,9 +5,10 @@ the ids of its partners, not its titles, funding and outputs; a yearly table nee
 year and the students of each placement.  Building the whole model of each
 (:func:`unikommune.load`) costs many times more than reading those values.  A
 :class:`PartialDecoder` reads the values at some paths of a collection's JSON Lines
-records (ids, or whole numbers) into msgspec structs whose attributes are the models'
-field names, typed from the models' mirrors (the same nesting, lists, optional fields
-and bounds), so that a path reads a struct as it reads a model.  Of a field that may be
+records (ids, texts of a pattern such as dates, whole numbers) into msgspec structs
+whose attributes are the models' field names, typed from the models' mirrors (the same
+nesting, lists, optional fields, bounds and patterns), so that a path reads a struct as
+it reads a model.  Of a field that may be
 a number or something else (a year as known, a count or an estimate) only a number is
 read light.
 
@@ -17,9 +18,11 @@ would hold:
 * the line decodes into the struct: the read fields have their types (an id is a
   string, a number a whole number within its bounds, a list a list of objects),
   whatever else the line holds;
-* every id read has the id pattern, and a list whose ids the model wants distinct
-  gives none twice (the models' own validators on the paths are looked up in their
-  core schemas: a path with any other validator is not read light at all);
+* every id read has the id pattern, and the models' own validators met on the paths
+  (looked up in their core schemas) hold: a list whose ids must be distinct gives none
+  twice, and a period, a timeframe or an SDG link passes the check its validator makes,
+  by the same function (:data:`_CHECKS`); a path with any other validator is not read
+  light at all;
 * every key on the paths is given once: each ``"key":`` in the line's bytes is one the
   struct read (a key given twice, a ``null`` where the struct reads none, or spacing
   before a colon all count otherwise, and send the line back).
