@@ -136,6 +136,7 @@ _MUTATIONS: dict[str, _Mutation] = {
     "a participant without a partner": lambda line: _participant(line, {"role": "partner"}),
     "a partner key where none is read": lambda line: _set(line, "partner", "partner-1"),
     "not an object": lambda line: "[" + line + "]",
+    "nested too deeply": lambda line: line[:-1] + ',"summary":' + "[" * 5000 + "]" * 5000 + "}",
     "not JSON": lambda line: line[:-1],
 }
 
@@ -144,7 +145,7 @@ def _set(line: str, key: str, value: Any) -> str:
     """Return ``line`` with ``key`` set (a line another mutation made unreadable, as it is)."""
     try:
         record = json.loads(line)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return line
     if isinstance(record, dict):
         record[key] = value
@@ -155,7 +156,7 @@ def _participant(line: str, participant: Any) -> str:
     """Return ``line`` with one more participant (a line without a list of them, as it is)."""
     try:
         record = json.loads(line)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return line
     if isinstance(record, dict) and isinstance(record.get("participants"), list):
         record["participants"].append(participant)
@@ -251,7 +252,7 @@ _PLACEMENT_MUTATIONS: dict[str, _Mutation] = {
 def _drop(line: str, key: str) -> str:
     try:
         record = json.loads(line)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return line
     if isinstance(record, dict):
         record.pop(key, None)
@@ -315,7 +316,7 @@ def test_without_the_light_decoders_every_record_is_a_model(
 def _first_participant(line: str, period: Any) -> str:
     try:
         record = json.loads(line)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return line
     participants = record.get("participants") if isinstance(record, dict) else None
     if isinstance(participants, list) and participants and isinstance(participants[0], dict):

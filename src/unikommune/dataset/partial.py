@@ -108,7 +108,7 @@ class PartialDecoder:
         """
         try:
             records = list(map(self.decode, lines))
-        except ValueError:  # msgspec's errors are ValueErrors; so is a blank line
+        except (ValueError, RecursionError):  # msgspec's errors, a blank line, deep nesting
             return self._patterned([self._one(line) for line in lines])
         joined = b"\n".join(lines)
         if _countable(joined) and all(
@@ -124,7 +124,7 @@ class PartialDecoder:
             return None
         try:
             record = self.decode(line)
-        except ValueError:
+        except (ValueError, RecursionError):  # the model's reading says what is wrong
             return None
         for needle, held in self.keys:
             if line.count(needle) != sum(len(path.plain(record)) for path in held):
