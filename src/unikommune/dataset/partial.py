@@ -37,7 +37,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property, lru_cache
 from typing import Annotated, Any
 
 from unikommune.codelists import SDG_TARGETS
@@ -52,21 +52,27 @@ __all__ = ["PartialDecoder", "partial_decoder", "well_formed_ids"]
 #: Ids one per line, each followed by a newline: the ids of a batch at once.
 _IDS = re.compile(f"(?a)(?:{LOCAL_ID_PATTERN[1:-1]}\n)*\\Z")
 _LOCAL_ID = re.compile(f"(?a)\\A(?:{LOCAL_ID_PATTERN})\\Z")
-#: A quote followed by white space: a key that may be spaced from its colon.
-_SPACED = re.compile(rb'"[ \t\r]')
 #: A string of a name's characters and Unicode escapes, one escape at least: a key that
 #: may spell a name read without its bytes holding the name.
 _ESCAPED_NAME = re.compile(rb'"[\w\\]*\\u[0-9A-Fa-f]{4}[\w\\]*"')
 
 
-def _countable(data: bytes) -> bool:
-    """Return whether every key of JSON ``data`` is counted by the bytes ``"name":``.
+def _countable(data: bytes, spaced: tuple[bytes, ...]) -> bool:
+    """Return whether every key read in JSON ``data`` is counted by the bytes ``"name":``.
 
-    A key followed by white space before its colon, or spelled with an escape, would
-    not be; a key is never spelled with more than its name, so other bytes that look
-    like one only make the count larger.
+    A key followed by white space before its colon, or spelled with an escape, would not
+    be; a key is never spelled with more than its name, so other bytes that look like
+    one only make the count larger.  White space between tokens is a space, a tab or a
+    carriage return (a line holds no line feed, and a string no raw tab or carriage
+    return): ``spaced`` are the names read followed by a space (``"name" ``).
     """
-    return _SPACED.search(data) is None and (b"\\u" not in data or not _ESCAPED_NAME.search(data))
+    # Single bytes and long needles are found at memory speed; a needle of two bytes
+    # whose first is a quote, or a pattern, scans a byte at a time.
+    if b"\t" in data or (b'" ' in data and any(needle in data for needle in spaced)):
+        return False
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n") + data.endswith(b"\r"):
+        return False  # a carriage return elsewhere than at the end of a line
+    return b"\\" not in data or not _ESCAPED_NAME.search(data)
 
 
 def well_formed_ids(ids: list[str]) -> list[bool] | None:
@@ -98,6 +104,11 @@ class PartialDecoder:
     #: The models' validators on the paths: the values at a path, and their check.
     checks: tuple[tuple[FieldPath, Callable[[Any], bool]], ...] = ()
 
+    @cached_property
+    def spaced(self) -> tuple[bytes, ...]:
+        """Return each key read followed by a space: ``"name" ``."""
+        return tuple(needle[:-1] + b" " for needle, _ in self.keys)
+
     def read(self, lines: Sequence[bytes]) -> list[Any]:
         """Return a struct for each line taken, ``None`` for each line not taken.
 
@@ -111,7 +122,7 @@ class PartialDecoder:
         except (ValueError, RecursionError):  # msgspec's errors, a blank line, deep nesting
             return self._patterned([self._one(line) for line in lines])
         joined = b"\n".join(lines)
-        if _countable(joined) and all(
+        if _countable(joined, self.spaced) and all(
             joined.count(needle) == sum(len(path.across(records)) for path in held)
             for needle, held in self.keys
         ):
@@ -120,7 +131,7 @@ class PartialDecoder:
 
     def _one(self, line: bytes) -> Any:
         """Return the struct of one line, or ``None`` when it is not taken."""
-        if not _countable(line):
+        if not _countable(line, self.spaced):
             return None
         try:
             record = self.decode(line)
@@ -138,7 +149,7 @@ class PartialDecoder:
         """
         taken = [record for record in records if record is not None]
         ids = [value for path in self.ids for value in path.across(taken)]
-        if self.distinct or self.checks:
+        if not self._all_valid(taken):
             records = [
                 None if record is None or not self._valid(record) else record for record in records
             ]
@@ -150,6 +161,14 @@ class PartialDecoder:
             else record
             for record in records
         ]
+
+    def _all_valid(self, records: list[Any]) -> bool:
+        """Return whether every one of ``records`` passes :meth:`_valid`, all at once."""
+        return all(
+            len(set(items)) == len(items)
+            for path in self.distinct
+            for items in path.across(records)
+        ) and all(all(map(check, path.across(records))) for path, check in self.checks)
 
     def _valid(self, record: Any) -> bool:
         """Return whether ``record`` passes the models' validators on its paths.
@@ -202,7 +221,13 @@ def partial_decoder(collection: str, paths: tuple[FieldPath, ...]) -> PartialDec
 
 
 def _period_in_order(period: Any) -> bool:
-    return period.end is None or not ends_before_start(period.start, period.end)
+    return period.end is None or _in_order(period.start, period.end)
+
+
+@lru_cache(maxsize=65_536)
+def _in_order(start: str, end: str) -> bool:
+    # Dates repeat a great deal across records: each pair is worked out once.
+    return not ends_before_start(start, end)
 
 
 def _timeframe_ends(period: Any) -> bool:
@@ -214,7 +239,10 @@ def _link_of_its_goal(link: Any) -> bool:
 
 
 def _known_target(target: Any) -> bool:
-    return target in SDG_TARGETS
+    return target in _TARGETS
+
+
+_TARGETS = frozenset(SDG_TARGETS)
 
 
 #: The models' own validators a light record may meet on its paths, by their names:
