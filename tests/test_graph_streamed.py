@@ -126,6 +126,8 @@ _MUTATIONS: dict[str, _Mutation] = {
     ),
     "space before a colon": lambda line: line.replace('"participants":', '"participants" :', 1),
     "space after a quote elsewhere": lambda line: line.replace('"id":', '"id" :', 1),
+    "tab before a colon": lambda line: line.replace('"partner":', '"partner"\t:', 1),
+    "carriage return before a colon": lambda line: line.replace('"partner":', '"partner"\r:', 1),
     "escaped key": lambda line: line.replace('"partner":', '"\\u0070artner":', 1),
     "escaped id": lambda line: line.replace('"partner":"partner-', '"partner":"partner\\u002d', 1),
     "null participants": lambda line: _set(line, "participants", None),
@@ -388,3 +390,17 @@ def test_the_yearly_table_read_from_the_files_is_the_table_of_the_loaded_dataset
     path = tiny if example == "tiny" else example
     read, placements = yearly_dataset_read(path)
     assert yearly_metrics(read, placements=placements) == yearly_metrics(unikommune.load(path))
+
+
+def test_lines_ending_in_a_carriage_return_are_read_light(tiny: Path, tmp_path: Path) -> None:
+    pytest.importorskip("msgspec")
+    folder = tmp_path / "data"
+    shutil.copytree(tiny, folder)
+    projects = folder / "projects.jsonl"
+    projects.write_bytes(projects.read_bytes().replace(b"\n", b"\r\n"))
+    paths = ACTIVITY_FIELDS["projects"]
+    light = list(iter_fields(folder, "projects", paths))
+    assert all(type(record) is not COLLECTIONS["projects"] for record in light)
+    assert _outcome(lambda: light, paths) == _outcome(
+        lambda: list(iter_records(folder, "projects")), paths
+    )
