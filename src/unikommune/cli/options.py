@@ -20,6 +20,9 @@ from unikommune import outputs
 from unikommune.errors import DatasetWriteError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from unikommune.graph.yearly import YearMap
     from unikommune.models.values import Period
 
 __all__ = [
@@ -214,11 +217,10 @@ def add_jobs(parser: argparse.ArgumentParser, what: str) -> None:
     )
 
 
-def years_side_by_side(asked: int | None) -> Any:
+def years_side_by_side(asked: int | None) -> YearMap:
     """Return the ``map_years`` of ``asked`` processes (default: the usable cores).
 
     For :func:`unikommune.graph.yearly_metrics`, and the network indicators that read it.
-
     The years are shared out among forked copies of this process, which hold the
     loaded dataset already; each sends back its rows.  Where forking is not safe (other
     threads running, as after networkit's import; not Linux) or one process is asked
@@ -228,7 +230,7 @@ def years_side_by_side(asked: int | None) -> Any:
 
     count = default_jobs() if asked is None else asked
 
-    def mapped(row: Any, years: list[int]) -> list[dict[str, Any]]:
+    def mapped(row: Callable[[int], dict[str, Any]], years: Sequence[int]) -> list[dict[str, Any]]:
         if count < 2 or len(years) < 2 or not fork_is_safe():
             return [row(year) for year in years]
         rows: dict[int, dict[str, Any]] = {}
