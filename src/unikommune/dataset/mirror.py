@@ -16,14 +16,14 @@ the validators.  The models stay the single source of truth.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
 from pydantic_core import SchemaValidator
 
-__all__ = ["BRANCH", "View", "mirror_schema", "mirror_validator", "view_class"]
+__all__ = ["BRANCH", "View", "mirror_schema", "mirror_validator", "union_choices", "view_class"]
 
 #: Prefix of the error location segment that names an alternative of a union.
 BRANCH = "#alternative-"
@@ -55,6 +55,14 @@ class View:
 def view_class(model: type[BaseModel]) -> type[View]:
     """Return the view class of ``model`` (``ProjectView``), one per model."""
     return type(f"{model.__name__}View", (View,), {"__slots__": (), "__module__": __name__})
+
+
+def union_choices(node: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Return the schemas a union node of a core schema (or a mirror) chooses among.
+
+    A choice may come with its label, as ``(schema, label)``.
+    """
+    return [item[0] if isinstance(item, list | tuple) else item for item in node["choices"]]
 
 
 def _field(field: dict[str, Any]) -> dict[str, Any]:
@@ -108,8 +116,8 @@ def _transform(node: Any, drop: Collection[str]) -> Any:
     if kind == "union":
         # Label each alternative so that the findings can keep only the closest one.
         choices = [
-            (_transform(choice[0] if isinstance(choice, tuple) else choice, ()), f"{BRANCH}{index}")
-            for index, choice in enumerate(node["choices"])
+            (_transform(choice, ()), f"{BRANCH}{index}")
+            for index, choice in enumerate(union_choices(node))
         ]
         return {"type": "union", "choices": choices}
     if kind == "enum":

@@ -41,17 +41,16 @@ from functools import cache, cached_property, lru_cache
 from typing import Annotated, Any
 
 from unikommune.codelists import SDG_TARGETS
-from unikommune.dataset.mirror import mirror_schema
+from unikommune.dataset.mirror import mirror_schema, union_choices
 from unikommune.models import COLLECTIONS
 from unikommune.models.paths import FieldPath, Reference, distinct_lists
 from unikommune.models.sdg import target_problem
-from unikommune.models.values import LOCAL_ID_PATTERN, ends_before_start
+from unikommune.models.values import LOCAL_ID_PATTERN, ends_before_start, is_local_id
 
 __all__ = ["PartialDecoder", "partial_decoder", "well_formed_ids"]
 
 #: Ids one per line, each followed by a newline: the ids of a batch at once.
 _IDS = re.compile(f"(?a)(?:{LOCAL_ID_PATTERN[1:-1]}\n)*\\Z")
-_LOCAL_ID = re.compile(f"(?a)\\A(?:{LOCAL_ID_PATTERN})\\Z")
 #: A string of a name's characters and Unicode escapes, one escape at least: a key that
 #: may spell a name read without its bytes holding the name.
 _ESCAPED_NAME = re.compile(rb'"[\w\\]*\\u[0-9A-Fa-f]{4}[\w\\]*"')
@@ -82,7 +81,7 @@ def well_formed_ids(ids: list[str]) -> list[bool] | None:
     # as two.
     if not ids or (text.count("\n") == len(ids) and _IDS.match(text)):
         return None
-    return [_LOCAL_ID.search(value) is not None for value in ids]
+    return [is_local_id(value) for value in ids]
 
 
 #: A tree of the steps of some paths: ``(attribute, JSON name)`` to the steps after it.
@@ -91,7 +90,7 @@ _Tree = dict[tuple[str, str], "_Tree"]
 
 @dataclass(frozen=True)
 class PartialDecoder:
-    """Reads the references at :attr:`paths` of a collection's JSON Lines records."""
+    """Reads the values at :attr:`paths` of a collection's JSON Lines records."""
 
     paths: tuple[FieldPath, ...]
     decode: Any
@@ -121,37 +120,36 @@ class PartialDecoder:
             records = list(map(self.decode, lines))
         except (ValueError, RecursionError):  # msgspec's errors, a blank line, deep nesting
             return self._patterned([self._one(line) for line in lines])
-        joined = b"\n".join(lines)
-        if _countable(joined, self.spaced) and all(
-            joined.count(needle) == sum(len(path.across(records)) for path in held)
-            for needle, held in self.keys
-        ):
+        if self._keys_once(b"\n".join(lines), records):
             return self._patterned(records)
         return self._patterned([self._one(line) for line in lines])
 
     def _one(self, line: bytes) -> Any:
         """Return the struct of one line, or ``None`` when it is not taken."""
-        if not _countable(line, self.spaced):
-            return None
         try:
             record = self.decode(line)
         except (ValueError, RecursionError):  # the model's reading says what is wrong
             return None
-        for needle, held in self.keys:
-            if line.count(needle) != sum(len(path.plain(record)) for path in held):
-                return None
-        return record
+        return record if self._keys_once(line, [record]) else None
+
+    def _keys_once(self, data: bytes, records: list[Any]) -> bool:
+        """Return whether ``data`` gives each key on the paths as often as ``records`` read it."""
+        return _countable(data, self.spaced) and all(
+            data.count(needle) == sum(len(path.across(records)) for path in held)
+            for needle, held in self.keys
+        )
 
     def _patterned(self, records: list[Any]) -> list[Any]:
         """Return ``records`` with ``None`` for each holding an id off the pattern.
 
-        Or an id twice in a list whose ids the model requires distinct.
+        Or failing a validator of the models on its paths (:meth:`_all_valid`).
         """
         taken = [record for record in records if record is not None]
         ids = [value for path in self.ids for value in path.across(taken)]
         if not self._all_valid(taken):
             records = [
-                None if record is None or not self._valid(record) else record for record in records
+                None if record is None or not self._all_valid([record]) else record
+                for record in records
             ]
         if well_formed_ids(ids) is None:
             return records
@@ -163,31 +161,25 @@ class PartialDecoder:
         ]
 
     def _all_valid(self, records: list[Any]) -> bool:
-        """Return whether every one of ``records`` passes :meth:`_valid`, all at once."""
+        """Return whether ``records`` pass the models' validators on their paths.
+
+        No list that must hold distinct ids repeats one, and every check holds.
+        """
         return all(
             len(set(items)) == len(items)
             for path in self.distinct
             for items in path.across(records)
         ) and all(all(map(check, path.across(records))) for path, check in self.checks)
 
-    def _valid(self, record: Any) -> bool:
-        """Return whether ``record`` passes the models' validators on its paths.
-
-        No list that must hold distinct ids repeats one, and every check holds.
-        """
-        return not any(
-            len(set(items)) != len(items) for path in self.distinct for items in path.plain(record)
-        ) and all(check(value) for path, check in self.checks for value in path.plain(record))
-
 
 @cache
 def partial_decoder(collection: str, paths: tuple[FieldPath, ...]) -> PartialDecoder | None:
     """Return the decoder of the values at ``paths`` of ``collection``'s records.
 
-    A path may lead to an id (a reference, or a list of them, through lists and
-    objects) or to a whole number (of a field that may also be something else, such as
-    a year as known: only a number is read light).  ``None`` without msgspec, or when a
-    path leads somewhere this cannot read alone: the caller then builds models.
+    A path may lead, through lists and objects, to an id, a text of a pattern (a date)
+    or a whole number (of a field that may also be something else, such as a year as
+    known: only a number is read light).  ``None`` without msgspec, or when a path leads
+    somewhere this cannot read alone: the caller then builds models.
     """
     try:
         import msgspec
@@ -313,11 +305,10 @@ def _validators(
     elif kind == "union":
         # Only the number of a union is read light (a line with any other choice goes to
         # the model): a validator on the number is the one that would matter.
-        for choice in node["choices"]:
-            chosen = choice[0] if isinstance(choice, list | tuple) else choice
+        for choice in union_choices(node):
             if (
-                chosen["type"].startswith("function")
-                and chosen.get("schema", {}).get("type") == "int"
+                choice["type"].startswith("function")
+                and choice.get("schema", {}).get("type") == "int"
             ):
                 raise TypeError(f"a validator on the number at {steps}")
     elif kind == "list":
@@ -374,13 +365,7 @@ def _typed(
         return Annotated[base, msgspec.Meta(**sizes)] if sizes else base
     if kind == "union" and not tree:
         # Only a number is read light: any other choice sends its line to the model.
-        numbers = [
-            choice
-            for choice in (
-                item[0] if isinstance(item, list | tuple) else item for item in node["choices"]
-            )
-            if choice["type"] == "int"
-        ]
+        numbers = [choice for choice in union_choices(node) if choice["type"] == "int"]
         if len(numbers) != 1:
             raise TypeError("a union without one whole number")
         return _typed(numbers[0], tree, steps, build)

@@ -38,7 +38,7 @@ from functools import cache, lru_cache
 from typing import Annotated, Any, Literal, NamedTuple, Union
 
 from unikommune.codelists import SDG_TARGETS, SdgProvenance, sdg_goal_of
-from unikommune.dataset.mirror import mirror_schema
+from unikommune.dataset.mirror import mirror_schema, union_choices
 from unikommune.dataset.partial import well_formed_ids
 from unikommune.dates import EDTF_PERIOD_END_PATTERN
 from unikommune.models import COLLECTIONS
@@ -238,9 +238,7 @@ def _typed(node: dict[str, Any], build: _Build, path: str) -> Any:
     if kind == "union":
         # A number or an estimate, a year or a year as known: msgspec tells them apart by
         # their JSON type, and refuses a union it cannot (raising TypeError).
-        choices = [
-            choice[0] if isinstance(choice, list | tuple) else choice for choice in node["choices"]
-        ]
+        choices = union_choices(node)
         return Union[tuple(_typed(choice, build, path) for choice in choices)]  # noqa: UP007
     meta: dict[str, Any] = {
         key: node[key]
