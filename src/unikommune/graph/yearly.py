@@ -30,19 +30,8 @@ YearMap = Callable[[Callable[[int], dict[str, Any]], Sequence[int]], list[dict[s
 
 
 def _paths(*written: str) -> tuple[FieldPath, ...]:
-    """Return the field paths written as ``participants[].period.start``.
-
-    The fields on them are read by their JSON names, which are their attribute names.
-    """
-    found = []
-    for text in written:
-        steps: list[tuple[str, str]] = []
-        for name in text.split("."):
-            steps.append((name.removesuffix("[]"), name.removesuffix("[]")))
-            if name.endswith("[]"):
-                steps.append(("[]", "[]"))
-        found.append(FieldPath(tuple(steps)))
-    return tuple(found)
+    """Return the field paths written as ``participants[].period.start``."""
+    return tuple(map(FieldPath.written, written))
 
 
 #: What :func:`yearly_metrics` reads of a placement: its year and its students.

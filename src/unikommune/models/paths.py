@@ -159,6 +159,24 @@ class FieldPath:
             for at, (_, json) in enumerate(self.steps)
         )
 
+    @classmethod
+    def written(cls, text: str) -> FieldPath:
+        """Return the path written as :meth:`__str__` writes it (``participants[].partner``).
+
+        Each field's attribute name is taken to be its JSON name; a leading ``.`` is
+        left out.
+
+        >>> str(FieldPath.written("participants[].period.start"))
+        'participants[].period.start'
+        """
+        steps: list[tuple[str, str]] = []
+        for name in text.lstrip(".").split("."):
+            field = name.removesuffix("[]")
+            steps.append((field, field))
+            if field != name:
+                steps.append(("[]", "[]"))
+        return cls(tuple(steps))
+
     @property
     def name(self) -> str:
         """Return the JSON name of the last field on the path."""

@@ -454,19 +454,8 @@ def _periods(left: set[str]) -> tuple[FieldPath, ...]:
         raise TypeError(f"strings left unchecked at {sorted(unchecked)}")
     found = []
     for period in sorted({key.rsplit(".", 1)[0] for key in left & _DATE_PATHS}):
-        found.append(_field_path(period))
+        found.append(FieldPath.written(period))
     return tuple(found)
-
-
-def _field_path(key: str) -> FieldPath:
-    """Return the field path of a key of :data:`_DATE_PATHS` (field names are JSON names)."""
-    steps: list[tuple[str, str]] = []
-    for name in key.lstrip(".").split("."):
-        field, many = (name[:-2], True) if name.endswith("[]") else (name, False)
-        steps.append((field, field))
-        if many:
-            steps.append(("[]", "[]"))
-    return FieldPath(tuple(steps))
 
 
 #: What stands for a control character that a text may not hold (see
