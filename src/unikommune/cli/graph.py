@@ -23,8 +23,17 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from unikommune.models import Dataset
+    from unikommune.models.values import Period
 
-__all__ = ["VIEWS", "build_view", "loaded", "register", "run", "view_collections"]
+__all__ = [
+    "VIEWS",
+    "build_view",
+    "loaded",
+    "partner_network",
+    "register",
+    "run",
+    "view_collections",
+]
 
 #: Views the command can write, with what each is.
 VIEWS = {
@@ -70,12 +79,18 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(run=run)
 
 
-def view_collections(view: str, via: Iterable[str] | None = None) -> frozenset[str]:
+def view_collections(
+    view: str, via: Iterable[str] | None = None, when: int | Period | None = None
+) -> frozenset[str]:
     """Return the collections ``view`` reads, with the kinds of activity ``--via`` names.
 
     The partner views read the partners and the activities that tie them (``via``, or
-    the view's default: projects for ``partners``, every kind for ``partner-sdg``).
+    the view's default: projects for ``partners``, every kind for ``partner-sdg``);
+    ``partners`` without a time filter ``when`` only the partners, the activities being
+    read from their files for their partners alone (:func:`partner_network`).
     """
+    if view == "partners" and when is None:
+        return frozenset(("partners",))
     if view == "full":  # every collection but the figures, which are not in the graph
         return frozenset(("partners", "placements", *KINDS))
     if view == "placements":
@@ -103,26 +118,31 @@ def loaded(path: Path, collections: Iterable[str] | None = None) -> Iterator[Dat
         yield load(path, collections=collections)
 
 
+def partner_network(
+    args: argparse.Namespace, dataset: Dataset, when: int | Period | None
+) -> nx.Graph[str]:
+    """Return the co-participation network the arguments ask for, of what was loaded.
+
+    Without a time filter the activities are read from their files for the partners
+    they tie (:func:`~unikommune.graph.co_participation_read`); ``dataset`` then holds
+    the partners alone (see :func:`view_collections`).
+    """
+    from unikommune import graph
+
+    options: dict[str, Any] = {**via_option(args), "counting": args.counting, "level": args.level}
+    if when is None:
+        return graph.co_participation_read(args.dataset, dataset=dataset, **options)
+    return graph.co_participation(dataset, when, **options)
+
+
 def build_view(args: argparse.Namespace) -> nx.Graph[str]:
     """Load what the view needs of the dataset and build the view the arguments ask for."""
     from unikommune import graph
 
     when = time_filter(args)
-    if args.view == "partners" and when is None:
-        # The activities are read from their files for their partners alone.
-        with loaded(args.dataset, ("partners",)) as dataset:
-            return graph.co_participation_read(
-                args.dataset,
-                dataset=dataset,
-                counting=args.counting,
-                level=args.level,
-                **via_option(args),
-            )
-    with loaded(args.dataset, view_collections(args.view, args.via)) as dataset:
+    with loaded(args.dataset, view_collections(args.view, args.via, when)) as dataset:
         if args.view == "partners":
-            return graph.co_participation(
-                dataset, when, counting=args.counting, level=args.level, **via_option(args)
-            )
+            return partner_network(args, dataset, when)
         if args.view == "full":
             return graph.partnership_graph(dataset, when)
         if args.view == "placements":

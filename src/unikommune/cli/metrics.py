@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from unikommune import outputs
-from unikommune.cli.graph import loaded
+from unikommune.cli.graph import loaded, partner_network, view_collections
 from unikommune.cli.options import (
     KINDS,
     add_filters,
@@ -139,9 +139,9 @@ def metrics_collections(args: argparse.Namespace) -> frozenset[str]:
     """Return the collections the figures the arguments ask for read.
 
     The SDG coverage reads the activities of ``--via`` (default: every kind); the
-    partner rows the partners and those activities (default: projects), without a
-    time filter only the partners (the activities' partners are read from their files,
-    see :func:`~unikommune.graph.co_participation_read`); the network
+    partner rows what the partner view reads
+    (:func:`~unikommune.cli.graph.view_collections`: without a time filter only the
+    partners, the activities' partners being read from their files); the network
     row every kind of activity (its SDG coverage counts them all) and the partners;
     the yearly rows the partners and agreements, the other activities and the
     placements being read from their files for what the table needs
@@ -150,10 +150,8 @@ def metrics_collections(args: argparse.Namespace) -> frozenset[str]:
     via: tuple[str, ...] | None = args.via
     if args.sdg:
         return frozenset(KINDS if via is None else via)
-    if args.partners and time_filter(args) is None:
-        return frozenset(("partners",))  # the activities' partners are read from their files
     if args.partners:
-        return frozenset(("partners", *(("projects",) if via is None else via)))
+        return view_collections("partners", via, time_filter(args))
     if time_filter(args) is None:
         return frozenset(("partners", "agreements"))  # the rest read from their files
     return frozenset(("partners", *KINDS))
@@ -169,7 +167,7 @@ def _rows(args: argparse.Namespace, dataset: Any, when: Any) -> tuple[list[dict[
         rows: list[dict[str, Any]] = [{"goal": g, "activities": n} for g, n in coverage.items()]
         return rows, f"SDG coverage: {sum(1 for n in coverage.values() if n)} of 17 goals reached"
     if args.partners:
-        network = _partner_network(args, dataset, when)
+        network = partner_network(args, dataset, when)
         rows = graph.partner_metrics(
             network,
             sample=args.sample,
@@ -197,16 +195,6 @@ def _rows(args: argparse.Namespace, dataset: Any, when: Any) -> tuple[list[dict[
         read, placements=placements, map_years=years_side_by_side(args.jobs), **options
     )
     return rows, "Network metrics per year"
-
-
-def _partner_network(args: argparse.Namespace, dataset: Any, when: Any) -> Any:
-    """Return the co-participation network of the partner rows."""
-    from unikommune import graph
-
-    options: dict[str, Any] = {**via_option(args), "counting": args.counting, "level": args.level}
-    if when is None:
-        return graph.co_participation_read(args.dataset, dataset=dataset, **options)
-    return graph.co_participation(dataset, when, **options)
 
 
 def _import_networkit() -> None:

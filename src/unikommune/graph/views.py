@@ -122,11 +122,11 @@ def activities(
     for name in chosen:
         kind = RECORD_NODES[name]
         paths = partner_ties(name)
-        readers: list[Callable[[Any], list[str]]] = [path.plain for path in paths]
+        readers = [path.plain for path in paths]
         for record in dataset.collection(name):
             if when is None:
                 # Every partner counts: read the ids without their holders.
-                members: set[str] = {top.get(v, v) for read in readers for v in read(record)}
+                members = _tied(readers, top, record)
             elif record_active(name, record, when):
                 members = {
                     top.get(value, value)
@@ -162,7 +162,14 @@ def partner_groups(
     readers = [path.plain for path in partner_ties(kind)]
     top = top or {}
     for record in records:
-        yield tuple(sorted({top.get(v, v) for read in readers for v in read(record)}))
+        yield tuple(sorted(_tied(readers, top, record)))
+
+
+def _tied(
+    readers: Sequence[Callable[[Any], list[str]]], top: Mapping[str, str], record: Any
+) -> set[str]:
+    """Return the partners ``record`` ties (read by ``readers``), each at its ``top``."""
+    return {top.get(value, value) for read in readers for value in read(record)}
 
 
 def co_occurrence(
