@@ -25,7 +25,6 @@ import networkx as nx
 from networkx.readwrite.graphml import GraphML
 
 from unikommune.graph.export import (
-    common_types,
     one_type,
     safe_attributes,
     xml_attributes,
@@ -37,8 +36,6 @@ __all__ = ["graphml_text"]
 
 #: The GraphML type networkx declares for each type of value (``int`` is ``long``).
 _TYPES: dict[type, str] = {str: "string", int: "long", float: "double"}
-#: The types of value the safe copy keeps as they are.
-_PLAIN = frozenset(_TYPES)
 
 
 @cache
@@ -144,16 +141,10 @@ def _safe(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Return the safe values of ``items`` (nodes' or edges'), one type per attribute.
 
     As :func:`~unikommune.graph.export.safe_graph` and the writer's one type per
-    attribute make them; values already safe are not copied.
+    attribute make them (for the items :func:`_written` could not write as they are).
     """
-    plain = _PLAIN
-    safe = [
-        data if all(type(value) in plain for value in data.values()) else safe_attributes(data)
-        for data in items
-    ]
-    if common_types(safe):
-        safe = [dict(data) for data in safe]
-        one_type(safe)
+    safe = [safe_attributes(data) for data in items]
+    one_type(safe)
     return safe
 
 
