@@ -345,6 +345,16 @@ def test_network_indicators_are_the_graph_figures() -> None:
     assert found["helix_synergy"].values["2021"].value == pytest.approx(row["synergy_t4"])
 
 
+@pytest.mark.parametrize("example", ["trondheim", "regional"])
+def test_network_indicators_alone_are_those_of_the_catalogue(example: str) -> None:
+    # asked alone, they read only the years the collections span, not every indicator
+    dataset = unikommune.load(EXAMPLES / example)
+    network = [code for code, entry in CATALOGUE.items() if entry.group == "network"]
+    alone, every = indicators(dataset, network), indicators(dataset)
+    assert alone.years == every.years
+    assert alone.series == {code: every.series[code] for code in network}
+
+
 def test_ongoing_collaborations_come_from_figures_only() -> None:
     found = indicators(unikommune.load(EXAMPLES / "regional"), ["ongoing_collaborations"])
     value = found["ongoing_collaborations"].values["2024"]  # counted on 2024-03-01

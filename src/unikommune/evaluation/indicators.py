@@ -207,7 +207,9 @@ def indicators(
         raise EvaluationError("exchange rates need the currency they convert to")
     ctx = _context(dataset)
     wanted = None if breakdowns is True else frozenset(breakdowns or ())
-    tally = Tally(wanted=wanted)
+    # The network indicators alone need only the years the collections span.
+    counting = any(CATALOGUE[code].group != "network" for code in chosen)
+    tally = Tally(wanted=wanted, counting=counting)
     with collector_paused():
         for step in (projects_pass, missions_pass, education_pass, agreements_pass, sdg_pass):
             step(dataset, tally, ctx)

@@ -97,7 +97,7 @@ def projects_pass(dataset: Dataset, tally: Tally, ctx: Context) -> None:
         if project.outputs:
             _outputs(project, partners, tally, ctx)
         status = project.status.value
-        if status not in COUNTED_STATUSES:
+        if status not in COUNTED_STATUSES or not tally.counting:
             continue
         cuts = _area_cuts(project, ctx, partners) if tally.cutting else []
         record = project.id
@@ -183,7 +183,12 @@ def _outputs(project: Project, partners: list[str], tally: Tally, ctx: Context) 
 
 def missions_pass(dataset: Dataset, tally: Tally, ctx: Context) -> None:
     """Add the active missions, and whether their projects lie within their timeframes."""
-    projects = {project.id: project for project in dataset.projects} if dataset.missions else {}
+    counting = tally.counting
+    projects = (
+        {project.id: project for project in dataset.projects}
+        if dataset.missions and counting
+        else {}
+    )
     for mission in dataset.missions:
         frame = mission.timeframe
         span = year_bounds(frame.start, frame.end, ctx.last_known)
@@ -196,7 +201,7 @@ def missions_pass(dataset: Dataset, tally: Tally, ctx: Context) -> None:
             goals = dict.fromkeys(str(link.goal) for link in mission.sdg_links)
             cuts.extend(("sdg_goal", g) for g in goals or (NONE,))
         tally.add("missions_active", span, mission.id, cuts=cuts)
-        for project_id in mission.projects:
+        for project_id in mission.projects if counting else ():
             project = projects.get(project_id)
             if project is None or project.status.value not in COUNTED_STATUSES:
                 continue
@@ -301,6 +306,8 @@ def _learning(dataset: Dataset, tally: Tally, ctx: Context) -> None:
             tally.add("ects_offered", span, activity.id, activity.credits, cuts=cuts[:1])
         if activity.participants:
             tally.cover("learning_participants", span[0], span[1])
+        if not tally.counting:
+            continue
         for participant in activity.participants:
             count, bounds, approximate = count_bounds(participant.count)
             partner = participant.partner
@@ -371,6 +378,8 @@ def sdg_pass(dataset: Dataset, tally: Tally, ctx: Context) -> None:
         if span is None:
             continue
         tally.cover("sdg", span[0], span[1])
+        if not tally.counting:
+            continue
         kind_cut: Iterable[Cut] = (("activity_kind", kind),)
         tally.add("_activities", span, record, cuts=kind_cut)
         if not links:

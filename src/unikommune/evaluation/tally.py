@@ -50,10 +50,13 @@ class Tally:
 
     ``spans`` holds, per collection, the first and last year its records may touch: a
     year inside a collection's span without a record is a real 0, a year outside it has
-    no data.
+    no data.  A tally that is not ``counting`` keeps the spans alone (all the network
+    indicators need of it): adding to it does nothing, and the passes skip what only
+    adds.
     """
 
     wanted: frozenset[str] | None = None
+    counting: bool = True
     sums: dict[Key, list[float]] = field(default_factory=dict)
     fuzzy: dict[Key, list[float | None]] = field(default_factory=dict)
     evidence: dict[tuple[str, Span], list[str]] = field(default_factory=dict)
@@ -63,7 +66,7 @@ class Tally:
     @property
     def cutting(self) -> bool:
         """Return whether any breakdown is wanted (``wanted``: ``None`` for all)."""
-        return self.wanted is None or bool(self.wanted)
+        return self.counting and (self.wanted is None or bool(self.wanted))
 
     def add(
         self,
@@ -82,6 +85,8 @@ class Tally:
         A group of records with the same span and cuts may be added at once: ``record``
         the first of their ids, ``records`` how many they are, ``amount`` their sum.
         """
+        if not self.counting:
+            return
         found = self.evidence.get((code, span))
         if found is None:
             found = self.evidence[(code, span)] = []
@@ -128,6 +133,8 @@ class Tally:
         For a record that brings several of a kind at once, such as a project's
         participations: ``parts`` counts them by cut.
         """
+        if not self.counting:
+            return
         self.add(code, span, record, total)
         sums = self.sums
         for (name, category), amount in parts.items():
@@ -151,6 +158,8 @@ class Tally:
 
     def reach(self, code: str, span: Span, items: Iterable[str]) -> None:
         """Note that ``items`` (SDG goals or targets) are reached in the years of ``span``."""
+        if not self.counting:
+            return
         found = self.goals.get((code, span))
         if found is None:
             found = self.goals[(code, span)] = set()
