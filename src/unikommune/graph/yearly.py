@@ -11,7 +11,10 @@ row :func:`~unikommune.graph.network_metrics` gives for the whole dataset and th
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from itertools import repeat
+from operator import attrgetter, is_
 from typing import Any
 
 from unikommune.codelists import HelixSector, PartnerKind
@@ -36,6 +39,8 @@ def _paths(*written: str) -> tuple[FieldPath, ...]:
 
 #: What :func:`yearly_metrics` reads of a placement: its year and its students.
 PLACEMENT_FIELDS = _paths("year", "students")
+_YEAR = attrgetter("year")
+_STUDENTS = attrgetter("students")
 
 _LINKS = _paths("sdg_links[].goal", "sdg_links[].target")
 #: What :func:`yearly_metrics` reads of an activity of each kind but agreements (whose
@@ -160,17 +165,30 @@ def _views(dataset: Dataset, years: Sequence[int]) -> dict[int, Dataset]:
 
 
 def _students(placements: Iterable[Any], years: Sequence[int]) -> dict[int, float | int]:
-    """Return the students placed in each year, each placement in every year it may be."""
+    """Return the students placed in each year, each placement in every year it may be.
+
+    When every count is a whole number, the placements are first counted by year and
+    students without a Python step per placement (:class:`~collections.Counter` over
+    ``zip``): whole numbers add up the same in any order.  Estimates are added one by
+    one, in the order of the placements.
+    """
     totals: dict[int, float | int] = dict.fromkeys(years, 0)
     if not years:
         return totals
+    placements = placements if isinstance(placements, Sequence) else list(placements)
+    counts = list(map(_STUDENTS, placements))
+    if all(map(is_, map(type, counts), repeat(int))):
+        alike = Counter(zip(map(_YEAR, placements), counts, strict=True))
+        pairs: Iterable[tuple[Any, Any]] = (
+            (year, students * times) for (year, students), times in alike.items()
+        )
+    else:
+        pairs = zip(map(_YEAR, placements), map(central, counts), strict=True)
     low, high = min(years), max(years)
-    for placement in placements:
-        year = placement.year
+    for year, students in pairs:
         first, last = year_span(year)
         if last < low or first > high:
             continue
-        students = central(placement.students)
         for each in range(max(first, low), min(last, high) + 1):
             if each in totals:
                 totals[each] += students
