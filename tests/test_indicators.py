@@ -21,6 +21,7 @@ from unikommune.cli import main
 from unikommune.errors import EvaluationError, UnknownCodeError
 from unikommune.evaluation import CATALOGUE, Value, indicators, moving_average
 from unikommune.evaluation.values import GROUP_SEPARATOR, display, format_number
+from unikommune.models.values import Period
 
 SMALL = DATA / "evaluation" / "small.json"
 
@@ -353,6 +354,28 @@ def test_network_indicators_alone_are_those_of_the_catalogue(example: str) -> No
     alone, every = indicators(dataset, network), indicators(dataset)
     assert alone.years == every.years
     assert alone.series == {code: every.series[code] for code in network}
+
+
+def test_applications_from_figures_come_in_the_order_of_their_periods() -> None:
+    # the periods of applications by outcome were once gathered in a set, so their
+    # order in the output changed from run to run
+    dataset = unikommune.load(EXAMPLES / "regional")
+    copies = []
+    for year in range(2015, 2023):
+        for figure in dataset.figures:
+            if figure.measure == "applications":
+                copies.append(
+                    figure.model_copy(
+                        update={
+                            "id": f"{figure.id}-{year}",
+                            "period": Period(start=str(year), end=str(year)),
+                        }
+                    )
+                )
+    dataset = dataset.model_copy(update={"figures": [*dataset.figures, *copies]})
+    found = indicators(dataset, ["funding_applications"])
+    for category, cells in found["funding_applications"].breakdowns["outcome"].items():
+        assert list(cells) == sorted(cells), category
 
 
 def test_ongoing_collaborations_come_from_figures_only() -> None:

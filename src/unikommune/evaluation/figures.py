@@ -108,7 +108,7 @@ class FigureTally:
         for (name, breakdown, category, period), cell in self.cut.items():
             if name == "_applications" and breakdown == "outcome":
                 outcomes[(category, period)] = cell
-        for period in {period for _, period in outcomes}:
+        for period in sorted({period for _, period in outcomes}):  # the same order every run
             applied = outcomes.get(("applied", period))
             parts = [
                 cell for (kind, p), cell in outcomes.items() if p == period and kind != "applied"
