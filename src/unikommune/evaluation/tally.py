@@ -35,6 +35,8 @@ Span = tuple[int, int, int, int]
 """Years a record may touch and years it certainly touches: ``first, last, sure_first,
 sure_last`` (no sure year when ``sure_first > sure_last``)."""
 Key = tuple[str, str, str, Span]
+#: The cut of a total: no breakdown, no category.
+_TOTAL: Cut = ("", "")
 #: The sure years of a record that is sure of none.
 NO_SPAN = (1, 0)
 
@@ -57,7 +59,13 @@ class Tally:
 
     wanted: frozenset[str] | None = None
     counting: bool = True
-    sums: dict[Key, list[float]] = field(default_factory=dict)
+    #: Exact sums, ``[amount, records]``, by ``(code, span)`` and cut (the total's is
+    #: ``("", "")``): a record's cuts are looked up in one small dictionary, each by a
+    #: pair of texts whose hashes are kept, not by a key holding the span.
+    sums: dict[tuple[str, Span], dict[Cut, list[float]]] = field(default_factory=dict)
+    #: The sums with their code, cut and span, in the order they were made, which is
+    #: the order :meth:`expand` adds them in (so every float adds up as it always did).
+    made: list[tuple[str, Cut, Span, list[float]]] = field(default_factory=list)
     fuzzy: dict[Key, list[float | None]] = field(default_factory=dict)
     evidence: dict[tuple[str, Span], list[str]] = field(default_factory=dict)
     spans: dict[str, tuple[int, int]] = field(default_factory=dict)
@@ -87,9 +95,10 @@ class Tally:
         """
         if not self.counting:
             return
-        found = self.evidence.get((code, span))
+        at = (code, span)
+        found = self.evidence.get(at)
         if found is None:
-            found = self.evidence[(code, span)] = []
+            found = self.evidence[at] = []
         if len(found) < MAX_EVIDENCE:
             if isinstance(record, str):
                 found.append(record)
@@ -98,19 +107,15 @@ class Tally:
         if self.wanted is not None and cuts:
             cuts = [cut for cut in cuts if cut[0] in self.wanted]
         if bounds is None and not approximate:
-            sums = self.sums
-            key: Key = (code, "", "", span)
-            cell = sums.get(key)
-            if cell is None:
-                sums[key] = [amount, records]
-            else:
-                cell[0] += amount
-                cell[1] += records
-            for name, category in cuts:
-                key = (code, name, category, span)
-                cell = sums.get(key)
+            cells = self.sums.get(at)
+            if cells is None:
+                cells = self.sums[at] = {}
+            get = cells.get
+            for cut in (_TOTAL, *cuts):
+                cell = get(cut)
                 if cell is None:
-                    sums[key] = [amount, records]
+                    cell = cells[cut] = [amount, records]
+                    self.made.append((code, cut, span, cell))
                 else:
                     cell[0] += amount
                     cell[1] += records
@@ -136,14 +141,15 @@ class Tally:
         if not self.counting:
             return
         self.add(code, span, record, total)
-        sums = self.sums
-        for (name, category), amount in parts.items():
-            if self.wanted is not None and name not in self.wanted:
+        at = (code, span)
+        cells = self.sums[at]
+        for cut, amount in parts.items():
+            if self.wanted is not None and cut[0] not in self.wanted:
                 continue
-            key: Key = (code, name, category, span)
-            cell = sums.get(key)
+            cell = cells.get(cut)
             if cell is None:
-                sums[key] = [amount, 1]
+                cell = cells[cut] = [amount, 1]
+                self.made.append((code, cut, span, cell))
             else:
                 cell[0] += amount
                 cell[1] += 1
@@ -169,12 +175,12 @@ class Tally:
         """Return the cells by code, then ``(breakdown, category)``, then year."""
         out: dict[str, dict[Cut, dict[int, Cell]]] = {}
 
-        def cells(key: Key) -> dict[int, Cell]:
-            return out.setdefault(key[0], {}).setdefault((key[1], key[2]), {})
+        def cells(code: str, cut: Cut) -> dict[int, Cell]:
+            return out.setdefault(code, {}).setdefault(cut, {})
 
-        for key, (total, count) in self.sums.items():
-            first, last, sure_first, sure_last = key[3]
-            target, records = cells(key), int(count)
+        for code, cut, span, (total, count) in self.made:
+            first, last, sure_first, sure_last = span
+            target, records = cells(code, cut), int(count)
             for year in range(first, last + 1):
                 cell = target.get(year) or target.setdefault(year, Cell())
                 cell.value += total
@@ -188,7 +194,7 @@ class Tally:
         for key, fuzzy in self.fuzzy.items():
             value, low, high, number = fuzzy
             first, last, sure_first, sure_last = key[3]
-            target, records = cells(key), int(number or 0)
+            target, records = cells(key[0], (key[1], key[2])), int(number or 0)
             for year in range(first, last + 1):
                 cell = target.get(year) or target.setdefault(year, Cell())
                 cell.value += value or 0.0
