@@ -11,9 +11,10 @@ round runs, each in a fresh process and back to back: ``unikommune.load`` of the
 dataset (the anchor); the indicators but the network ones, with the assessment reusing
 them (:func:`unikommune.evaluation.indicators` with ``network=False``, then
 :func:`~unikommune.evaluation.assess` with ``found=``); the network indicators alone
-(a co-participation network and its communities per year), in one process and with
-the years measured side by side in as many processes as there are usable cores (as
-``unikommune indicators`` measures them by default); and, with ``--report``,
+(a co-participation network and its communities per year); both again side by side,
+as ``unikommune indicators`` computes them by default (the passes over the collections
+in two parts, the years of the network indicators shared out, in as many processes as
+there are usable cores); and, with ``--report``,
 ``unikommune report DIR -o report.html`` as a user types it (start-up, loading and
 writing included).  The evaluation's processes load the dataset before their clock
 starts, inside :func:`unikommune.collector.frozen` as the command line does; every
@@ -44,6 +45,11 @@ _SETUP = (
     "network = [code for code, entry in CATALOGUE.items() if entry.group == 'network']"
 )
 
+#: As ``unikommune indicators`` runs by default: the passes in two parts and the years
+#: of the network indicators in as many processes as there are usable cores.
+_SIDE_BY_SIDE = (
+    "\nfrom unikommune.cli.options import years_side_by_side\nside = years_side_by_side(None)"
+)
 #: What each process imports (and loads) before it starts the clock, and what it times.
 WORK = {
     "load": ("import unikommune", "unikommune.load(folder)"),
@@ -52,17 +58,22 @@ WORK = {
         "found = indicators(dataset, network=False)\nassess(dataset, found=found)",
     ),
     "network indicators": (_SETUP, "indicators(dataset, network)"),
-    "network indicators, years side by side": (
-        _SETUP + "\nfrom unikommune.cli.options import years_side_by_side",
-        "indicators(dataset, network, network_options={'map_years': years_side_by_side(None)})",
+    "indicators (all but network) + assess, side by side": (
+        _SETUP + _SIDE_BY_SIDE,
+        "found = indicators(dataset, network=False, side_by_side=side)\n"
+        "assess(dataset, found=found)",
+    ),
+    "network indicators, side by side": (
+        _SETUP + _SIDE_BY_SIDE,
+        "indicators(dataset, network, side_by_side=side)",
     ),
 }
 #: The work the evaluation is the sum of, in one process and as the command line runs it.
 TOTALS = {
     "in one process": ("indicators (all but network) + assess", "network indicators"),
-    "years side by side": (
-        "indicators (all but network) + assess",
-        "network indicators, years side by side",
+    "side by side": (
+        "indicators (all but network) + assess, side by side",
+        "network indicators, side by side",
     ),
 }
 

@@ -356,6 +356,34 @@ def test_network_indicators_alone_are_those_of_the_catalogue(example: str) -> No
     assert alone.series == {code: every.series[code] for code in network}
 
 
+@pytest.mark.parametrize("example", ["trondheim", "regional"])
+def test_indicators_side_by_side_are_those_in_one_process(example: str) -> None:
+    # the passes in two parts, each in a forked process where that is safe, and merged
+    from unikommune.cli.options import years_side_by_side
+
+    dataset = unikommune.load(EXAMPLES / example)
+    asked: list[list[int]] = []
+
+    def in_reverse(work: Any, items: Any) -> list[Any]:  # the later part done first
+        asked.append(list(items))
+        return [work(item) for item in reversed(items)][::-1]
+
+    alone = indicators(dataset)
+    assert indicators(dataset, side_by_side=in_reverse) == alone
+    assert asked[0] == [0, 1]  # the passes, then the years of the network indicators
+    assert indicators(dataset, side_by_side=years_side_by_side(2)) == alone
+
+
+def test_tallies_of_the_same_codes_are_not_merged() -> None:
+    from unikommune.evaluation.tally import Tally, one_year
+
+    first, second = Tally(), Tally()
+    for tally in (first, second):
+        tally.add("theses", one_year(2020, 2020, True), "t1")
+    with pytest.raises(ValueError, match="theses"):
+        first.merge(second)
+
+
 def test_applications_from_figures_come_in_the_order_of_their_periods() -> None:
     # the periods of applications by outcome were once gathered in a set, so their
     # order in the output changed from run to run

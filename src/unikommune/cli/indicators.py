@@ -70,7 +70,7 @@ def register(subparsers: Any) -> None:
         help="exchange rate to --currency, such as EUR=11.5; repeat per currency",
     )
     parser.add_argument("--currency", help="the currency --rate converts to, such as NOK")
-    add_jobs(parser, "the years of the network indicators")
+    add_jobs(parser, "the passes over the collections and the years of the network indicators")
     parser.add_argument("--lang", choices=("nb", "en"), default="en", help="language of titles")
     add_output(parser)
     parser.set_defaults(run=run)
@@ -120,7 +120,6 @@ def run(args: argparse.Namespace) -> int:
     options: dict[str, Any] = {
         "counting": args.counting,
         "level": args.level,
-        "map_years": years_side_by_side(args.jobs),
         **via_option(args),
     }
     found = indicators(
@@ -132,6 +131,7 @@ def run(args: argparse.Namespace) -> int:
         network=not args.no_network,
         network_options=options,
         breakdowns=args.breakdowns,
+        side_by_side=years_side_by_side(args.jobs),
     )
     rows = found.rows(breakdowns=args.breakdowns, lang=args.lang)
     if fmt == "json":

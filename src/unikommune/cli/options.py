@@ -14,7 +14,7 @@ import sys
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from unikommune import outputs
 from unikommune.errors import DatasetWriteError
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
     from unikommune.graph.yearly import YearMap
     from unikommune.models.values import Period
+
+_T = TypeVar("_T")
 
 __all__ = [
     "KINDS",
@@ -230,10 +232,10 @@ def years_side_by_side(asked: int | None) -> YearMap:
 
     count = default_jobs() if asked is None else asked
 
-    def mapped(row: Callable[[int], dict[str, Any]], years: Sequence[int]) -> list[dict[str, Any]]:
+    def mapped(row: Callable[[int], _T], years: Sequence[int], /) -> list[_T]:
         if count < 2 or len(years) < 2 or not fork_is_safe():
             return [row(year) for year in years]
-        rows: dict[int, dict[str, Any]] = {}
+        rows: dict[int, _T] = {}
         pool = Pool(lambda index, _: row(years[index]), len(years), min(count, len(years)) - 1)
         try:
             pool.gather(lambda index: row(years[index]), rows.__setitem__)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from unikommune.collector import collector_paused
 from unikommune.errors import EvaluationError
@@ -38,6 +38,9 @@ from unikommune.evaluation.values import (
 )
 from unikommune.models import Dataset
 from unikommune.models.values import Period
+
+if TYPE_CHECKING:
+    from unikommune.graph.yearly import YearMap
 
 __all__ = ["COVERAGE", "IndicatorSeries", "Indicators", "indicators"]
 
@@ -175,6 +178,7 @@ def indicators(
     network: bool = True,
     network_options: Mapping[str, Any] | None = None,
     breakdowns: bool | Iterable[str] = True,
+    side_by_side: YearMap | None = None,
 ) -> Indicators:
     """Return the indicators ``codes`` (default: the whole catalogue) of ``dataset``.
 
@@ -194,6 +198,11 @@ def indicators(
             ``counting``, ``level``) for the network indicators.
         breakdowns: Compute every breakdown (``True``), none (``False``: totals only,
             much quicker), or the breakdowns named.
+        side_by_side: Does independent work side by side (such as
+            :func:`unikommune.cli.options.years_side_by_side`, which forks): the passes
+            over the collections, in two parts, and the years of the network indicators
+            (unless ``network_options`` gives its own ``map_years``).  The indicators are
+            the same either way.
 
     Raises:
         UnknownCodeError: a code is not in the catalogue.
@@ -209,10 +218,19 @@ def indicators(
     wanted = None if breakdowns is True else frozenset(breakdowns or ())
     # The network indicators alone need only the years the collections span.
     counting = any(CATALOGUE[code].group != "network" for code in chosen)
-    tally = Tally(wanted=wanted, counting=counting)
-    with collector_paused():
-        for step in (projects_pass, missions_pass, education_pass, agreements_pass, sdg_pass):
-            step(dataset, tally, ctx)
+
+    def part(index: int) -> Tally:
+        tally = Tally(wanted=wanted, counting=counting)
+        with collector_paused():
+            for step in _PASSES[index]:
+                step(dataset, tally, ctx)
+        return tally
+
+    parts = range(len(_PASSES))
+    tallies = side_by_side(part, parts) if side_by_side and counting else [part(at) for at in parts]
+    tally = tallies[0]
+    for other in tallies[1:]:
+        tally.merge(other)
     reported = figures_pass(dataset)
     years = _years(tally, reported)
     read = Read(tally.expand(), tally.spans, tally.reached())
@@ -225,6 +243,8 @@ def indicators(
     network_codes = [code for code in chosen if CATALOGUE[code].group == "network"]
     if network_codes:
         options = dict(network_options or {})
+        if side_by_side is not None:
+            options.setdefault("map_years", side_by_side)
         # tied by projects (the default), a year outside the projects' span has no data
         span = None if options.get("via") else tally.spans.get("projects", (1, 0))
         series.update(_network(dataset, network_codes, years, options, span))
@@ -232,6 +252,14 @@ def indicators(
         series = {code: _filtered(item, when) for code, item in series.items()}
         years = tuple(year for year in years if _overlaps(str(year), when))
     return Indicators(years=years, series={code: series[code] for code in chosen})
+
+
+#: The passes over the collections, in two parts of about equal work at country scale
+#: (each adds to codes of its own), which ``side_by_side`` may run at once.
+_PASSES = (
+    (projects_pass, missions_pass),
+    (education_pass, agreements_pass, sdg_pass),
+)
 
 
 def _years(tally: Tally, reported: FigureTally) -> tuple[int, ...]:

@@ -154,6 +154,27 @@ class Tally:
                 cell[0] += amount
                 cell[1] += 1
 
+    def merge(self, other: Tally) -> None:
+        """Take in ``other``, the tally of other passes, as if they had added to this one.
+
+        The passes must add to codes and cover collections of their own (as
+        :mod:`.passes` do): the sums are then those one tally holds after all the passes,
+        in the same order, this one's first.
+
+        Raises:
+            ValueError: the two tallies hold a code in common.
+        """
+        shared = {code for code, _ in self.evidence} & {code for code, _ in other.evidence}
+        shared.update(code for code, _ in self.goals.keys() & other.goals.keys())
+        if shared or not self.spans.keys().isdisjoint(other.spans):
+            raise ValueError(f"tallies of passes that add to the same codes: {sorted(shared)}")
+        self.sums.update(other.sums)
+        self.made.extend(other.made)
+        self.fuzzy.update(other.fuzzy)
+        self.evidence.update(other.evidence)
+        self.spans.update(other.spans)
+        self.goals.update(other.goals)
+
     def cover(self, collection: str, first: int, last: int) -> None:
         """Extend the span of years ``collection`` covers to ``first`` … ``last``."""
         known = self.spans.get(collection)

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from itertools import repeat
 from operator import attrgetter, is_
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from unikommune.codelists import HelixSector, PartnerKind
 from unikommune.graph._common import HOME_COUNTRY, GroupBy, period_bounds, window, year_span
@@ -28,8 +28,21 @@ from unikommune.models.values import central
 
 __all__ = ["ACTIVITY_FIELDS", "PLACEMENT_FIELDS", "YearMap", "dataset_years", "yearly_metrics"]
 
-#: ``map_years`` of :func:`yearly_metrics`: the rows of the years, by a function of a year.
-YearMap = Callable[[Callable[[int], dict[str, Any]], Sequence[int]], list[dict[str, Any]]]
+_T = TypeVar("_T")
+
+
+class YearMap(Protocol):
+    """``map_years(work, items)`` returns ``[work(item) for item in items]``.
+
+    It may do the work of the items side by side (in other processes, as
+    :func:`unikommune.cli.options.years_side_by_side` does); the results come back in
+    the order of ``items``.  :func:`yearly_metrics` measures its years with it, and
+    :func:`unikommune.evaluation.indicators` its passes over the collections too.
+    """
+
+    def __call__(self, work: Callable[[int], _T], items: Sequence[int], /) -> list[_T]:
+        """Return the result of ``work`` for each of ``items``, in their order."""
+        ...
 
 
 def _paths(*written: str) -> tuple[FieldPath, ...]:
