@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from unikommune import outputs
+from unikommune.cli.options import add_jobs, years_side_by_side
 from unikommune.errors import DatasetWriteError
 
 __all__ = ["register", "run"]
@@ -44,6 +45,7 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="leave out the yearly network indicators (quicker for a large dataset)",
     )
+    add_jobs(parser, "each dataset's indicators in parts")
     parser.add_argument("--force", action="store_true", help="replace an existing output file")
     parser.set_defaults(run=run)
 
@@ -74,7 +76,13 @@ def run(args: argparse.Namespace) -> int:
         fmt = _SUFFIXES.get(suffix, "html")
     criteria = read_criteria(args.criteria) if args.criteria is not None else default_criteria()
     datasets = [load(path) for path in args.datasets]
-    report = build_report(datasets, lang=args.lang, criteria=criteria, network=not args.no_network)
+    report = build_report(
+        datasets,
+        lang=args.lang,
+        criteria=criteria,
+        network=not args.no_network,
+        side_by_side=years_side_by_side(args.jobs),
+    )
     text = render(report, fmt)
     if args.output is None:
         outputs.write_text(outputs.STDOUT, text)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from unikommune.errors import UnikommuneError
 from unikommune.evaluation.assess import Assessment, assess
@@ -21,6 +21,9 @@ from unikommune.evaluation.indicators import Indicators, indicators
 from unikommune.evaluation.values import Lang, display, format_number
 from unikommune.evaluation.wording import period, status_words, unit
 from unikommune.models import Dataset
+
+if TYPE_CHECKING:
+    from unikommune.graph.yearly import YearMap
 
 __all__ = [
     "FORMATS",
@@ -222,8 +225,13 @@ def build_report(
     lang: Lang = "en",
     criteria: CriteriaSet | None = None,
     network: bool = True,
+    side_by_side: YearMap | None = None,
 ) -> Report:
-    """Return the report of ``datasets`` in ``lang``, assessed against ``criteria``."""
+    """Return the report of ``datasets`` in ``lang``, assessed against ``criteria``.
+
+    ``side_by_side`` computes each dataset's indicators in parts side by side (see
+    :func:`~unikommune.evaluation.indicators`); the report is the same either way.
+    """
     from unikommune.graph import sdg_coverage
 
     criteria = criteria if criteria is not None else default_criteria()
@@ -231,7 +239,7 @@ def build_report(
     wanted = {"focus_area", *(c.part.breakdown for c in criteria.quantitative() if c.part)}
     sections = []
     for dataset in datasets:
-        found = indicators(dataset, network=network, breakdowns=wanted)
+        found = indicators(dataset, network=network, breakdowns=wanted, side_by_side=side_by_side)
         sections.append(
             Section(
                 title=local(dataset.title, lang),
