@@ -166,3 +166,14 @@ def test_several_datasets_side_by_side(tmp_path: Path, capsys: pytest.CaptureFix
     assert "file exists" in capsys.readouterr().err
     assert main(["report", str(SMALL), "--no-network", "--format", "md"]) == 0
     assert capsys.readouterr().out.startswith("# Evaluation report")
+
+
+def test_report_with_jobs_is_the_report_in_one_process(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # --jobs computes the indicators in parts side by side; the report is the same
+    path = str(EXAMPLES / "trondheim")
+    assert main(["report", path, "--format", "json", "--jobs", "1"]) == 0
+    alone = capsys.readouterr().out
+    assert main(["report", path, "--format", "json", "--jobs", "2"]) == 0
+    assert capsys.readouterr().out == alone
