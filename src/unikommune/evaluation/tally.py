@@ -48,7 +48,7 @@ def one_year(first: int, last: int, sure: bool) -> Span:
 
 @dataclass(slots=True)
 class Tally:
-    """Sums by ``(code, breakdown, category, span)`` (``""`` breakdown: the total).
+    """Sums by indicator and span, then by cut ``(breakdown, category)`` (the total: ``("", "")``).
 
     ``spans`` holds, per collection, the first and last year its records may touch: a
     year inside a collection's span without a record is a real 0, a year outside it has
