@@ -52,13 +52,20 @@ def _year_text(draw: Any, year: int) -> str:
     return draw(st.sampled_from([str(year), f"{year}?", f"{year}~", f"{str(year)[:3]}X"]))
 
 
+def _joined(draw: Any, start: int) -> dict[str, Any]:
+    """Draw a participation's own period, if it has one: it joined a year or two late."""
+    if not draw(st.booleans()):
+        return {}
+    return {"period": {"start": str(start + draw(st.integers(0, 2)))}}
+
+
 @st.composite
 def datasets(draw: Any) -> Dataset:
     """Draw a small valid dataset.
 
     Partners with sectors, units and (some) a country abroad; dated projects, some dates
-    uncertain; agreements whose parties may join late; placements with counts exact or
-    estimated and years exact or uncertain.
+    uncertain, some partners joining late; agreements whose parties may join late;
+    placements with counts exact or estimated and years exact or uncertain.
     """
     n = draw(st.integers(min_value=1, max_value=9))
     partners = []
@@ -89,7 +96,9 @@ def datasets(draw: Any) -> Dataset:
                 "kinds": ["research"],
                 "status": "active",
                 "period": {"start": _year_text(draw, start), "end": str(end)},
-                "participants": [{"partner": f"o{m}", "role": "partner"} for m in members],
+                "participants": [
+                    {"partner": f"o{m}", "role": "partner", **_joined(draw, start)} for m in members
+                ],
                 "sdg_links": [{"goal": g} for g in goals],
             }
         )
@@ -219,7 +228,15 @@ def test_counts_match_the_dataset(dataset: Dataset, when: int | None) -> None:
     assert kinds["project"] == len(counted)
     assert kinds["partner"] == len(dataset.partners)
     edge_kinds = Counter(kind for *_, kind in graph.edges(data="kind"))
-    assert edge_kinds["participates"] == sum(len(p.participants) for p in counted)
+
+    def taking_part(project: Any) -> list[Any]:  # a partner that joined late counts from then
+        return [
+            q
+            for q in project.participants
+            if when is None or q.period is None or q.period.overlaps_year(when)
+        ]
+
+    assert edge_kinds["participates"] == sum(len(taking_part(p)) for p in counted)
     assert edge_kinds["unit_of"] == sum(1 for p in dataset.partners if p.parent)
     coverage = sdg_coverage(dataset, when, via=["projects"])
     for goal in range(1, 18):
@@ -230,7 +247,7 @@ def test_counts_match_the_dataset(dataset: Dataset, when: int | None) -> None:
         partners = {
             q.partner
             for p in counted
-            for q in p.participants
+            for q in taking_part(p)
             if goal in {s.goal for s in p.sdg_links}
         }
         assert (set(bip[node]) if node in bip else set()) == {f"partner:{q}" for q in partners}
