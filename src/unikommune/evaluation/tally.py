@@ -162,18 +162,21 @@ class Tally:
         in the same order, this one's first.
 
         Raises:
-            ValueError: the two tallies hold a code in common.
+            ValueError: the two tallies hold a code, or cover a collection, in common.
         """
-        shared = {code for code, _ in self.evidence} & {code for code, _ in other.evidence}
-        shared.update(code for code, _ in self.goals.keys() & other.goals.keys())
-        if shared or not self.spans.keys().isdisjoint(other.spans):
-            raise ValueError(f"tallies of passes that add to the same codes: {sorted(shared)}")
+        shared = sorted(self._codes() & other._codes()) + sorted(self.spans.keys() & other.spans)
+        if shared:
+            raise ValueError(f"tallies of passes that share codes or collections: {shared}")
         self.sums.update(other.sums)
         self.made.extend(other.made)
         self.fuzzy.update(other.fuzzy)
         self.evidence.update(other.evidence)
         self.spans.update(other.spans)
         self.goals.update(other.goals)
+
+    def _codes(self) -> set[str]:
+        """Return the codes added to: every add keeps evidence, every reach its items."""
+        return {code for code, _ in self.evidence} | {code for code, _ in self.goals}
 
     def cover(self, collection: str, first: int, last: int) -> None:
         """Extend the span of years ``collection`` covers to ``first`` … ``last``."""
