@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from unikommune.graph import communities
 from unikommune.graph.louvain import louvain
+from unikommune.graph.louvain_arrays import communities_of, compiled_moves
 
 WEIGHTS = st.sampled_from([1, 2, 1.0, 0.5, 1 / 3, 2.75, 10.0])
 
@@ -88,10 +89,10 @@ def _floats(graph: nx.Graph[str]) -> nx.Graph[str]:
 
 @given(graphs(), st.integers(0, 2**32 - 1))
 def test_the_compiled_walk_finds_networkxs_partition(graph: nx.Graph[str], seed: int) -> None:
+    """Whole-number weights (most drawn graphs have one) keep the walk on lists, compiled."""
     pytest.importorskip("numba")
     from unikommune.graph import louvain as module
 
-    graph = _floats(graph)
     expected = nx.community.louvain_communities(graph, seed=seed)
     original = module.COMPILED_FROM
     try:
@@ -101,14 +102,73 @@ def test_the_compiled_walk_finds_networkxs_partition(graph: nx.Graph[str], seed:
         module.COMPILED_FROM = original
 
 
-def test_the_compiled_walk_on_a_network_of_thousands() -> None:
-    pytest.importorskip("numba")
+def _on_lists(graph: nx.Graph[str], seed: int, resolution: float = 1.0) -> list[set[str]]:
+    """Return louvain's communities walked on lists at every level, none compiled."""
     from unikommune.graph import louvain as module
 
-    graph = nx.relabel_nodes(nx.powerlaw_cluster_graph(3_000, 3, 0.3, seed=5), str)
+    original = module.COMPILED_FROM
+    try:
+        module.COMPILED_FROM = 10**9
+        return louvain(graph, seed=seed, resolution=resolution)
+    finally:
+        module.COMPILED_FROM = original
+
+
+@given(graphs(), st.integers(0, 2**32 - 1), st.sampled_from([0.5, 1.0, 2.0]))
+def test_the_walk_on_arrays_is_the_walk_on_lists(
+    graph: nx.Graph[str], seed: int, resolution: float
+) -> None:
+    pytest.importorskip("numba")
+    graph = _floats(graph)
+    if not graph.number_of_edges():
+        return
+    found = communities_of(
+        graph, list(graph), weight="weight", resolution=resolution, threshold=1e-7, seed=seed
+    )
+    # the same communities in the same order: the modularity of a row depends on it
+    assert found == _on_lists(graph, seed, resolution)
+
+
+def test_the_walk_on_arrays_takes_float_weights_only() -> None:
+    pytest.importorskip("numba")
+    graph: nx.Graph[str] = nx.Graph()
+    graph.add_edge("a", "b", weight=1.0)
+    graph.add_edge("b", "c", weight=2)  # a whole number: Python's sums are left to lists
+    assert (
+        communities_of(graph, list(graph), weight="weight", resolution=1, threshold=0, seed=1)
+        is None
+    )
+    graph["b"]["c"]["weight"] = 2.0
+    assert communities_of(
+        graph, list(graph), weight="weight", resolution=1, threshold=0, seed=1
+    ) == (_on_lists(graph, 1))
+
+
+def test_a_network_of_thousands_takes_the_walk_on_arrays() -> None:
+    pytest.importorskip("numba")
+    graph = nx.relabel_nodes(nx.powerlaw_cluster_graph(3_000, 3, 0.3, seed=9), str)
     for number, (_, _, data) in enumerate(graph.edges(data=True)):
-        data["weight"] = float(1 + number % 4) / 2
-    assert module._compiled_moves() is not None
-    for seed in (1, 42):
-        expected = nx.community.louvain_communities(graph, seed=seed)
-        assert _same(louvain(graph, seed=seed), expected)
+        data["weight"] = float(1 + number % 5) / 3
+    graph.add_edge("0", "0", weight=1.5)  # a self-loop, and a node alone
+    graph.add_node("alone")
+    assert compiled_moves() is not None  # so the walk on arrays takes it
+    for seed in (3, 42):
+        found = louvain(graph, seed=seed)
+        assert found == _on_lists(graph, seed)
+        assert _same(found, nx.community.louvain_communities(graph, seed=seed))
+
+
+@given(st.integers(0, 2**16), st.integers(20, 120), st.integers(0, 2**32 - 1))
+def test_the_walk_on_arrays_breaks_ties_as_the_walk_on_lists(
+    shape: int, nodes: int, seed: int
+) -> None:
+    """Equal weights make equal gains: the order ties are kept in decides between them."""
+    pytest.importorskip("numba")
+    graph = nx.relabel_nodes(nx.gnm_random_graph(nodes, nodes * 2, seed=shape), str)
+    nx.set_edge_attributes(graph, 1.0, "weight")
+    if not graph.number_of_edges():
+        return
+    found = communities_of(
+        graph, list(graph), weight="weight", resolution=1.0, threshold=1e-7, seed=seed
+    )
+    assert found == _on_lists(graph, seed)
