@@ -35,6 +35,7 @@ from unikommune.graph import (
 )
 from unikommune.graph.brokerage import role_of
 from unikommune.graph.synergy import entropy, sector_profiles
+from unikommune.graph.views import co_participation_ties
 from unikommune.models import Dataset
 from unikommune.models.values import Period, central
 
@@ -542,3 +543,39 @@ def test_network_metrics_ties_are_co_participations(
         dataset, when, via=via, counting=counting, level=level, graph=graph
     )
     assert network_metrics(dataset, when, via=via, counting=counting, level=level) == given_graph
+
+
+@given(datasets(), WHEN, LEVEL, st.sampled_from(["full", "fractional"]))
+def test_ties_are_the_graphs_nodes_and_edges_in_order(
+    dataset: Dataset, when: int | None, level: Any, counting: Any
+) -> None:
+    via = ("projects", "agreements")
+    groups = [item.partners for item in activities(dataset, when, via=via, level=level)]
+    network = co_participation_ties(dataset, groups, via=via, counting=counting, level=level)
+    graph = co_participation(dataset, when, via=via, counting=counting, level=level)
+    assert list(network.nodes.nodes(data=True)) == list(graph.nodes(data=True))
+    assert network.ties == list(graph.edges(data="weight"))
+    assert sorted(network.components()) == sorted(map(len, nx.connected_components(graph)))
+    whole = network.graph()
+    assert list(whole.nodes(data=True)) == list(graph.nodes(data=True))
+    assert list(whole.edges(data="weight")) == list(graph.edges(data="weight"))
+
+
+@given(datasets(), WHEN, st.sampled_from(["full", "fractional"]))
+def test_network_metrics_on_arrays_are_those_of_the_graph(
+    dataset: Dataset, when: int | None, counting: Any
+) -> None:
+    # every network walked on arrays, however small: the row is the graph's row
+    pytest.importorskip("numba")
+    from unikommune.graph import ties as module
+
+    via = ("projects", "learning_activities")
+    graph = co_participation(dataset, when, via=via, counting=counting, level="unit")
+    expected = network_metrics(dataset, when, via=via, counting=counting, level="unit", graph=graph)
+    original = module.COMPILED_FROM
+    try:
+        module.COMPILED_FROM = 0
+        found = network_metrics(dataset, when, via=via, counting=counting, level="unit")
+    finally:
+        module.COMPILED_FROM = original
+    assert found == expected

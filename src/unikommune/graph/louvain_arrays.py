@@ -29,7 +29,7 @@ import networkx as nx
 
 from unikommune.graph import _sparse
 
-__all__ = ["communities_of", "compiled_moves"]
+__all__ = ["communities_of", "communities_on_ties", "compiled_moves"]
 
 
 @cache
@@ -234,9 +234,41 @@ def communities_of(
     level = _first_level(np, graph, nodes, weight)
     if level is None:
         return None
+    return _groups(np, nodes, _walk(np, level, resolution, threshold, seed))
+
+
+def communities_on_ties(
+    nodes: Sequence[Hashable],
+    ties: Sequence[tuple[Any, Any, float]],
+    *,
+    seed: int,
+    resolution: float = 1.0,
+    threshold: float = 0.0000001,
+) -> list[set[Any]] | None:
+    """Return the communities :func:`communities_of` finds in the graph of ``ties``.
+
+    ``nodes`` are the graph's nodes in order and ``ties`` its edges ``(u, v, weight)``
+    as its ``edges`` lists them (each once, from the end first in node order); every
+    weight a float.  ``None`` without numba.
+    """
+    if compiled_moves() is None:
+        return None
+    import numpy as np
+
+    index = {node: i for i, node in enumerate(nodes)}
+    size = len(ties)
+    starts = np.fromiter((index[u] for u, _, _ in ties), np.int64, size)
+    ends = np.fromiter((index[v] for _, v, _ in ties), np.int64, size)
+    weights = np.fromiter((w for _, _, w in ties), np.float64, size)
+    level = _level_of(np, starts, ends, weights, len(nodes))
+    return _groups(np, nodes, _walk(np, level, resolution, threshold, seed))
+
+
+def _walk(np: Any, level: _Level, resolution: float, threshold: float, seed: int) -> Any:
+    """Return each node's community at the level the walk stops at (as louvain's)."""
     m = sum(level.degrees) / 2
     rng = random.Random(seed)
-    count = len(nodes)
+    count = len(level.degrees)
     mod = _modularity(np, level, np.arange(count), count, resolution)
     labels, number = _numbered(np, _moved(np, level, m, resolution, rng))
     found = labels  # each original node's community
@@ -251,7 +283,7 @@ def communities_of(
         if number == before:  # no node moved: nothing new
             break
         found = labels[found]
-    return _groups(np, nodes, found)
+    return found
 
 
 def _numbered(np: Any, node2com: Any) -> tuple[Any, int]:

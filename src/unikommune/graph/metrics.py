@@ -33,7 +33,7 @@ kinds of partner (which tell a research institute from a university, both academ
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, Literal, cast
+from typing import Any, Literal, NamedTuple, cast
 
 import networkx as nx
 
@@ -53,6 +53,7 @@ from unikommune.graph.brokerage import ROLES, brokerage_roles
 from unikommune.graph.build import RECORD_NODES
 from unikommune.graph.louvain import louvain
 from unikommune.graph.synergy import helix_groups, mutual_information, profiles_of
+from unikommune.graph.ties import Ties
 from unikommune.graph.views import (
     ACTIVITY_KINDS,
     Activity,
@@ -60,7 +61,7 @@ from unikommune.graph.views import (
     Level,
     activities,
     check_via,
-    co_participation_of,
+    co_participation_ties,
 )
 from unikommune.models import Dataset
 
@@ -286,7 +287,7 @@ def _networkit_betweenness(
 
 
 def communities(
-    graph: nx.Graph[str],
+    graph: nx.Graph[str] | Ties,
     *,
     seed: int = 42,
     weight: str | None = "weight",
@@ -298,8 +299,14 @@ def communities(
     ``louvain_communities`` finds with ``seed``, found by :func:`.louvain.louvain` in
     less than half its time.  With ``backend="networkit"`` networkit's parallel
     Louvain (PLM) runs instead; it finds partitions of the same quality (modularity) but
-    not necessarily the same ones.
+    not necessarily the same ones.  ``graph`` may be a network's :class:`~.ties.Ties`,
+    whose communities are then found on arrays where they can be (the same ones).
     """
+    if isinstance(graph, Ties):
+        arrays = graph.louvain(seed) if backend == "networkx" and weight == "weight" else None
+        if arrays is not None:
+            return _largest_first(arrays)
+        graph = graph.graph()
     if backend == "networkx" and weight is not None and not _special(graph):
         with collector_paused():
             found: list[set[str]] = louvain(graph, weight=weight, seed=seed)
@@ -311,6 +318,11 @@ def communities(
         found = _networkit_communities(_networkit_graph(graph, weight), seed)
     else:
         raise ValueError(f"backend must be 'networkx' or 'networkit', not {backend!r}")
+    return _largest_first(found)
+
+
+def _largest_first(found: list[set[str]]) -> list[set[str]]:
+    """Return communities largest first, ties broken by their least node."""
     return sorted(found, key=lambda c: (-len(c), min(c)))
 
 
@@ -473,14 +485,12 @@ def network_metrics(
     every = list(activities(dataset, when, via=ACTIVITY_KINDS))
     if graph is None:
         tied = _groups(dataset, every, via, level)
-        graph = co_participation_of(dataset, tied, via=via, counting=counting, level=level)
-    n = graph.number_of_nodes()
-    ties = graph.number_of_edges()
-    parts = list(nx.connected_components(graph)) if n else []
-    if partition is not None:
-        found = partition
+        network = co_participation_ties(dataset, tied, via=via, counting=counting, level=level)
+        read = _read_ties(network, partition, seed, backend)
     else:
-        found = communities(graph, seed=seed, backend=backend) if ties else []
+        read = _read_graph(graph, partition, seed, backend)
+    graph, found = read.nodes, read.found
+    n, ties = graph.number_of_nodes(), len(read.ties)
     community_of = {node: number for number, members in enumerate(found) for node in members}
     inside = [0.0] * len(found)
     strength = [0.0] * len(found)
@@ -491,8 +501,7 @@ def network_metrics(
     municipality = PartnerKind.MUNICIPALITY.value
     total_weight = cross_weight = muni_uni_weight = home_weight = 0.0
     cross_ties = muni_uni_ties = home_ties = 0
-    for u, v, data in graph.edges(data=True):
-        weight = float(data.get("weight", 1.0))
+    for u, v, weight in read.ties:
         total_weight += weight
         if group[u] != group[v]:
             cross_ties += 1
@@ -537,13 +546,14 @@ def network_metrics(
         "activities": len(counted),
         "partners": n,
         "active_partners": sum(
-            1 for node in graph if nodes[node].get("activities") or graph.degree(node)
+            1 for node in graph if nodes[node].get("activities") or node in read.tied
         ),
         "ties": ties,
-        "density": float(nx.density(graph)) if n > 1 else None,
-        "components": len(parts),
-        "largest_component": max((len(p) for p in parts), default=0),
-        "isolates": nx.number_of_isolates(graph),
+        # networkx's density of an undirected graph, the same expression
+        "density": float(0 if ties == 0 else ties / (n * (n - 1)) * 2) if n > 1 else None,
+        "components": len(read.components),
+        "largest_component": max(read.components, default=0),
+        "isolates": n - len(read.tied),
         "communities": len(found),
         "modularity": modularity,
         "cross_sector_ties": cross_ties,
@@ -560,6 +570,47 @@ def network_metrics(
     }
     row.update({f"sdg_{goal}": count for goal, count in coverage.items()})
     return row
+
+
+class _Read(NamedTuple):
+    """What a network's row reads of it: nodes, ties in order, components, communities."""
+
+    nodes: nx.Graph[str]
+    ties: list[tuple[str, str, float]]
+    #: the nodes with a tie
+    tied: set[str]
+    #: the number of nodes of each connected component
+    components: list[int]
+    found: list[set[str]]
+
+
+def _read_graph(
+    graph: nx.Graph[str], partition: list[set[str]] | None, seed: int, backend: Backend
+) -> _Read:
+    ties = [(u, v, float(data.get("weight", 1.0))) for u, v, data in graph.edges(data=True)]
+    if partition is None:
+        partition = communities(graph, seed=seed, backend=backend) if ties else []
+    return _Read(
+        graph,
+        ties,
+        {node for node, degree in graph.degree() if degree},
+        [len(part) for part in nx.connected_components(graph)],
+        partition,
+    )
+
+
+def _read_ties(
+    network: Ties, partition: list[set[str]] | None, seed: int, backend: Backend
+) -> _Read:
+    if partition is None:
+        partition = communities(network, seed=seed, backend=backend) if network.ties else []
+    return _Read(
+        network.nodes,
+        network.ties,
+        {end for u, v, _ in network.ties for end in (u, v)},
+        network.components(),
+        partition,
+    )
 
 
 def _describe(when: When) -> str:

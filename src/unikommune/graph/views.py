@@ -19,6 +19,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
+from operator import itemgetter
 from typing import Any, Literal
 
 import networkx as nx
@@ -39,6 +40,7 @@ from unikommune.graph.build import (
     record_sdg_links,
     sdg_node,
 )
+from unikommune.graph.ties import Ties
 from unikommune.models import Dataset
 from unikommune.models.paths import Reference
 from unikommune.models.values import central, is_exact
@@ -53,6 +55,7 @@ __all__ = [
     "co_occurrence",
     "co_participation",
     "co_participation_of",
+    "co_participation_ties",
     "mission_sdg",
     "partner_groups",
     "partner_sdg",
@@ -300,14 +303,7 @@ def co_participation_of(
     Raises:
         ValueError: ``counting`` or ``level`` is not one of its values.
     """
-    _check_counting(counting)
-    _check_level(level)
-    full, fractional, memberships = co_occurrence(groups)
-    graph: nx.Graph[str] = nx.Graph(counting=counting, level=level, via=",".join(via))
-    _partner_nodes(dataset, graph, level, memberships)
-    for node in graph:
-        graph.nodes[node]["activities"] = memberships.get(node.partition(":")[2], 0)
-    node_of = {partner_id: node_id("partner", partner_id) for partner_id in memberships}
+    graph, full, fractional, node_of = _shared(dataset, groups, via, counting, level)
     sector = {p: graph.nodes[node].get("sector") for p, node in node_of.items()}
     by_full = counting == "full"
     graph.add_edges_from(
@@ -324,6 +320,53 @@ def co_participation_of(
         for (a, b), shared in full.items()
     )
     return graph
+
+
+def co_participation_ties(
+    dataset: Dataset,
+    groups: Iterable[Sequence[str]],
+    *,
+    via: Sequence[str],
+    counting: Counting = "full",
+    level: Level = "unit",
+) -> Ties:
+    """Return the network :func:`co_participation_of` builds, as its nodes and ties.
+
+    The nodes (with their attributes) are those of that graph, in its order; the ties
+    are its edges with their ``weight``, in the order its ``edges`` lists them.  Much
+    quicker for a caller that reads the ties once (see :class:`~.ties.Ties`).
+
+    Raises:
+        ValueError: ``counting`` or ``level`` is not one of its values.
+    """
+    graph, full, fractional, node_of = _shared(dataset, groups, via, counting, level)
+    if counting == "full":
+        ties = [(node_of[a], node_of[b], float(shared)) for (a, b), shared in full.items()]
+    else:
+        ties = [(node_of[a], node_of[b], fractional[(a, b)]) for a, b in full]
+    # networkx lists each edge from its end first in node order (the nodes are sorted by
+    # id, and a < b), then in the order the edges were added: a stable sort by that end
+    ties.sort(key=itemgetter(0))
+    return Ties(graph, ties)
+
+
+def _shared(
+    dataset: Dataset,
+    groups: Iterable[Sequence[str]],
+    via: Sequence[str],
+    counting: Counting,
+    level: Level,
+) -> tuple[nx.Graph[str], dict[tuple[str, str], int], dict[tuple[str, str], float], dict[str, str]]:
+    """Return the network's nodes (no edge yet), the pairs' weights, and each partner's node."""
+    _check_counting(counting)
+    _check_level(level)
+    full, fractional, memberships = co_occurrence(groups)
+    graph: nx.Graph[str] = nx.Graph(counting=counting, level=level, via=",".join(via))
+    _partner_nodes(dataset, graph, level, memberships)
+    for node in graph:
+        graph.nodes[node]["activities"] = memberships.get(node.partition(":")[2], 0)
+    node_of = {partner_id: node_id("partner", partner_id) for partner_id in memberships}
+    return graph, full, fractional, node_of
 
 
 def placement_flows(
