@@ -238,6 +238,7 @@ def test_mission_sdg(small: Dataset) -> None:
         "unikommune.graph._common",
         "unikommune.graph.brokerage",
         "unikommune.graph.metrics",
+        "unikommune.graph.network",
         "unikommune.graph.synergy",
         "unikommune.graph.views",
     ],

@@ -30,15 +30,13 @@ from unikommune.graph.export import (
     write_graph,
 )
 from unikommune.graph.metrics import (
-    NETWORK_COLUMNS,
     PARTNER_COLUMNS,
     betweenness,
     communities,
-    network_metrics,
     partner_metrics,
-    sdg_coverage,
     structural_holes,
 )
+from unikommune.graph.network import NETWORK_COLUMNS, network_metrics, sdg_coverage
 from unikommune.graph.streamed import co_participation_read
 from unikommune.graph.synergy import KIND_HELIX, QUADRUPLE_HELIX, TRIPLE_HELIX, helix_synergy
 from unikommune.graph.views import (

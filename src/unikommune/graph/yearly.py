@@ -20,7 +20,8 @@ from typing import Any, Protocol, TypeVar
 from unikommune.codelists import HelixSector, PartnerKind
 from unikommune.graph._common import HOME_COUNTRY, GroupBy, period_bounds, window, year_span
 from unikommune.graph.build import record_period
-from unikommune.graph.metrics import Backend, network_metrics
+from unikommune.graph.metrics import Backend
+from unikommune.graph.network import network_metrics
 from unikommune.graph.views import ACTIVITY_KINDS, Counting, Level
 from unikommune.models import Dataset
 from unikommune.models.paths import FieldPath
