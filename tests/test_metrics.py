@@ -214,3 +214,22 @@ def test_modularity_equals_networkx(small: Dataset) -> None:
     nx.set_edge_attributes(pair, 1.0, "weight")
     row = network_metrics(small, graph=pair, partition=[{0, 1, 2}, {3, 4, 5}])
     assert row["modularity"] == pytest.approx(6 / 7 - 1 / 2)
+
+
+@pytest.mark.parametrize("numba", [True, False])
+def test_network_metrics_read_as_ties_with_and_without_numba(
+    small: Dataset, numba: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Walked on arrays (with numba) or handed to the graph (without), the row is the graph's."""
+    from unikommune.graph import louvain_arrays, ties
+
+    if numba:
+        pytest.importorskip("numba")
+    else:
+        monkeypatch.setattr(louvain_arrays, "compiled_moves", lambda: None)
+    monkeypatch.setattr(ties, "COMPILED_FROM", 0)  # this small network takes that path
+    for level in ("unit", "organisation"):
+        graph = co_participation(small, level=level)
+        expected = network_metrics(small, level=level, graph=graph)
+        assert network_metrics(small, level=level) == expected
+        assert expected["communities"] == len(communities(graph))
